@@ -1,0 +1,188 @@
+//! The application: its state, and the thin `eframe::App` that lays the panels out.
+
+use crate::atlas::Atlas;
+use crate::fonts::Faces;
+use crate::pick::FeatureRef;
+use crate::scene::SceneOptions;
+use crate::ui;
+use crate::view::{Camera, MapView};
+use std::path::PathBuf;
+
+/// How the map goes to the home view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// At once (the first frame).
+    Jump,
+    /// In a smooth flight (the Home key).
+    Glide,
+}
+
+/// Everything the panels read and change.
+pub struct AppState {
+    pub atlas: Atlas,
+    pub faces: Faces,
+    pub camera: Camera,
+    pub scene: SceneOptions,
+    /// Features under the last click, topmost first.
+    pub picked: Vec<FeatureRef>,
+    /// Where the map was drawn last frame, in screen points.
+    pub map_rect: Option<egui::Rect>,
+    /// Cursor position over the map, longitude/latitude.
+    pub cursor_lonlat: Option<[f64; 2]>,
+    /// A fit to the liberated districts the map should make on its next frame.
+    pub pending_fit: Option<Fit>,
+    pub show_messages: bool,
+    pub show_about: bool,
+    /// Files to open on the next frame (command line, drag and drop).
+    pub pending_files: Vec<PathBuf>,
+}
+
+impl AppState {
+    pub fn new(atlas: Atlas, faces: Faces) -> Self {
+        let home = atlas.home_bounds();
+        Self {
+            camera: Camera::new(MapView::fitting(&home, egui::vec2(1200.0, 800.0), 20.0)),
+            atlas,
+            faces,
+            scene: SceneOptions::default(),
+            picked: Vec::new(),
+            map_rect: None,
+            cursor_lonlat: None,
+            pending_fit: Some(Fit::Jump),
+            show_messages: false,
+            show_about: false,
+            pending_files: Vec::new(),
+        }
+    }
+
+    /// Selects `picked[0]` and remembers the rest for the detail panel's list.
+    pub fn select(&mut self, picked: Vec<FeatureRef>) {
+        self.scene.selected = picked.first().copied();
+        self.picked = picked;
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.scene.selected = None;
+        self.picked.clear();
+    }
+
+    /// Opens queued files as new layers; failures become messages, nothing else changes.
+    pub fn open_pending_files(&mut self) {
+        for path in std::mem::take(&mut self.pending_files) {
+            match self.atlas.add_file(&path) {
+                Ok(_) => {}
+                Err(e) => {
+                    self.atlas.messages.push(e.to_string());
+                    self.show_messages = true;
+                }
+            }
+        }
+    }
+}
+
+/// What is kept between runs: the view, the language, the district colours and each
+/// embedded layer's visibility and opacity.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SavedSession {
+    pub view: MapView,
+    pub language: crate::feature::Language,
+    pub choropleth_year: Option<String>,
+    /// Layer id, visible, opacity.
+    pub layers: Vec<(String, bool, f32)>,
+}
+
+impl AppState {
+    /// The part of the state worth restoring at the next start.
+    pub fn session(&self) -> SavedSession {
+        SavedSession {
+            view: self.camera.view,
+            language: self.scene.language,
+            choropleth_year: self.scene.choropleth_year.clone(),
+            layers: self
+                .atlas
+                .layers
+                .iter()
+                .filter(|l| l.role != crate::layer::LayerRole::User)
+                .map(|l| (l.id.clone(), l.visible, l.opacity))
+                .collect(),
+        }
+    }
+
+    /// Restores a saved session; unknown layers and impossible values are ignored.
+    pub fn restore(&mut self, session: &SavedSession) {
+        let view = session.view;
+        if view.center.iter().all(|c| c.is_finite()) && view.metres_per_point.is_finite() {
+            self.camera = Camera::new(MapView {
+                center: view.center,
+                metres_per_point: crate::view::clamp_zoom(view.metres_per_point),
+            });
+            self.pending_fit = None;
+        }
+        self.scene.language = session.language;
+        if session
+            .choropleth_year
+            .as_ref()
+            .is_none_or(|y| self.atlas.demining_years().contains(y))
+        {
+            self.scene.choropleth_year = session.choropleth_year.clone();
+        }
+        for (id, visible, opacity) in &session.layers {
+            if let Some(i) = self.atlas.layer_by_id(id) {
+                self.atlas.layers[i].visible = *visible;
+                self.atlas.layers[i].opacity = opacity.clamp(0.0, 1.0);
+            }
+        }
+    }
+}
+
+/// The key the session is stored under.
+pub const SESSION_KEY: &str = "karabakh-atlas-session";
+
+/// The eframe application.
+pub struct AtlasApp {
+    pub state: AppState,
+}
+
+impl AtlasApp {
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+
+    /// Lays out every panel; the window and the UI tests both call this.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let state = &mut self.state;
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        state.pending_files.extend(dropped);
+        state.open_pending_files();
+        egui::Panel::top("menu").show(ui, |ui| ui::menu::menu_ui(ui, state));
+        egui::Panel::bottom("status").show(ui, |ui| ui::status_bar::status_bar_ui(ui, state));
+        egui::Panel::left("layers")
+            .default_size(250.0)
+            .show(ui, |ui| ui::layer_panel::layer_panel_ui(ui, state));
+        if state.scene.selected.is_some() {
+            egui::Panel::right("details")
+                .default_size(340.0)
+                .show(ui, |ui| ui::detail_panel::detail_panel_ui(ui, state));
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| ui::map_view::map_ui(ui, state));
+        ui::windows::windows_ui(ui.ctx(), state);
+    }
+}
+
+impl eframe::App for AtlasApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        AtlasApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SESSION_KEY, &self.state.session());
+    }
+}

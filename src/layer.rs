@@ -1,0 +1,134 @@
+//! A layer: features, their projected geometry, cached fill meshes, an R-tree over them,
+//! and how the layer is shown (style, visibility, opacity).
+
+use crate::feature::Feature;
+use crate::projection::{World, project_geometry};
+use crate::style::LayerStyle;
+use crate::tessellate::{FillMesh, tessellate};
+use crate::view::WorldBounds;
+use geo::{BoundingRect, GeodesicArea, InteriorPoint};
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+
+/// What a layer is for, which decides where it sits and how it is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerRole {
+    /// Grey surroundings: other districts and neighbouring countries.
+    Context,
+    /// The liberated districts, which the choropleth colours.
+    Districts,
+    /// A thematic overlay shipped with the app.
+    Overlay,
+    /// A file the user opened.
+    User,
+}
+
+/// A feature made ready to draw and pick.
+#[derive(Clone, Debug)]
+pub struct PreparedFeature {
+    pub feature: Feature,
+    /// Geometry in world metres.
+    pub world: geo::Geometry<f64>,
+    pub bounds: WorldBounds,
+    /// Triangles for areal features; empty for the rest.
+    pub mesh: FillMesh,
+    /// Where a label or symbol goes, in world metres.
+    pub anchor: World,
+    /// Geodesic area on WGS84 in hectares, for areal features.
+    pub area_ha: Option<f64>,
+}
+
+pub type IndexEntry = GeomWithData<Rectangle<World>, usize>;
+
+/// One layer of the map.
+pub struct Layer {
+    pub id: String,
+    pub title: String,
+    pub role: LayerRole,
+    pub style: LayerStyle,
+    pub visible: bool,
+    pub opacity: f32,
+    pub features: Vec<PreparedFeature>,
+    pub index: RTree<IndexEntry>,
+    /// Where the layer came from: an embedded file name or a path.
+    pub origin: String,
+}
+
+impl Layer {
+    pub fn new(
+        id: &str,
+        title: &str,
+        role: LayerRole,
+        style: LayerStyle,
+        origin: &str,
+        features: Vec<Feature>,
+    ) -> Self {
+        let features: Vec<PreparedFeature> = features.into_iter().filter_map(prepare).collect();
+        let entries = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| GeomWithData::new(Rectangle::from_corners(f.bounds.min, f.bounds.max), i))
+            .collect();
+        Self {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            role,
+            style,
+            visible: true,
+            opacity: 1.0,
+            features,
+            index: RTree::bulk_load(entries),
+            origin: origin.to_owned(),
+        }
+    }
+
+    /// The box holding every feature, if there are any.
+    pub fn bounds(&self) -> Option<WorldBounds> {
+        self.features
+            .iter()
+            .map(|f| f.bounds)
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// Indices of the features whose boxes meet `bounds`.
+    pub fn features_in(&self, bounds: &WorldBounds) -> impl Iterator<Item = usize> + '_ {
+        self.index
+            .locate_in_envelope_intersecting(&AABB::from_corners(bounds.min, bounds.max))
+            .map(|e| e.data)
+    }
+}
+
+fn prepare(feature: Feature) -> Option<PreparedFeature> {
+    let world = project_geometry(&feature.geometry);
+    let rect = world.bounding_rect()?;
+    let bounds = WorldBounds {
+        min: [rect.min().x, rect.min().y],
+        max: [rect.max().x, rect.max().y],
+    };
+    let mesh = tessellate(&world);
+    let anchor = label_anchor(&world).unwrap_or_else(|| bounds.center());
+    let area_ha = feature
+        .is_areal()
+        .then(|| feature.geometry.geodesic_area_unsigned() / 10_000.0);
+    Some(PreparedFeature {
+        feature,
+        world,
+        bounds,
+        mesh,
+        anchor,
+        area_ha,
+    })
+}
+
+/// A point inside the geometry (for a multipolygon: inside its largest part).
+fn label_anchor(world: &geo::Geometry<f64>) -> Option<World> {
+    use geo::Area;
+    let point = match world {
+        geo::Geometry::MultiPolygon(mp) => {
+            mp.0.iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+                .and_then(InteriorPoint::interior_point)
+        }
+        other => other.interior_point(),
+    }?;
+    Some([point.x(), point.y()])
+}

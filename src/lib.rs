@@ -1,0 +1,24 @@
+//! Karabakh Atlas: a map viewer of Azerbaijan's liberated territories.
+//!
+//! Data flows one way: `geodata/*.geojson` → [`load`] → [`layer`] (R-tree, meshes) in an
+//! [`atlas`] → [`view`] (camera) → [`scene`] (culled, styled, labelled) → [`paint`] in the
+//! window or [`raster`] to PNG. The [`ui`] panels read and change the [`app`] state.
+
+pub mod app;
+pub mod atlas;
+pub mod feature;
+pub mod fonts;
+pub mod labels;
+pub mod layer;
+pub mod load;
+pub mod paint;
+pub mod pick;
+pub mod projection;
+pub mod raster;
+pub mod render;
+pub mod scene;
+pub mod style;
+pub mod tessellate;
+pub mod ui;
+pub mod validate;
+pub mod view;

@@ -1,0 +1,171 @@
+//! The `karabakh-atlas` command: the map window, or `render` to a PNG without a display.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use karabakh_atlas::app::{AppState, AtlasApp, SESSION_KEY, SavedSession};
+use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::feature::Language;
+use karabakh_atlas::fonts::{self, Faces};
+use karabakh_atlas::render::{RenderRequest, parse_bbox, parse_size, render_png};
+use karabakh_atlas::scene::SceneOptions;
+use karabakh_atlas::validate;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Karabakh Atlas: a map of the liberated territories, their rebuilding and its sources.
+#[derive(Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// GeoJSON files to open as extra layers in the window.
+    files: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes a PNG of the map without opening a window (no display or GPU needed).
+    Render {
+        /// The PNG file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Image size in pixels, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1600x1000")]
+        size: String,
+        /// Area to show, W,S,E,N in degrees; by default the liberated districts.
+        #[arg(long)]
+        bbox: Option<String>,
+        /// Label language: az or en.
+        #[arg(long, default_value = "az")]
+        lang: String,
+        /// Colour districts by demined hectares in this year.
+        #[arg(long)]
+        choropleth: Option<String>,
+        /// Extra GeoJSON files drawn over the map.
+        files: Vec<PathBuf>,
+    },
+    /// Checks GeoJSON files (by default the shipped data): required properties, unique ids,
+    /// ISO dates, URLs, geometry, and distance to the named district.
+    Validate {
+        /// Files to check; none checks the shipped geodata.
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Render {
+            out,
+            size,
+            bbox,
+            lang,
+            choropleth,
+            files,
+        }) => render(&out, &size, bbox.as_deref(), &lang, choropleth, &files),
+        Some(Command::Validate { files }) => validate(&files),
+        None => run_window(cli.files),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("karabakh-atlas: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
+    let report = if files.is_empty() {
+        validate::validate_embedded()
+    } else {
+        let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+        validate::validate_paths(&paths)
+    };
+    let mut findings = report.findings.clone();
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    for finding in &findings {
+        eprintln!("{finding}");
+    }
+    println!("{}", report.summary());
+    if report.errors() > 0 {
+        anyhow::bail!("validation found {} errors", report.errors());
+    }
+    Ok(())
+}
+
+fn render(
+    out: &std::path::Path,
+    size: &str,
+    bbox: Option<&str>,
+    lang: &str,
+    choropleth_year: Option<String>,
+    files: &[PathBuf],
+) -> anyhow::Result<()> {
+    let (width, height) = parse_size(size)?;
+    let bbox = bbox.map(parse_bbox).transpose()?;
+    let language = match lang {
+        "az" => Language::Azerbaijani,
+        "en" => Language::English,
+        other => anyhow::bail!("--lang {other}: expected az or en"),
+    };
+    let mut atlas = Atlas::embedded();
+    for file in files {
+        atlas.add_file(file)?;
+    }
+    for message in &atlas.messages {
+        eprintln!("warning: {message}");
+    }
+    if let Some(year) = &choropleth_year
+        && !atlas.demining_years().contains(year)
+    {
+        anyhow::bail!(
+            "--choropleth {year}: the districts have demined hectares only for {}",
+            atlas.demining_years().join(", ")
+        );
+    }
+    let faces = Faces::load().context("the bundled font cannot be read")?;
+    let request = RenderRequest {
+        width,
+        height,
+        bbox,
+        options: SceneOptions {
+            language,
+            choropleth_year,
+            ..SceneOptions::default()
+        },
+    };
+    let png = render_png(&atlas, &faces, &request)?;
+    std::fs::write(out, png).with_context(|| format!("{}: cannot write the PNG", out.display()))?;
+    Ok(())
+}
+
+fn run_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let faces = Faces::load().context("the bundled font cannot be read")?;
+    let mut state = AppState::new(Atlas::embedded(), faces);
+    state.pending_files = files;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Karabakh Atlas")
+            .with_app_id("karabakh-atlas")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([640.0, 420.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Karabakh Atlas",
+        options,
+        Box::new(|cc| {
+            fonts::install(&cc.egui_ctx);
+            if let Some(session) = cc
+                .storage
+                .and_then(|s| eframe::get_value::<SavedSession>(s, SESSION_KEY))
+            {
+                state.restore(&session);
+            }
+            Ok(Box::new(AtlasApp::new(state)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window cannot open: {e}"))
+}

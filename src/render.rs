@@ -1,0 +1,81 @@
+//! The headless `render` command: the same scene as the window, painted to a PNG on the CPU.
+
+use crate::atlas::Atlas;
+use crate::fonts::Faces;
+use crate::projection::world_from_lonlat;
+use crate::scene::{self, SceneOptions};
+use crate::view::{MapView, WorldBounds};
+use egui::{Rect, pos2, vec2};
+
+/// What to render.
+#[derive(Clone, Debug)]
+pub struct RenderRequest {
+    pub width: u32,
+    pub height: u32,
+    /// West, south, east, north in degrees; `None` fits the liberated districts.
+    pub bbox: Option<[f64; 4]>,
+    pub options: SceneOptions,
+}
+
+/// Why a render request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("--size {0}: expected WIDTHxHEIGHT, for example 1600x1000, each 16 to 16384")]
+    Size(String),
+    #[error(
+        "--bbox {0}: expected W,S,E,N in degrees with W < E and S < N, for example 45.9,38.8,47.5,40.5"
+    )]
+    Bbox(String),
+    #[error(transparent)]
+    Raster(#[from] crate::raster::RasterError),
+}
+
+/// Parses `1600x1000`.
+pub fn parse_size(text: &str) -> Result<(u32, u32), RenderError> {
+    let err = || RenderError::Size(text.to_owned());
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(err)?;
+    let w: u32 = w.trim().parse().map_err(|_| err())?;
+    let h: u32 = h.trim().parse().map_err(|_| err())?;
+    if !(16..=16384).contains(&w) || !(16..=16384).contains(&h) {
+        return Err(err());
+    }
+    Ok((w, h))
+}
+
+/// Parses `W,S,E,N`.
+pub fn parse_bbox(text: &str) -> Result<[f64; 4], RenderError> {
+    let err = || RenderError::Bbox(text.to_owned());
+    let parts: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| err())?;
+    let [w, s, e, n] = <[f64; 4]>::try_from(parts).map_err(|_| err())?;
+    let in_range = [w, e].iter().all(|x| (-180.0..=180.0).contains(x))
+        && [s, n].iter().all(|y| (-85.0..=85.0).contains(y));
+    if !in_range || w >= e || s >= n {
+        return Err(err());
+    }
+    Ok([w, s, e, n])
+}
+
+/// Renders `atlas` as the request says, returning PNG bytes.
+pub fn render_png(
+    atlas: &Atlas,
+    faces: &Faces,
+    request: &RenderRequest,
+) -> Result<Vec<u8>, RenderError> {
+    let size = vec2(request.width as f32, request.height as f32);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let bounds = match request.bbox {
+        Some([w, s, e, n]) => WorldBounds {
+            min: world_from_lonlat([w, s]),
+            max: world_from_lonlat([e, n]),
+        },
+        None => atlas.home_bounds(),
+    };
+    let margin = if request.bbox.is_some() { 0.0 } else { 24.0 };
+    let view = MapView::fitting(&bounds, size, margin);
+    let built = scene::build(atlas, &view, viewport, &request.options, faces);
+    Ok(crate::raster::render_png(&built, faces)?)
+}

@@ -1,0 +1,425 @@
+//! What is visible for one view: culled, styled, screen-space geometry and placed labels.
+//! The window and the headless renderer both paint from a `Scene`, so they show the same map.
+
+use crate::atlas::Atlas;
+use crate::feature::Language;
+use crate::fonts::Faces;
+use crate::labels::{LabelCandidate, PlacedLabel, place_labels};
+use crate::layer::{Layer, LayerRole, PreparedFeature};
+use crate::pick::FeatureRef;
+use crate::projection::{ground_per_world_metre, lonlat_from_world};
+use crate::style::{
+    CHOROPLETH_RAMP, HOVER, MAP_BACKGROUND, NO_DATA, SELECTED, Symbol, choropleth_class,
+};
+use crate::view::MapView;
+use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
+use std::ops::Range;
+
+/// What the user chose that changes the picture.
+#[derive(Clone, Debug, Default)]
+pub struct SceneOptions {
+    pub language: Language,
+    /// Colour the districts by `demined_ha_<year>`.
+    pub choropleth_year: Option<String>,
+    pub hovered: Option<FeatureRef>,
+    pub selected: Option<FeatureRef>,
+}
+
+/// A filled area with its outline; `indices` triangulate `vertices`, `rings` outline them.
+pub struct AreaItem<'a> {
+    pub vertices: Vec<Pos2>,
+    pub indices: &'a [u32],
+    pub rings: &'a [Range<usize>],
+    pub fill: Color32,
+    pub stroke: Stroke,
+}
+
+/// An open polyline.
+pub struct LineItem {
+    pub points: Vec<Pos2>,
+    pub stroke: Stroke,
+}
+
+/// A point symbol.
+pub struct SymbolItem {
+    pub center: Pos2,
+    pub symbol: Symbol,
+    pub size: f32,
+    pub fill: Color32,
+    pub stroke: Stroke,
+}
+
+/// A label, placed.
+pub struct LabelItem {
+    pub label: PlacedLabel,
+    pub color: Color32,
+    pub halo: Color32,
+}
+
+/// The scale bar: a length on the ground and how long it is on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScaleBar {
+    pub origin: Pos2,
+    pub length_points: f32,
+    pub text: String,
+}
+
+/// The legend of the choropleth: class colours and their value ranges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoroplethLegend {
+    pub year: String,
+    pub classes: Vec<(Color32, f64, f64)>,
+}
+
+/// Everything to paint, bottom first.
+pub struct Scene<'a> {
+    pub viewport: Rect,
+    pub background: Color32,
+    pub areas: Vec<AreaItem<'a>>,
+    pub lines: Vec<LineItem>,
+    pub symbols: Vec<SymbolItem>,
+    /// Outlines drawn over everything for the hovered and selected features.
+    pub highlights: Vec<AreaItem<'a>>,
+    pub highlight_symbols: Vec<SymbolItem>,
+    pub labels: Vec<LabelItem>,
+    pub scale_bar: ScaleBar,
+}
+
+/// Builds the scene of `atlas` seen through `view` in `viewport`.
+pub fn build<'a>(
+    atlas: &'a Atlas,
+    view: &MapView,
+    viewport: Rect,
+    options: &SceneOptions,
+    faces: &Faces,
+) -> Scene<'a> {
+    let visible = view.visible_bounds(viewport);
+    let mut scene = Scene {
+        viewport,
+        background: MAP_BACKGROUND,
+        areas: Vec::new(),
+        lines: Vec::new(),
+        symbols: Vec::new(),
+        highlights: Vec::new(),
+        highlight_symbols: Vec::new(),
+        labels: Vec::new(),
+        scale_bar: scale_bar(view, viewport),
+    };
+    let legend = options
+        .choropleth_year
+        .as_deref()
+        .and_then(|y| choropleth_legend(atlas, y));
+    let mut candidates = Vec::new();
+    let mut occupied = Vec::new();
+    for (layer_index, layer) in atlas.layers.iter().enumerate() {
+        if !layer.visible || layer.opacity <= 0.0 {
+            continue;
+        }
+        let mut in_view: Vec<usize> = layer.features_in(&visible).collect();
+        in_view.sort_unstable();
+        for i in in_view {
+            let f = &layer.features[i];
+            let fill = feature_fill(layer, f, legend.as_ref());
+            add_feature(&mut scene, layer, f, fill, view, viewport);
+            if f.feature.is_point() {
+                let c = view.screen_from_world(viewport, f.anchor);
+                let half = layer.style.symbol_size / 2.0 + 1.0;
+                occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
+            }
+            if layer.style.labels
+                && let Some(c) = label_candidate(layer, f, view, viewport, options.language, faces)
+            {
+                candidates.push(c);
+            }
+            let r = FeatureRef {
+                layer: layer_index,
+                feature: i,
+            };
+            for (wanted, colour) in [(options.hovered, HOVER), (options.selected, SELECTED)] {
+                if wanted == Some(r) {
+                    add_highlight(&mut scene, layer, f, colour, view, viewport);
+                }
+            }
+        }
+    }
+    let inner = viewport.shrink(4.0);
+    scene.labels = place_labels(candidates, inner, &occupied)
+        .into_iter()
+        .map(|label| LabelItem {
+            color: if label.bold {
+                Color32::from_rgb(90, 45, 10)
+            } else {
+                Color32::from_rgb(25, 25, 25)
+            },
+            halo: Color32::from_rgba_unmultiplied(255, 255, 255, 210),
+            label,
+        })
+        .collect();
+    scene
+}
+
+fn feature_fill(layer: &Layer, f: &PreparedFeature, legend: Option<&ChoroplethLegend>) -> Color32 {
+    let base = match (layer.role, legend) {
+        (LayerRole::Districts, Some(legend)) => {
+            match f.feature.number(&format!("demined_ha_{}", legend.year)) {
+                Some(v) => legend
+                    .classes
+                    .iter()
+                    .find(|(_, lo, hi)| v >= *lo && v <= *hi)
+                    .map_or(NO_DATA, |(c, _, _)| *c),
+                None => NO_DATA,
+            }
+        }
+        _ if f.feature.is_point() => layer.style.symbol_for(f.feature.kind()).1,
+        _ => layer.style.fill,
+    };
+    base.gamma_multiply(layer.opacity)
+}
+
+fn add_feature<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    fill: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    let stroke = Stroke::new(
+        layer.style.stroke_width,
+        layer.style.stroke.gamma_multiply(layer.opacity),
+    );
+    if !f.mesh.vertices.is_empty() {
+        scene.areas.push(AreaItem {
+            vertices: f
+                .mesh
+                .vertices
+                .iter()
+                .map(|w| view.screen_from_world(viewport, *w))
+                .collect(),
+            indices: &f.mesh.indices,
+            rings: &f.mesh.rings,
+            fill,
+            stroke,
+        });
+        return;
+    }
+    if f.feature.is_point() {
+        let (symbol, _) = layer.style.symbol_for(f.feature.kind());
+        let size = symbol_size(layer, f);
+        for p in points_of(&f.world) {
+            scene.symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol,
+                size,
+                fill,
+                stroke: Stroke::new(
+                    1.0,
+                    Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
+                ),
+            });
+        }
+        return;
+    }
+    for line in lines_of(&f.world) {
+        scene.lines.push(LineItem {
+            points: line
+                .iter()
+                .map(|w| view.screen_from_world(viewport, *w))
+                .collect(),
+            stroke: Stroke::new(layer.style.stroke_width.max(1.5), layer.style.stroke),
+        });
+    }
+}
+
+/// Settlements grow with population; the rest use the layer's size.
+fn symbol_size(layer: &Layer, f: &PreparedFeature) -> f32 {
+    match f.feature.number("population") {
+        Some(p) if layer.id == "settlements" => {
+            (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
+        }
+        _ => layer.style.symbol_size,
+    }
+}
+
+fn add_highlight<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    colour: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if !f.mesh.vertices.is_empty() {
+        scene.highlights.push(AreaItem {
+            vertices: f
+                .mesh
+                .vertices
+                .iter()
+                .map(|w| view.screen_from_world(viewport, *w))
+                .collect(),
+            indices: &[],
+            rings: &f.mesh.rings,
+            fill: Color32::TRANSPARENT,
+            stroke: Stroke::new(3.0, colour),
+        });
+    } else if f.feature.is_point() {
+        let size = symbol_size(layer, f) + 8.0;
+        for p in points_of(&f.world) {
+            scene.highlight_symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol: Symbol::Circle,
+                size,
+                fill: Color32::TRANSPARENT,
+                stroke: Stroke::new(3.0, colour),
+            });
+        }
+    } else {
+        for line in lines_of(&f.world) {
+            scene.lines.push(LineItem {
+                points: line
+                    .iter()
+                    .map(|w| view.screen_from_world(viewport, *w))
+                    .collect(),
+                stroke: Stroke::new(4.0, colour),
+            });
+        }
+    }
+}
+
+fn points_of(g: &geo::Geometry<f64>) -> Vec<[f64; 2]> {
+    match g {
+        geo::Geometry::Point(p) => vec![[p.x(), p.y()]],
+        geo::Geometry::MultiPoint(mp) => mp.0.iter().map(|p| [p.x(), p.y()]).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn lines_of(g: &geo::Geometry<f64>) -> Vec<Vec<[f64; 2]>> {
+    let line = |ls: &geo::LineString<f64>| ls.0.iter().map(|c| [c.x, c.y]).collect();
+    match g {
+        geo::Geometry::LineString(ls) => vec![line(ls)],
+        geo::Geometry::MultiLineString(mls) => mls.0.iter().map(line).collect(),
+        geo::Geometry::Line(l) => vec![vec![[l.start.x, l.start.y], [l.end.x, l.end.y]]],
+        geo::Geometry::GeometryCollection(gc) => gc.0.iter().flat_map(lines_of).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn label_candidate(
+    layer: &Layer,
+    f: &PreparedFeature,
+    view: &MapView,
+    viewport: Rect,
+    language: Language,
+    faces: &Faces,
+) -> Option<LabelCandidate> {
+    let text = f.feature.name(language)?.to_owned();
+    let anchor = view.screen_from_world(viewport, f.anchor);
+    if !viewport.contains(anchor) {
+        return None;
+    }
+    let (size, bold, priority, beside) = if f.feature.is_areal() {
+        // Bigger areas first; an area too small on screen gets no label.
+        let screen_area =
+            f.bounds.width() * f.bounds.height() / (view.metres_per_point * view.metres_per_point);
+        if screen_area < 900.0 {
+            return None;
+        }
+        let district = layer.role == LayerRole::Districts;
+        let size = if district { 14.0 } else { 12.0 };
+        (size, district, 1e9 + f.area_ha.unwrap_or(0.0), None)
+    } else {
+        let importance = f.feature.number("population").unwrap_or(0.0)
+            + if layer.id == "airports" { 5e5 } else { 0.0 };
+        let size = if layer.id == "airports" { 12.0 } else { 12.5 };
+        (
+            size,
+            false,
+            importance,
+            Some(symbol_size(layer, f) / 2.0 + 3.0),
+        )
+    };
+    Some(LabelCandidate {
+        width: faces.text_width(&text, size, bold),
+        text,
+        anchor,
+        size,
+        bold,
+        priority,
+        beside_point: beside,
+    })
+}
+
+/// The legend for `demined_ha_<year>` over the districts, or `None` if no district has it.
+pub fn choropleth_legend(atlas: &Atlas, year: &str) -> Option<ChoroplethLegend> {
+    let key = format!("demined_ha_{year}");
+    let values: Vec<f64> = atlas
+        .layers
+        .iter()
+        .filter(|l| l.role == LayerRole::Districts)
+        .flat_map(|l| l.features.iter())
+        .filter_map(|f| f.feature.number(&key))
+        .collect();
+    let min = values.iter().copied().reduce(f64::min)?;
+    let max = values.iter().copied().reduce(f64::max)?;
+    let n = CHOROPLETH_RAMP.len();
+    let step = (max - min) / n as f64;
+    let classes = CHOROPLETH_RAMP
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (*c, min + step * i as f64, min + step * (i + 1) as f64))
+        .collect();
+    debug_assert_eq!(choropleth_class(max, min, max), n - 1);
+    Some(ChoroplethLegend {
+        year: year.to_owned(),
+        classes,
+    })
+}
+
+/// A scale bar of a round length (1, 2 or 5 × 10ⁿ m) at most 120 points long.
+pub fn scale_bar(view: &MapView, viewport: Rect) -> ScaleBar {
+    let center = lonlat_from_world(view.center);
+    let ground_per_point = view.metres_per_point * ground_per_world_metre(center[1]);
+    let max_ground = ground_per_point * 120.0;
+    let magnitude = 10f64.powf(max_ground.log10().floor());
+    let nice = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|l| *l <= max_ground)
+        .unwrap_or(magnitude);
+    let text = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    ScaleBar {
+        origin: pos2(viewport.left() + 14.0, viewport.bottom() - 14.0),
+        length_points: (nice / ground_per_point) as f32,
+        text,
+    }
+}
+
+/// Outline points of a symbol around `center`, a star-shaped polygon (fan-fillable).
+pub fn symbol_outline(symbol: Symbol, center: Pos2, size: f32) -> Vec<Pos2> {
+    let r = size / 2.0;
+    let around = |n: usize, radius: &dyn Fn(usize) -> f32, phase: f32| -> Vec<Pos2> {
+        (0..n)
+            .map(|i| {
+                let a = phase + i as f32 * std::f32::consts::TAU / n as f32;
+                center + vec2(a.cos(), a.sin()) * radius(i)
+            })
+            .collect()
+    };
+    let up = -std::f32::consts::FRAC_PI_2;
+    match symbol {
+        Symbol::Circle => around(24, &|_| r, 0.0),
+        Symbol::Square => around(
+            4,
+            &|_| r * std::f32::consts::SQRT_2 * 0.85,
+            std::f32::consts::FRAC_PI_4,
+        ),
+        Symbol::Triangle => around(3, &|_| r * 1.15, up),
+        Symbol::Diamond => around(4, &|_| r * 1.05, up),
+        Symbol::Star => around(10, &|i| if i % 2 == 0 { r * 1.2 } else { r * 0.5 }, up),
+    }
+}

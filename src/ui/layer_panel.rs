@@ -1,0 +1,108 @@
+//! The layer panel: legend swatch, visibility, opacity and feature count per layer, and the
+//! district choropleth selector with its legend.
+
+use crate::app::AppState;
+use crate::layer::{Layer, LayerRole};
+use crate::scene::{choropleth_legend, symbol_outline};
+use crate::style::NO_DATA;
+use egui::{Color32, Sense, Stroke, vec2};
+
+pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.heading("Layers");
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        // Top layer first, as in QGIS.
+        for layer in state.atlas.layers.iter_mut().rev() {
+            layer_row_ui(ui, layer);
+        }
+        ui.separator();
+        choropleth_ui(ui, state);
+    });
+}
+
+fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) {
+    ui.horizontal(|ui| {
+        swatch_ui(ui, layer);
+        ui.checkbox(&mut layer.visible, &layer.title)
+            .on_hover_text(format!("Source file: {}", layer.origin));
+        ui.weak(format!("{}", layer.features.len()));
+    });
+    ui.horizontal(|ui| {
+        ui.add_space(22.0);
+        ui.add(
+            egui::Slider::new(&mut layer.opacity, 0.0..=1.0)
+                .text("opacity")
+                .show_value(false),
+        )
+        .on_hover_text(format!("Opacity of {}", layer.title));
+    });
+}
+
+fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {
+    let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let points_only =
+        !layer.features.is_empty() && layer.features.iter().all(|f| f.feature.is_point());
+    if points_only {
+        let outline = symbol_outline(layer.style.symbol, rect.center(), 12.0);
+        painter.add(egui::Shape::convex_polygon(
+            outline,
+            layer.style.fill,
+            Stroke::new(1.0, layer.style.stroke),
+        ));
+    } else {
+        painter.rect_filled(rect.shrink(1.0), 2.0, layer.style.fill);
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            2.0,
+            Stroke::new(layer.style.stroke_width.min(2.0), layer.style.stroke),
+            egui::StrokeKind::Inside,
+        );
+    }
+}
+
+fn choropleth_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    if !state
+        .atlas
+        .layers
+        .iter()
+        .any(|l| l.role == LayerRole::Districts)
+    {
+        return;
+    }
+    let years = state.atlas.demining_years();
+    let current = state
+        .scene
+        .choropleth_year
+        .as_ref()
+        .map_or_else(|| "None".to_owned(), |y| format!("Demined hectares, {y}"));
+    egui::ComboBox::new("choropleth", "District colours")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut state.scene.choropleth_year, None, "None");
+            for year in years {
+                let text = format!("Demined hectares, {year}");
+                ui.selectable_value(&mut state.scene.choropleth_year, Some(year), text);
+            }
+        });
+    let Some(legend) = state
+        .scene
+        .choropleth_year
+        .as_deref()
+        .and_then(|y| choropleth_legend(&state.atlas, y))
+    else {
+        return;
+    };
+    for (colour, lo, hi) in &legend.classes {
+        legend_row_ui(ui, *colour, &format!("{lo:.0} – {hi:.0} ha"));
+    }
+    legend_row_ui(ui, NO_DATA, "no figure");
+    ui.weak("Cleared in the year, by district (Cabinet report via Trend, 2024-03-05).");
+}
+
+fn legend_row_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(vec2(16.0, 12.0), Sense::hover());
+        ui.painter().rect_filled(rect, 1.0, colour);
+        ui.label(text);
+    });
+}

@@ -1,0 +1,140 @@
+//! The map in the window: mouse and keyboard navigation, hover, click to identify, and
+//! painting the scene.
+
+use crate::app::{AppState, Fit};
+use crate::paint::paint_scene;
+use crate::pick::pick;
+use crate::projection::lonlat_from_world;
+use crate::scene;
+use crate::view::MapView;
+use egui::{Key, Sense, vec2};
+
+/// How near (in points) a click must be to a point or line feature.
+pub const PICK_TOLERANCE_POINTS: f64 = 7.0;
+
+pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    let viewport = response.rect;
+    state.map_rect = Some(viewport);
+    if let Some(fit) = state.pending_fit.take() {
+        let home = MapView::fitting(&state.atlas.home_bounds(), viewport.size(), 24.0);
+        match fit {
+            Fit::Jump => state.camera.view = home,
+            Fit::Glide => state.camera.glide_to(viewport, home),
+        }
+    }
+    navigate(ui, state, &response);
+    let dt = ui.input(|i| i.stable_dt);
+    if state.camera.step(viewport, dt) {
+        ui.ctx().request_repaint();
+    }
+
+    let view = state.camera.view;
+    let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
+    let pointer = response.hover_pos();
+    state.cursor_lonlat = pointer.map(|p| lonlat_from_world(view.world_from_screen(viewport, p)));
+    state.scene.hovered = pointer.filter(|_| !response.dragged()).and_then(|p| {
+        pick(
+            &state.atlas.layers,
+            view.world_from_screen(viewport, p),
+            tolerance,
+        )
+        .first()
+        .copied()
+    });
+
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let hits = pick(
+            &state.atlas.layers,
+            view.world_from_screen(viewport, p),
+            tolerance,
+        );
+        if hits.is_empty() {
+            state.clear_selection();
+        } else {
+            state.select(hits);
+        }
+    }
+
+    let built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
+    paint_scene(&painter, &built);
+
+    if let Some(h) = state.scene.hovered
+        && let Some(f) = state.atlas.feature(h)
+    {
+        let name = f.feature.display_name(state.scene.language);
+        response.on_hover_text_at_pointer(name);
+    }
+}
+
+fn navigate(ui: &egui::Ui, state: &mut AppState, response: &egui::Response) {
+    let viewport = response.rect;
+    if response.dragged() {
+        state.camera.stop();
+        state.camera.view.pan_by_screen(response.drag_delta());
+    }
+    if response.double_clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        state.camera.glide_zoom(viewport, p, 2.0);
+    }
+    if response.hovered() {
+        let (scroll, pinch, pointer) = ui.input(|i| {
+            (
+                i.smooth_scroll_delta.y,
+                i.zoom_delta(),
+                i.pointer.hover_pos(),
+            )
+        });
+        let factor = f64::from(pinch) * (f64::from(scroll) / 200.0).exp();
+        if (factor - 1.0).abs() > 1e-4
+            && let Some(p) = pointer
+        {
+            state.camera.stop();
+            state.camera.view.zoom_at(viewport, p, factor);
+        }
+    }
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let step = 120.0;
+    let keys = ui.input(|i| {
+        [
+            i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals),
+            i.key_pressed(Key::Minus),
+            i.key_pressed(Key::ArrowLeft),
+            i.key_pressed(Key::ArrowRight),
+            i.key_pressed(Key::ArrowUp),
+            i.key_pressed(Key::ArrowDown),
+            i.key_pressed(Key::Home),
+            i.key_pressed(Key::Escape),
+        ]
+    });
+    let [zoom_in, zoom_out, left, right, up, down, home, escape] = keys;
+    let center = viewport.center();
+    if zoom_in {
+        state.camera.glide_zoom(viewport, center, 2.0);
+    }
+    if zoom_out {
+        state.camera.glide_zoom(viewport, center, 0.5);
+    }
+    // Arrows move the view the way the arrow points, as in QGIS.
+    for (pressed, delta) in [
+        (left, vec2(step, 0.0)),
+        (right, vec2(-step, 0.0)),
+        (up, vec2(0.0, step)),
+        (down, vec2(0.0, -step)),
+    ] {
+        if pressed {
+            state.camera.glide_pan(viewport, delta);
+        }
+    }
+    if home {
+        state.pending_fit = Some(Fit::Glide);
+    }
+    if escape {
+        state.clear_selection();
+    }
+}

@@ -1,0 +1,8 @@
+//! The window's panels, one file each; every function takes the `Ui` and the app state.
+
+pub mod detail_panel;
+pub mod layer_panel;
+pub mod map_view;
+pub mod menu;
+pub mod status_bar;
+pub mod windows;

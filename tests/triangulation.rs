@@ -1,0 +1,86 @@
+//! Fills: every shipped polygon's triangles cover exactly the polygon's area, so concave
+//! districts and holes fill right.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+use geo::Area;
+use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::projection::World;
+use karabakh_atlas::tessellate::tessellate;
+
+#[test]
+fn every_shipped_polygon_is_covered_by_triangles_of_equal_area() {
+    let atlas = Atlas::embedded();
+    let mut checked = 0;
+    for layer in &atlas.layers {
+        for f in &layer.features {
+            if !f.feature.is_areal() {
+                continue;
+            }
+            let polygon_area = f.world.unsigned_area();
+            let triangle_area = f.mesh.triangle_area();
+            let name = f.feature.display_name(Default::default());
+            assert!(polygon_area > 0.0, "{}: {name} has no area", layer.id);
+            let relative = (triangle_area - polygon_area).abs() / polygon_area;
+            assert!(
+                relative < 1e-9,
+                "{}: {name}: triangles {triangle_area} m², polygon {polygon_area} m²",
+                layer.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 13, "only {checked} polygons were checked");
+}
+
+fn square(x0: f64, y0: f64, size: f64) -> Vec<(f64, f64)> {
+    vec![
+        (x0, y0),
+        (x0 + size, y0),
+        (x0 + size, y0 + size),
+        (x0, y0 + size),
+        (x0, y0),
+    ]
+}
+
+#[test]
+fn a_hole_stays_a_hole() {
+    let polygon = geo::Polygon::new(
+        square(0.0, 0.0, 10.0).into(),
+        vec![square(2.0, 2.0, 3.0).into()],
+    );
+    let mesh = tessellate(&geo::Geometry::Polygon(polygon));
+    assert!((mesh.triangle_area() - (100.0 - 9.0)).abs() < 1e-9);
+    // No triangle's centroid falls inside the hole.
+    for t in mesh.indices.chunks_exact(3) {
+        let [a, b, c]: [World; 3] = [t[0], t[1], t[2]].map(|i| mesh.vertices[i as usize]);
+        let cx = (a[0] + b[0] + c[0]) / 3.0;
+        let cy = (a[1] + b[1] + c[1]) / 3.0;
+        assert!(
+            !(2.0 < cx && cx < 5.0 && 2.0 < cy && cy < 5.0),
+            "triangle in the hole"
+        );
+    }
+    assert_eq!(mesh.rings.len(), 2);
+}
+
+#[test]
+fn a_concave_polygon_does_not_fill_its_convex_hull() {
+    // A "U": 3×3 square with its top-middle cell cut out: area 8, hull area 9.
+    let u: Vec<(f64, f64)> = vec![
+        (0.0, 0.0),
+        (3.0, 0.0),
+        (3.0, 3.0),
+        (2.0, 3.0),
+        (2.0, 1.0),
+        (1.0, 1.0),
+        (1.0, 3.0),
+        (0.0, 3.0),
+        (0.0, 0.0),
+    ];
+    let mesh = tessellate(&geo::Geometry::Polygon(geo::Polygon::new(u.into(), vec![])));
+    assert!(
+        (mesh.triangle_area() - 7.0).abs() < 1e-9,
+        "{}",
+        mesh.triangle_area()
+    );
+}

@@ -1,0 +1,160 @@
+//! The window's panels, driven as a user would: click the map, read the detail panel,
+//! turn layers off, switch the label language.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use karabakh_atlas::app::{AppState, AtlasApp};
+use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::feature::Language;
+use karabakh_atlas::fonts::{self, Faces};
+use karabakh_atlas::pick::FeatureRef;
+use karabakh_atlas::scene;
+use karabakh_atlas::ui::detail_panel::short_url;
+
+fn harness() -> Harness<'static, AtlasApp> {
+    let app = AtlasApp::new(AppState::new(Atlas::embedded(), Faces::load().unwrap()));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(240)
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
+    harness
+        .state()
+        .state
+        .atlas
+        .find_by_id(id)
+        .unwrap_or_else(|| panic!("no feature {id}"))
+}
+
+/// Where a feature's label anchor is on screen now.
+fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> egui::Pos2 {
+    let state = &harness.state().state;
+    let rect = state.map_rect.expect("the map was drawn");
+    let anchor = state.atlas.feature(r).unwrap().anchor;
+    state.camera.view.screen_from_world(rect, anchor)
+}
+
+fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn clicking_a_district_shows_its_name_and_source_in_the_detail_panel() {
+    let mut harness = harness();
+    let kalbajar = feature_ref(&harness, "district-kalbajar");
+    let pos = screen_pos_of(&harness, kalbajar);
+    click_at(&mut harness, pos);
+
+    assert_eq!(harness.state().state.scene.selected, Some(kalbajar));
+    assert!(harness.get_all_by_label("Kəlbəcər").count() >= 1);
+    let f = &harness
+        .state()
+        .state
+        .atlas
+        .feature(kalbajar)
+        .unwrap()
+        .feature;
+    let url = f.str("source_url").unwrap().to_owned();
+    let date = f.str("source_date").unwrap().to_owned();
+    harness.get_by_label(&short_url(&url));
+    harness.get_by_label(&date);
+
+    // Escape closes the panel.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().state.scene.selected, None);
+    assert!(harness.query_by_label(&short_url(&url)).is_none());
+}
+
+#[test]
+fn clicking_an_airport_shows_its_facts() {
+    let mut harness = harness();
+    let fuzuli = feature_ref(&harness, "airport-fuzuli");
+    let pos = screen_pos_of(&harness, fuzuli);
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(state.picked.contains(&fuzuli), "picked {:?}", state.picked);
+    assert_eq!(state.scene.selected, state.picked.first().copied());
+}
+
+#[test]
+fn a_layer_turned_off_can_no_longer_be_picked() {
+    let mut harness = harness();
+    let kalbajar = feature_ref(&harness, "district-kalbajar");
+    let pos = screen_pos_of(&harness, kalbajar);
+
+    harness.get_by_label("Liberated districts").click();
+    harness.run();
+    assert!(!harness.state().state.atlas.layers[kalbajar.layer].visible);
+
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(
+        !state.picked.iter().any(|r| r.layer == kalbajar.layer),
+        "a hidden district was picked: {:?}",
+        state.picked
+    );
+    assert!(harness.query_by_label("Kəlbəcər").is_none());
+}
+
+#[test]
+fn labels_switch_to_english() {
+    let mut harness = harness();
+    let labels = |h: &Harness<'_, AtlasApp>| -> Vec<String> {
+        let s = &h.state().state;
+        let rect = s.map_rect.unwrap();
+        scene::build(&s.atlas, &s.camera.view, rect, &s.scene, &s.faces)
+            .labels
+            .into_iter()
+            .map(|l| l.label.text)
+            .collect()
+    };
+    assert!(
+        labels(&harness).iter().any(|t| t == "Kəlbəcər"),
+        "{:?}",
+        labels(&harness)
+    );
+
+    harness.get_by_label("English").click();
+    harness.run();
+    assert_eq!(harness.state().state.scene.language, Language::English);
+    let english = labels(&harness);
+    assert!(english.iter().any(|t| t == "Kalbajar"), "{english:?}");
+    assert!(!english.iter().any(|t| t == "Kəlbəcər"), "{english:?}");
+}
+
+#[test]
+fn home_and_keys_move_the_map() {
+    let mut harness = harness();
+    let home = harness.state().state.camera.view;
+    harness.key_press(egui::Key::Plus);
+    harness.run();
+    let zoomed = harness.state().state.camera.view;
+    assert!(
+        (zoomed.metres_per_point - home.metres_per_point / 2.0).abs()
+            < 1e-6 * home.metres_per_point
+    );
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    assert!(harness.state().state.camera.view.center[0] > zoomed.center[0]);
+    harness.key_press(egui::Key::Home);
+    harness.run();
+    let back = harness.state().state.camera.view;
+    assert!((back.metres_per_point - home.metres_per_point).abs() < 1e-6 * home.metres_per_point);
+}
