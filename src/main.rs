@@ -83,7 +83,7 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
         validate::validate_paths(&paths)
     };
     let mut findings = report.findings.clone();
-    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    findings.sort_by_key(|f| f.severity);
     for finding in &findings {
         eprintln!("{finding}");
     }
