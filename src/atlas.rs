@@ -84,7 +84,8 @@ pub fn embedded_style(layer_id: &str) -> LayerStyle {
             Color32::from_rgb(236, 236, 232),
             Color32::from_rgb(185, 185, 180),
             0.6,
-        ),
+        )
+        .with_labels(),
         "districts" => LayerStyle::area(
             Color32::from_rgb(253, 236, 200),
             Color32::from_rgb(150, 90, 40),

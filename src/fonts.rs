@@ -27,9 +27,23 @@ impl Faces {
         if bold { &self.bold } else { &self.regular }
     }
 
-    /// Width of `text` at `size` pixels, with kerning.
+    /// The ab_glyph scale for a font size given, as egui gives it, in pixels per em
+    /// (ab_glyph's own scale is the ascent-to-descent height).
+    pub fn scale(&self, size: f32, bold: bool) -> PxScale {
+        let face = self.face(bold);
+        let per_em = face.units_per_em().unwrap_or(2048.0);
+        PxScale::from(size * face.height_unscaled() / per_em)
+    }
+
+    /// Height of one line at `size`, as egui lays it out (ascent − descent + line gap).
+    pub fn row_height(&self, size: f32) -> f32 {
+        let font = self.regular.as_scaled(self.scale(size, false));
+        font.ascent() - font.descent() + font.line_gap()
+    }
+
+    /// Width of `text` at `size` pixels per em, with kerning.
     pub fn text_width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let font = self.face(bold).as_scaled(PxScale::from(size));
+        let font = self.face(bold).as_scaled(self.scale(size, bold));
         let mut width = 0.0;
         let mut previous = None;
         for c in text.chars() {

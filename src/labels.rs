@@ -1,7 +1,7 @@
 //! Label placement: candidates in priority order, each tried at a few positions, kept only
 //! where it overlaps no label already placed and fits the viewport.
 
-use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use egui::{Color32, Pos2, Rect, Vec2, pos2, vec2};
 
 /// A label that wants a place.
 #[derive(Clone, Debug)]
@@ -11,8 +11,10 @@ pub struct LabelCandidate {
     pub anchor: Pos2,
     pub size: f32,
     pub bold: bool,
-    /// Width of the text in points.
+    pub color: Color32,
+    /// Width and height of the text in points.
     pub width: f32,
+    pub height: f32,
     /// Higher goes first.
     pub priority: f64,
     /// Centred on the anchor (areas) or beside it (points, with this gap).
@@ -26,6 +28,7 @@ pub struct PlacedLabel {
     pub rect: Rect,
     pub size: f32,
     pub bold: bool,
+    pub color: Color32,
 }
 
 /// Places as many candidates as fit without overlap, highest priority first.
@@ -38,9 +41,13 @@ pub fn place_labels(
     candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
     let mut placed: Vec<PlacedLabel> = Vec::new();
     for c in candidates {
-        let size = vec2(c.width, c.size * 1.2);
+        let size = vec2(c.width, c.height);
         let options: Vec<Rect> = match c.beside_point {
-            None => vec![Rect::from_center_size(c.anchor, size)],
+            // An area's label may move up or down a line to clear a symbol.
+            None => [0.0, -1.0, 1.0]
+                .into_iter()
+                .map(|k| Rect::from_center_size(c.anchor + vec2(0.0, k * size.y), size))
+                .collect(),
             Some(gap) => vec![
                 Rect::from_min_size(pos2(c.anchor.x + gap, c.anchor.y - size.y / 2.0), size),
                 Rect::from_min_size(
@@ -68,6 +75,7 @@ pub fn place_labels(
                 rect,
                 size: c.size,
                 bold: c.bold,
+                color: c.color,
             });
         }
     }

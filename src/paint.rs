@@ -48,7 +48,13 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
                 item.halo,
             );
         }
-        painter.text(at, Align2::LEFT_TOP, &item.label.text, font, item.color);
+        painter.text(
+            at,
+            Align2::LEFT_TOP,
+            &item.label.text,
+            font,
+            item.label.color,
+        );
     }
     paint_scale_bar(painter, scene);
 }

@@ -2,7 +2,7 @@
 
 use crate::fonts::Faces;
 use crate::scene::{AreaItem, Scene, SymbolItem, symbol_outline};
-use ab_glyph::{Font, OutlineCurve, PxScale, ScaleFont};
+use ab_glyph::{Font, OutlineCurve, ScaleFont};
 use egui::{Color32, Pos2};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
@@ -54,7 +54,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
             top_left,
         ) {
             stroke(&mut pixmap, &path, item.halo, 2.5);
-            fill(&mut pixmap, &path, item.color, FillRule::Winding);
+            fill(&mut pixmap, &path, item.label.color, FillRule::Winding);
         }
     }
     let bar = &scene.scale_bar;
@@ -70,7 +70,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
             stroke(&mut pixmap, &p, dark, 2.0);
         }
     }
-    let text_top = Pos2::new(o.x, o.y - 9.0 - 12.0 * 1.2);
+    let text_top = Pos2::new(o.x, o.y - 9.0 - faces.row_height(12.0));
     if let Some(path) = text_path(faces, &bar.text, 12.0, false, text_top) {
         fill(&mut pixmap, &path, dark, FillRule::Winding);
     }
@@ -150,11 +150,10 @@ fn text_path(
     top_left: Pos2,
 ) -> Option<tiny_skia::Path> {
     let font = faces.face(bold);
-    let scaled = font.as_scaled(PxScale::from(size));
+    let scaled = font.as_scaled(faces.scale(size, bold));
     let (sx, sy) = (scaled.h_scale_factor(), scaled.v_scale_factor());
-    // egui centres the font's line in a row of 1.2 × size; put the baseline where egui does.
-    let line_height = scaled.ascent() - scaled.descent();
-    let baseline = top_left.y + (size * 1.2 - line_height) / 2.0 + scaled.ascent();
+    // egui puts the first baseline one ascent below the top of the row.
+    let baseline = top_left.y + scaled.ascent();
     let mut pen = top_left.x;
     let mut previous = None;
     let mut pb = PathBuilder::new();

@@ -52,7 +52,6 @@ pub struct SymbolItem {
 /// A label, placed.
 pub struct LabelItem {
     pub label: PlacedLabel,
-    pub color: Color32,
     pub halo: Color32,
 }
 
@@ -146,11 +145,6 @@ pub fn build<'a>(
     scene.labels = place_labels(candidates, inner, &occupied)
         .into_iter()
         .map(|label| LabelItem {
-            color: if label.bold {
-                Color32::from_rgb(90, 45, 10)
-            } else {
-                Color32::from_rgb(25, 25, 25)
-            },
             halo: Color32::from_rgba_unmultiplied(255, 255, 255, 210),
             label,
         })
@@ -325,9 +319,13 @@ fn label_candidate(
         if screen_area < 900.0 {
             return None;
         }
-        let district = layer.role == LayerRole::Districts;
-        let size = if district { 14.0 } else { 12.0 };
-        (size, district, 1e9 + f.area_ha.unwrap_or(0.0), None)
+        let area = f.area_ha.unwrap_or(0.0);
+        match layer.role {
+            LayerRole::Districts => (14.0, true, 1e12 + area, None),
+            // Grey context names come last and only where there is room.
+            LayerRole::Context => (11.0, false, area / 1e6, None),
+            _ => (12.0, false, 1e9 + area, None),
+        }
     } else {
         let importance = f.feature.number("population").unwrap_or(0.0)
             + if layer.id == "airports" { 5e5 } else { 0.0 };
@@ -339,8 +337,15 @@ fn label_candidate(
             Some(symbol_size(layer, f) / 2.0 + 3.0),
         )
     };
+    let color = match layer.role {
+        LayerRole::Districts => Color32::from_rgb(90, 45, 10),
+        LayerRole::Context => Color32::from_rgb(125, 125, 120),
+        _ => Color32::from_rgb(25, 25, 25),
+    };
     Some(LabelCandidate {
+        color,
         width: faces.text_width(&text, size, bold),
+        height: faces.row_height(size),
         text,
         anchor,
         size,
