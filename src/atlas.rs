@@ -96,12 +96,14 @@ pub fn embedded_style(layer_id: &str) -> LayerStyle {
             Color32::from_rgba_unmultiplied(0, 158, 115, 110),
             Color32::from_rgb(0, 120, 85),
             1.2,
-        ),
+        )
+        .with_symbol(Symbol::Circle),
         "industrial_zones" => LayerStyle::area(
             Color32::from_rgba_unmultiplied(204, 121, 167, 150),
             Color32::from_rgb(140, 50, 110),
             1.2,
         )
+        .with_symbol(Symbol::Square)
         .with_labels(),
         "events" => LayerStyle::points(Symbol::Star, Color32::from_rgb(240, 228, 66), 11.0),
         "facilities" => LayerStyle::points(Symbol::Diamond, Color32::from_rgb(86, 180, 233), 9.0),

@@ -22,6 +22,16 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     for symbol in &scene.highlight_symbols {
         paint_symbol(painter, symbol);
     }
+    for badge in &scene.badges {
+        painter.circle_filled(badge.center, 7.0, Color32::from_rgb(40, 40, 40));
+        painter.text(
+            badge.center,
+            Align2::CENTER_CENTER,
+            badge.count.to_string(),
+            FontId::proportional(10.0),
+            Color32::WHITE,
+        );
+    }
     for item in &scene.labels {
         let family = if item.label.bold {
             FontFamily::Name(BOLD_FAMILY.into())

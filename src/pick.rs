@@ -5,6 +5,10 @@ use crate::projection::World;
 use crate::view::WorldBounds;
 use geo::{Distance, Euclidean, Intersects};
 
+/// How near (in screen points) a click must be to a point or a line, or to an area too
+/// small to see.
+pub const PICK_TOLERANCE_POINTS: f64 = 7.0;
+
 /// A feature of a layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRef {
@@ -81,10 +85,16 @@ fn rank(f: &PreparedFeature) -> u8 {
     }
 }
 
-/// The exact test: containment for areas, distance for points and lines.
+/// The exact test: containment for areas, distance for points and lines. An area smaller
+/// than a few tolerances across (drawn as a symbol when zoomed out) is also hit within the
+/// tolerance, like a point.
 pub fn is_under(feature: &PreparedFeature, at: World, tolerance: f64) -> bool {
     let point = geo::Point::new(at[0], at[1]);
-    geometry_is_under(&feature.world, &point, tolerance)
+    if geometry_is_under(&feature.world, &point, tolerance) {
+        return true;
+    }
+    let tiny = feature.bounds.width().max(feature.bounds.height()) < 2.0 * tolerance;
+    tiny && feature.feature.is_areal() && Euclidean.distance(&feature.world, &point) <= tolerance
 }
 
 fn geometry_is_under(geometry: &geo::Geometry<f64>, point: &geo::Point<f64>, tol: f64) -> bool {

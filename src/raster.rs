@@ -44,6 +44,24 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     for symbol in &scene.highlight_symbols {
         paint_symbol(&mut pixmap, symbol, at);
     }
+    for badge in &scene.badges {
+        let c = at(badge.center);
+        let circle = symbol_outline(crate::style::Symbol::Circle, c, 14.0);
+        if let Some(path) = polyline(&circle, true) {
+            fill(
+                &mut pixmap,
+                &path,
+                Color32::from_rgb(40, 40, 40),
+                FillRule::Winding,
+            );
+        }
+        let text = badge.count.to_string();
+        let width = faces.text_width(&text, 10.0, false);
+        let top_left = Pos2::new(c.x - width / 2.0, c.y - faces.row_height(10.0) / 2.0);
+        if let Some(path) = text_path(faces, &text, 10.0, false, top_left) {
+            fill(&mut pixmap, &path, Color32::WHITE, FillRule::Winding);
+        }
+    }
     for item in &scene.labels {
         let top_left = at(item.label.rect.left_top());
         if let Some(path) = text_path(

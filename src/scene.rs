@@ -49,6 +49,12 @@ pub struct SymbolItem {
     pub stroke: Stroke,
 }
 
+/// A count of symbols drawn at the same spot (features placed at one settlement's point).
+pub struct BadgeItem {
+    pub center: Pos2,
+    pub count: usize,
+}
+
 /// A label, placed.
 pub struct LabelItem {
     pub label: PlacedLabel,
@@ -80,6 +86,7 @@ pub struct Scene<'a> {
     /// Outlines drawn over everything for the hovered and selected features.
     pub highlights: Vec<AreaItem<'a>>,
     pub highlight_symbols: Vec<SymbolItem>,
+    pub badges: Vec<BadgeItem>,
     pub labels: Vec<LabelItem>,
     pub scale_bar: ScaleBar,
 }
@@ -101,6 +108,7 @@ pub fn build<'a>(
         symbols: Vec::new(),
         highlights: Vec::new(),
         highlight_symbols: Vec::new(),
+        badges: Vec::new(),
         labels: Vec::new(),
         scale_bar: scale_bar(view, viewport),
     };
@@ -141,6 +149,7 @@ pub fn build<'a>(
             }
         }
     }
+    scene.badges = stack_badges(&scene.symbols);
     let inner = viewport.shrink(4.0);
     scene.labels = place_labels(candidates, inner, &occupied)
         .into_iter()
@@ -150,6 +159,26 @@ pub fn build<'a>(
         })
         .collect();
     scene
+}
+
+/// One badge for each spot where several symbols coincide, at the top right of the stack.
+fn stack_badges(symbols: &[SymbolItem]) -> Vec<BadgeItem> {
+    let mut stacks: std::collections::BTreeMap<(i32, i32), (usize, Pos2, f32)> =
+        std::collections::BTreeMap::new();
+    for s in symbols {
+        let key = (s.center.x.round() as i32, s.center.y.round() as i32);
+        let entry = stacks.entry(key).or_insert((0, s.center, 0.0));
+        entry.0 += 1;
+        entry.2 = entry.2.max(s.size);
+    }
+    stacks
+        .into_values()
+        .filter(|(count, _, _)| *count > 1)
+        .map(|(count, center, size)| BadgeItem {
+            center: center + vec2(size / 2.0 + 3.0, -size / 2.0 - 3.0),
+            count,
+        })
+        .collect()
 }
 
 fn feature_fill(layer: &Layer, f: &PreparedFeature, legend: Option<&ChoroplethLegend>) -> Color32 {
@@ -183,6 +212,16 @@ fn add_feature<'a>(
         layer.style.stroke.gamma_multiply(layer.opacity),
     );
     if !f.mesh.vertices.is_empty() {
+        if is_tiny(f, view) {
+            // Too small to see: mark it with the layer's symbol as well.
+            scene.symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, f.anchor),
+                symbol: layer.style.symbol,
+                size: layer.style.symbol_size + 2.0,
+                fill: layer.style.stroke.gamma_multiply(layer.opacity),
+                stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
+            });
+        }
         scene.areas.push(AreaItem {
             vertices: f
                 .mesh
@@ -223,6 +262,13 @@ fn add_feature<'a>(
             stroke: Stroke::new(layer.style.stroke_width.max(1.5), layer.style.stroke),
         });
     }
+}
+
+/// Whether an area is too small to see: under two pick tolerances across on screen. Such an
+/// area is also drawn and labelled as a symbol, and picked like one.
+pub fn is_tiny(f: &PreparedFeature, view: &MapView) -> bool {
+    f.bounds.width().max(f.bounds.height()) / view.metres_per_point
+        < 2.0 * crate::pick::PICK_TOLERANCE_POINTS
 }
 
 /// Settlements grow with population; the rest use the layer's size.
@@ -312,7 +358,7 @@ fn label_candidate(
     if !viewport.contains(anchor) {
         return None;
     }
-    let (size, bold, priority, beside) = if f.feature.is_areal() {
+    let (size, bold, priority, beside) = if f.feature.is_areal() && !is_tiny(f, view) {
         // Bigger areas first; an area too small on screen gets no label.
         let screen_area =
             f.bounds.width() * f.bounds.height() / (view.metres_per_point * view.metres_per_point);
@@ -328,7 +374,11 @@ fn label_candidate(
         }
     } else {
         let importance = f.feature.number("population").unwrap_or(0.0)
-            + if layer.id == "airports" { 5e5 } else { 0.0 };
+            + match layer.id.as_str() {
+                "airports" => 5e5,
+                "industrial_zones" => 4e5,
+                _ => 0.0,
+            };
         let size = if layer.id == "airports" { 12.0 } else { 12.5 };
         (
             size,

@@ -49,6 +49,12 @@ impl LayerStyle {
         }
     }
 
+    /// The symbol an area is drawn with when it is too small to see on screen.
+    pub fn with_symbol(mut self, symbol: Symbol) -> Self {
+        self.symbol = symbol;
+        self
+    }
+
     pub fn with_labels(mut self) -> Self {
         self.labels = true;
         self

@@ -24,17 +24,23 @@ fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) {
         swatch_ui(ui, layer);
         ui.checkbox(&mut layer.visible, &layer.title)
             .on_hover_text(format!("Source file: {}", layer.origin));
-        ui.weak(format!("{}", layer.features.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.weak(format!("{}", layer.features.len()))
+                .on_hover_text("features in the layer");
+        });
     });
     ui.horizontal(|ui| {
-        ui.add_space(22.0);
-        ui.add(
+        ui.add_space(24.0);
+        ui.spacing_mut().slider_width = 110.0;
+        ui.add_enabled(
+            layer.visible,
             egui::Slider::new(&mut layer.opacity, 0.0..=1.0)
                 .text("opacity")
                 .show_value(false),
         )
         .on_hover_text(format!("Opacity of {}", layer.title));
     });
+    ui.add_space(2.0);
 }
 
 fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {

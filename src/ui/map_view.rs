@@ -3,14 +3,11 @@
 
 use crate::app::{AppState, Fit};
 use crate::paint::paint_scene;
-use crate::pick::pick;
+use crate::pick::{PICK_TOLERANCE_POINTS, pick};
 use crate::projection::lonlat_from_world;
 use crate::scene;
 use crate::view::MapView;
 use egui::{Key, Sense, vec2};
-
-/// How near (in points) a click must be to a point or line feature.
-pub const PICK_TOLERANCE_POINTS: f64 = 7.0;
 
 pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
