@@ -286,6 +286,33 @@ impl Atlas {
             .map(|f| &f.feature)
     }
 
+    /// Every source cited by a feature or a region fact: URL → (dates cited, features citing it).
+    pub fn sources(&self) -> std::collections::BTreeMap<String, (Vec<String>, usize)> {
+        let mut sources: std::collections::BTreeMap<String, (Vec<String>, usize)> =
+            std::collections::BTreeMap::new();
+        let mut cite = |url: Option<String>, date: Option<String>| {
+            if let Some(url) = url {
+                let entry = sources.entry(url).or_default();
+                entry.1 += 1;
+                if let Some(d) = date
+                    && !entry.0.contains(&d)
+                {
+                    entry.0.push(d);
+                    entry.0.sort();
+                }
+            }
+        };
+        for f in self.layers.iter().flat_map(|l| l.features.iter()) {
+            let f = &f.feature;
+            cite(f.text("source_url"), f.text("source_date"));
+            cite(f.text("source_2_url"), f.text("source_2_date"));
+        }
+        for fact in &self.region_facts {
+            cite(Some(fact.source_url.clone()), fact.source_date.clone());
+        }
+        sources
+    }
+
     /// Every distinct year for which the districts carry demined hectares.
     pub fn demining_years(&self) -> Vec<String> {
         let mut years: Vec<String> = self

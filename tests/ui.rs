@@ -158,3 +158,53 @@ fn home_and_keys_move_the_map() {
     let back = harness.state().state.camera.view;
     assert!((back.metres_per_point - home.metres_per_point).abs() < 1e-6 * home.metres_per_point);
 }
+
+#[test]
+fn several_features_under_the_click_are_listed_topmost_first() {
+    let mut harness = harness();
+    // Khankendi's point carries the town and the facilities placed at it.
+    let town = feature_ref(&harness, "settlement-146970");
+    let pos = screen_pos_of(&harness, town);
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(state.picked.len() > 3, "{:?}", state.picked);
+    assert!(state.picked.contains(&town));
+    // Points come before the district polygons under them.
+    let first_area = state
+        .picked
+        .iter()
+        .position(|r| state.atlas.feature(*r).unwrap().feature.is_areal())
+        .unwrap();
+    assert!(
+        state.picked[..first_area].iter().all(|r| state
+            .atlas
+            .feature(*r)
+            .unwrap()
+            .feature
+            .is_point())
+    );
+    let n = state.picked.len();
+    harness.get_by_label(&format!("{n} features here, topmost first:"));
+
+    // Choosing another entry shows it.
+    let factory = feature_ref(&harness, "facility-khankendi-sewing-factory");
+    harness
+        .get_by_label_contains("Xankəndi tikiş fabriki")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().state.scene.selected, Some(factory));
+}
+
+#[test]
+fn about_the_data_lists_the_licences_and_every_source() {
+    let mut harness = harness();
+    harness.get_by_label("Help").click();
+    harness.run();
+    harness.get_by_label("About the data").click();
+    harness.run();
+    harness.get_by_label_contains("GeoNames (CC BY 4.0)");
+    harness.get_by_label_contains("Natural Earth 10m admin-1 (public domain)");
+    let n = harness.state().state.atlas.sources().len();
+    assert!(n > 20, "only {n} sources");
+    harness.get_by_label(&format!("Every source cited ({n})"));
+}

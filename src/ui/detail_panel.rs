@@ -7,7 +7,14 @@ use crate::pick::FeatureRef;
 use serde_json::Value;
 
 /// Properties shown in the provenance block rather than the attribute table's top.
-const PROVENANCE: [&str; 4] = ["source_url", "source_date", "confidence", "position"];
+const PROVENANCE: [&str; 6] = [
+    "source_url",
+    "source_date",
+    "source_2_url",
+    "source_2_date",
+    "confidence",
+    "position",
+];
 
 pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(selected) = state.scene.selected else {
@@ -91,6 +98,16 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
         ui.label("Date");
         ui.label(f.str("source_date").unwrap_or("not given"));
         ui.end_row();
+        if let Some(url) = f.str("source_2_url") {
+            ui.label("Also");
+            ui.horizontal_wrapped(|ui| {
+                ui.hyperlink_to(short_url(url), url).on_hover_text(url);
+                if let Some(date) = f.str("source_2_date") {
+                    ui.label(date);
+                }
+            });
+            ui.end_row();
+        }
         ui.label("Confidence");
         ui.label(f.str("confidence").unwrap_or("not given"));
         ui.end_row();

@@ -61,6 +61,22 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
     });
     ui.add_space(6.0);
     ui.label("Known limits: Natural Earth boundaries are off by up to about 3 km; no source has an Ağdərə polygon, so Ağdərə is a point; facilities without a published position sit at their settlement's point and say so.");
+    let sources = state.atlas.sources();
+    egui::CollapsingHeader::new(format!("Every source cited ({})", sources.len()))
+        .id_salt("every-source")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("sources-scroll")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    for (url, (dates, count)) in &sources {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.hyperlink_to(crate::ui::detail_panel::short_url(url), url);
+                            ui.weak(format!("{} · cited {count}×", dates.join(", ")));
+                        });
+                    }
+                });
+        });
     if !state.atlas.region_facts.is_empty() {
         ui.add_space(6.0);
         ui.strong("Facts about the region as a whole");
