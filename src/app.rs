@@ -31,6 +31,8 @@ pub struct AppState {
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
     pub pending_fit: Option<Fit>,
+    /// Clicks on the map add measurement vertices instead of picking.
+    pub measuring: bool,
     pub show_messages: bool,
     pub show_about: bool,
     /// Files to open on the next frame (command line, drag and drop).
@@ -49,6 +51,7 @@ impl AppState {
             map_rect: None,
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
+            measuring: false,
             show_messages: false,
             show_about: false,
             pending_files: Vec::new(),
@@ -59,6 +62,18 @@ impl AppState {
     pub fn select(&mut self, picked: Vec<FeatureRef>) {
         self.scene.selected = picked.first().copied();
         self.picked = picked;
+    }
+
+    /// Starts a new measurement of `mode`; clicks on the map add its vertices.
+    pub fn start_measuring(&mut self, mode: crate::measure::MeasureMode) {
+        self.scene.measurement = Some(crate::measure::Measurement::new(mode));
+        self.measuring = true;
+    }
+
+    /// Removes the measurement from the map.
+    pub fn clear_measurement(&mut self) {
+        self.scene.measurement = None;
+        self.measuring = false;
     }
 
     pub fn clear_selection(&mut self) {

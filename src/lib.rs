@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod labels;
 pub mod layer;
 pub mod load;
+pub mod measure;
 pub mod paint;
 pub mod pick;
 pub mod projection;

@@ -23,6 +23,8 @@ pub struct SceneOptions {
     pub choropleth_year: Option<String>,
     pub hovered: Option<FeatureRef>,
     pub selected: Option<FeatureRef>,
+    /// A distance or area being measured, drawn over the map.
+    pub measurement: Option<crate::measure::Measurement>,
 }
 
 /// A filled area with its outline; `indices` triangulate `vertices`, `rings` outline them.
@@ -150,6 +152,9 @@ pub fn build<'a>(
         }
     }
     scene.badges = stack_badges(&scene.symbols);
+    if let Some(m) = &options.measurement {
+        add_measurement(&mut scene, m, view, viewport);
+    }
     let inner = viewport.shrink(4.0);
     scene.labels = place_labels(candidates, inner, &occupied)
         .into_iter()
@@ -159,6 +164,37 @@ pub fn build<'a>(
         })
         .collect();
     scene
+}
+
+const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
+
+fn add_measurement(
+    scene: &mut Scene<'_>,
+    m: &crate::measure::Measurement,
+    view: &MapView,
+    viewport: Rect,
+) {
+    let mut points: Vec<Pos2> = m
+        .vertices
+        .iter()
+        .map(|ll| view.screen_from_world(viewport, crate::projection::world_from_lonlat(*ll)))
+        .collect();
+    if m.mode == crate::measure::MeasureMode::Area && points.len() > 2 {
+        points.push(points[0]);
+    }
+    scene.lines.push(LineItem {
+        points: points.clone(),
+        stroke: Stroke::new(2.5, MEASURE_COLOUR),
+    });
+    for p in points {
+        scene.highlight_symbols.push(SymbolItem {
+            center: p,
+            symbol: Symbol::Circle,
+            size: 7.0,
+            fill: Color32::WHITE,
+            stroke: Stroke::new(2.0, MEASURE_COLOUR),
+        });
+    }
 }
 
 /// One badge for each spot where several symbols coincide, at the top right of the stack.

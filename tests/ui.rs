@@ -208,3 +208,43 @@ fn about_the_data_lists_the_licences_and_every_source() {
     assert!(n > 20, "only {n} sources");
     harness.get_by_label(&format!("Every source cited ({n})"));
 }
+
+#[test]
+fn measuring_between_two_airports_gives_their_geodesic_distance() {
+    use karabakh_atlas::measure::geodesic_distance_m;
+    let mut harness = harness();
+    let fuzuli = feature_ref(&harness, "airport-fuzuli");
+    let zangilan = feature_ref(&harness, "airport-zangilan");
+    let (a, b) = (
+        screen_pos_of(&harness, fuzuli),
+        screen_pos_of(&harness, zangilan),
+    );
+
+    harness.get_by_label("↔ Distance").click();
+    harness.run();
+    click_at(&mut harness, a);
+    click_at(&mut harness, b);
+
+    let state = &harness.state().state;
+    assert!(state.scene.selected.is_none(), "measuring must not pick");
+    let m = state.scene.measurement.as_ref().expect("a measurement");
+    assert_eq!(m.vertices.len(), 2);
+    let lonlat = |r| match state.atlas.feature(r).unwrap().feature.geometry {
+        geo::Geometry::Point(p) => [p.x(), p.y()],
+        _ => panic!("not a point"),
+    };
+    let known = geodesic_distance_m(lonlat(fuzuli), lonlat(zangilan));
+    // Clicks land on whole screen points: allow two points' worth of ground.
+    let slack = 2.0 * state.camera.view.metres_per_point;
+    assert!(
+        (m.total_m() - known).abs() < slack,
+        "measured {} m, known {known} m",
+        m.total_m()
+    );
+    let shown = karabakh_atlas::measure::format_length(m.total_m());
+    harness.get_by_label(&format!("total: {shown}"));
+
+    harness.get_by_label("Clear").click();
+    harness.run();
+    assert!(harness.state().state.scene.measurement.is_none());
+}

@@ -40,7 +40,15 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .copied()
     });
 
-    if response.clicked()
+    if state.measuring {
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+            && let Some(m) = state.scene.measurement.as_mut()
+        {
+            m.vertices
+                .push(lonlat_from_world(view.world_from_screen(viewport, p)));
+        }
+    } else if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
         let hits = pick(
@@ -132,6 +140,10 @@ fn navigate(ui: &egui::Ui, state: &mut AppState, response: &egui::Response) {
         state.pending_fit = Some(Fit::Glide);
     }
     if escape {
-        state.clear_selection();
+        if state.measuring {
+            state.measuring = false; // ends the measurement; it stays on the map
+        } else {
+            state.clear_selection();
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::app::{AppState, Fit};
 use crate::feature::Language;
+use crate::measure::MeasureMode;
 
 pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
     egui::MenuBar::new().ui(ui, |ui| {
@@ -26,6 +27,29 @@ pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
             "Azərbaycanca",
         );
         ui.selectable_value(&mut state.scene.language, Language::English, "English");
+        ui.separator();
+        let mode = state.scene.measurement.as_ref().map(|m| m.mode);
+        for (m, text, hint) in [
+            (
+                MeasureMode::Distance,
+                "↔ Distance",
+                "Measure a geodesic distance: click points on the map",
+            ),
+            (
+                MeasureMode::Area,
+                "◇ Area",
+                "Measure a geodesic area: click its corners on the map",
+            ),
+        ] {
+            let active = state.measuring && mode == Some(m);
+            if ui
+                .selectable_label(active, text)
+                .on_hover_text(hint)
+                .clicked()
+            {
+                state.start_measuring(m);
+            }
+        }
         ui.separator();
         if ui
             .button("⌂ Home")

@@ -25,6 +25,8 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
         });
     state.show_messages = open;
 
+    measurement_ui(ctx, state);
+
     let mut open = state.show_about;
     egui::Window::new("About the data")
         .open(&mut open)
@@ -98,5 +100,50 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
                     });
                 }
             });
+    }
+}
+
+fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
+    use crate::measure::{MeasureMode, format_area, format_length};
+    let Some(m) = state.scene.measurement.clone() else {
+        return;
+    };
+    let mut open = true;
+    let title = match m.mode {
+        MeasureMode::Distance => "Distance",
+        MeasureMode::Area => "Area",
+    };
+    egui::Window::new(title)
+        .id(egui::Id::unique("measurement"))
+        .open(&mut open)
+        .default_width(260.0)
+        .show(ctx, |ui| {
+            if state.measuring {
+                ui.weak("Click on the map to add points; Esc ends.");
+            }
+            egui::Grid::new("segments").num_columns(2).show(ui, |ui| {
+                for (i, s) in m.segments_m().iter().enumerate() {
+                    ui.label(format!("segment {}", i + 1));
+                    ui.label(format_length(*s));
+                    ui.end_row();
+                }
+            });
+            ui.separator();
+            ui.strong(format!("total: {}", format_length(m.total_m())));
+            if let Some(a) = m.area_m2() {
+                ui.strong(format!("area: {}", format_area(a)));
+            }
+            ui.weak("Geodesic on the WGS84 ellipsoid.");
+            ui.horizontal(|ui| {
+                if ui.button("Copy").clicked() {
+                    ui.ctx().copy_text(m.report());
+                }
+                if ui.button("Clear").clicked() {
+                    state.clear_measurement();
+                }
+            });
+        });
+    if !open {
+        state.clear_measurement();
     }
 }
