@@ -31,6 +31,8 @@ pub struct AppState {
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
     pub pending_fit: Option<Fit>,
+    /// What is typed in the search box.
+    pub search_query: String,
     /// Clicks on the map add measurement vertices instead of picking.
     pub measuring: bool,
     pub show_messages: bool,
@@ -51,6 +53,7 @@ impl AppState {
             map_rect: None,
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
+            search_query: String::new(),
             measuring: false,
             show_messages: false,
             show_about: false,
@@ -62,6 +65,26 @@ impl AppState {
     pub fn select(&mut self, picked: Vec<FeatureRef>) {
         self.scene.selected = picked.first().copied();
         self.picked = picked;
+    }
+
+    /// Flies to a feature, shows its layer, and opens its details.
+    pub fn show_feature(&mut self, r: FeatureRef) {
+        let Some(f) = self.atlas.feature(r) else {
+            return;
+        };
+        if let Some(rect) = self.map_rect {
+            let target = if f.feature.is_point() {
+                MapView {
+                    center: f.anchor,
+                    metres_per_point: 40.0_f64.min(self.camera.view.metres_per_point),
+                }
+            } else {
+                MapView::fitting(&f.bounds, rect.size(), 80.0)
+            };
+            self.camera.glide_to(rect, target);
+        }
+        self.atlas.layers[r.layer].visible = true;
+        self.select(vec![r]);
     }
 
     /// Starts a new measurement of `mode`; clicks on the map add its vertices.

@@ -18,6 +18,7 @@ pub mod projection;
 pub mod raster;
 pub mod render;
 pub mod scene;
+pub mod search;
 pub mod style;
 pub mod tessellate;
 pub mod ui;

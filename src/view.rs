@@ -116,10 +116,12 @@ pub fn clamp_zoom(metres_per_point: f64) -> f64 {
     }
 }
 
-/// Where an animated move ends: `world` shows at `screen`, at zoom `metres_per_point`.
+/// Where an animated move ends: `world` shows `offset` from the viewport's centre, at zoom
+/// `metres_per_point`. Relative to the centre, so that a panel opening mid-flight (which
+/// resizes the map) does not throw the target off.
 #[derive(Clone, Copy, Debug)]
 struct Flight {
-    screen: Pos2,
+    offset: Vec2,
     world: World,
     metres_per_point: f64,
 }
@@ -152,7 +154,7 @@ impl Camera {
             .map_or(self.view.metres_per_point, |f| f.metres_per_point);
         let world = self.view.world_from_screen(viewport, anchor);
         self.flight = Some(Flight {
-            screen: anchor,
+            offset: anchor - viewport.center(),
             world,
             metres_per_point: clamp_zoom(base / factor),
         });
@@ -168,7 +170,7 @@ impl Camera {
     /// Starts a smooth move to `view`.
     pub fn glide_to(&mut self, viewport: Rect, view: MapView) {
         self.flight = Some(Flight {
-            screen: viewport.center(),
+            offset: Vec2::ZERO,
             world: view.center,
             metres_per_point: view.metres_per_point,
         });
@@ -183,7 +185,7 @@ impl Camera {
                     center: self.view.center,
                     metres_per_point: f.metres_per_point,
                 };
-                v.place(viewport, f.screen, f.world);
+                v.place(viewport, viewport.center() + f.offset, f.world);
                 v
             }
         }
@@ -196,7 +198,8 @@ impl Camera {
         };
         // Exponential approach: about 95% of the way in 0.25 s, whatever the frame rate.
         let t = 1.0 - (-12.0 * f64::from(dt.clamp(0.0, 0.1))).exp();
-        let now_world = self.view.world_from_screen(viewport, f.screen);
+        let screen = viewport.center() + f.offset;
+        let now_world = self.view.world_from_screen(viewport, screen);
         let log_now = self.view.metres_per_point.ln();
         let log_end = f.metres_per_point.ln();
         let mpp = (log_now + (log_end - log_now) * t).exp();
@@ -205,12 +208,12 @@ impl Camera {
             now_world[1] + (f.world[1] - now_world[1]) * t,
         ];
         self.view.metres_per_point = mpp;
-        self.view.place(viewport, f.screen, world);
+        self.view.place(viewport, screen, world);
         let zoom_left = (log_end - mpp.ln()).abs();
         let pan_left = ((f.world[0] - world[0]).hypot(f.world[1] - world[1])) / mpp;
         if zoom_left < 1e-3 && pan_left < 0.05 {
             self.view.metres_per_point = f.metres_per_point;
-            self.view.place(viewport, f.screen, f.world);
+            self.view.place(viewport, screen, f.world);
             self.flight = None;
         }
         true

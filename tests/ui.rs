@@ -248,3 +248,44 @@ fn measuring_between_two_airports_gives_their_geodesic_distance() {
     harness.run();
     assert!(harness.state().state.scene.measurement.is_none());
 }
+
+#[test]
+fn typing_a_former_name_in_search_and_pressing_enter_opens_the_place() {
+    let mut harness = harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    let field = harness.get_by_label("Search");
+    assert!(field.is_focused(), "Ctrl+F focuses the search box");
+    field.type_text("Stepanakert");
+    harness.run();
+    assert!(
+        harness
+            .get_all_by_label_contains("(formerly Stepanakert)")
+            .count()
+            >= 1
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let state = &harness.state().state;
+    let selected = state.scene.selected.expect("a place is selected");
+    let f = &state.atlas.feature(selected).unwrap().feature;
+    assert!(
+        f.str("name_az").unwrap().starts_with("Xankəndi"),
+        "{:?}",
+        f.str("name_az")
+    );
+    // The map flew there: the place is in the middle of the map.
+    let rect = state.map_rect.unwrap();
+    let prepared = state.atlas.feature(selected).unwrap();
+    let middle = if prepared.feature.is_point() {
+        prepared.anchor
+    } else {
+        prepared.bounds.center()
+    };
+    let at = state.camera.view.screen_from_world(rect, middle);
+    assert!(
+        (at - rect.center()).length() < 5.0,
+        "{at:?} vs {:?}",
+        rect.center()
+    );
+}

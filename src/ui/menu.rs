@@ -20,6 +20,8 @@ pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
         ui.separator();
+        crate::ui::search_box::search_box_ui(ui, state);
+        ui.separator();
         ui.label("Labels:");
         ui.selectable_value(
             &mut state.scene.language,

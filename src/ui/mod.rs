@@ -4,5 +4,6 @@ pub mod detail_panel;
 pub mod layer_panel;
 pub mod map_view;
 pub mod menu;
+pub mod search_box;
 pub mod status_bar;
 pub mod windows;
