@@ -81,7 +81,7 @@ impl AppState {
             } else {
                 MapView::fitting(&f.bounds, rect.size(), 80.0)
             };
-            self.camera.glide_to(rect, target);
+            self.camera.glide_to(target);
         }
         self.atlas.layers[r.layer].visible = true;
         self.select(vec![r]);

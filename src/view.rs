@@ -164,11 +164,11 @@ impl Camera {
     pub fn glide_pan(&mut self, viewport: Rect, delta: Vec2) {
         let mut end = self.target_view(viewport);
         end.pan_by_screen(delta);
-        self.glide_to(viewport, end);
+        self.glide_to(end);
     }
 
     /// Starts a smooth move to `view`.
-    pub fn glide_to(&mut self, viewport: Rect, view: MapView) {
+    pub fn glide_to(&mut self, view: MapView) {
         self.flight = Some(Flight {
             offset: Vec2::ZERO,
             world: view.center,

@@ -17,7 +17,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let home = MapView::fitting(&state.atlas.home_bounds(), viewport.size(), 24.0);
         match fit {
             Fit::Jump => state.camera.view = home,
-            Fit::Glide => state.camera.glide_to(viewport, home),
+            Fit::Glide => state.camera.glide_to(home),
         }
     }
     navigate(ui, state, &response);
