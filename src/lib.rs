@@ -7,6 +7,7 @@
 pub mod app;
 pub mod atlas;
 pub mod feature;
+pub mod filter;
 pub mod fonts;
 pub mod labels;
 pub mod layer;

@@ -41,6 +41,9 @@ enum Command {
         /// Colour districts by demined hectares in this year.
         #[arg(long)]
         choropleth: Option<String>,
+        /// Show only what existed or had happened by this date (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
         /// Extra GeoJSON files drawn over the map.
         files: Vec<PathBuf>,
     },
@@ -61,8 +64,17 @@ fn main() -> ExitCode {
             bbox,
             lang,
             choropleth,
+            as_of,
             files,
-        }) => render(&out, &size, bbox.as_deref(), &lang, choropleth, &files),
+        }) => render(
+            &out,
+            &size,
+            bbox.as_deref(),
+            &lang,
+            choropleth,
+            as_of,
+            &files,
+        ),
         Some(Command::Validate { files }) => validate(&files),
         None => run_window(cli.files),
     };
@@ -100,8 +112,14 @@ fn render(
     bbox: Option<&str>,
     lang: &str,
     choropleth_year: Option<String>,
+    as_of: Option<String>,
     files: &[PathBuf],
 ) -> anyhow::Result<()> {
+    if let Some(date) = &as_of
+        && !validate::is_iso_date(date)
+    {
+        anyhow::bail!("--as-of {date}: expected a date such as 2024-05-31");
+    }
     let (width, height) = parse_size(size)?;
     let bbox = bbox.map(parse_bbox).transpose()?;
     let language = match lang {
@@ -132,6 +150,7 @@ fn render(
         options: SceneOptions {
             language,
             choropleth_year,
+            filter: karabakh_atlas::filter::FeatureFilter { as_of },
             ..SceneOptions::default()
         },
     };

@@ -67,6 +67,21 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
         );
     }
     paint_scale_bar(painter, scene);
+    for (i, note) in scene.notes.iter().enumerate() {
+        let at = scene.viewport.left_top() + vec2(10.0, 10.0 + 22.0 * i as f32);
+        let galley = painter.layout_no_wrap(
+            note.clone(),
+            FontId::proportional(13.0),
+            Color32::from_rgb(20, 20, 20),
+        );
+        let rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
+        painter.rect_filled(
+            rect,
+            3.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 225),
+        );
+        painter.galley(at, galley, Color32::BLACK);
+    }
 }
 
 fn paint_area(painter: &Painter, area: &AreaItem<'_>) {

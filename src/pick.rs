@@ -1,5 +1,6 @@
 //! Picking: which features lie under a screen point, exactly, through each layer's R-tree.
 
+use crate::filter::FeatureFilter;
 use crate::layer::{Layer, PreparedFeature};
 use crate::projection::World;
 use crate::view::WorldBounds;
@@ -18,7 +19,12 @@ pub struct FeatureRef {
 
 /// Every feature of the visible layers under `at`, topmost first. `tolerance` (world metres)
 /// is how near a point or a line must be; polygons must contain `at`.
-pub fn pick(layers: &[Layer], at: World, tolerance: f64) -> Vec<FeatureRef> {
+pub fn pick(
+    layers: &[Layer],
+    filter: &FeatureFilter,
+    at: World,
+    tolerance: f64,
+) -> Vec<FeatureRef> {
     let probe = WorldBounds {
         min: [at[0] - tolerance, at[1] - tolerance],
         max: [at[0] + tolerance, at[1] + tolerance],
@@ -30,6 +36,7 @@ pub fn pick(layers: &[Layer], at: World, tolerance: f64) -> Vec<FeatureRef> {
         }
         let mut layer_hits: Vec<usize> = layer
             .features_in(&probe)
+            .filter(|&i| filter.shows(&layer.features[i].feature))
             .filter(|&i| is_under(&layer.features[i], at, tolerance))
             .collect();
         order_topmost_first(layer, &mut layer_hits);
@@ -42,13 +49,19 @@ pub fn pick(layers: &[Layer], at: World, tolerance: f64) -> Vec<FeatureRef> {
 }
 
 /// The same answer as [`pick`], by testing every feature: the reference the index must match.
-pub fn pick_brute_force(layers: &[Layer], at: World, tolerance: f64) -> Vec<FeatureRef> {
+pub fn pick_brute_force(
+    layers: &[Layer],
+    filter: &FeatureFilter,
+    at: World,
+    tolerance: f64,
+) -> Vec<FeatureRef> {
     let mut hits = Vec::new();
     for (layer_index, layer) in layers.iter().enumerate().rev() {
         if !layer.visible {
             continue;
         }
         let mut layer_hits: Vec<usize> = (0..layer.features.len())
+            .filter(|&i| filter.shows(&layer.features[i].feature))
             .filter(|&i| is_under(&layer.features[i], at, tolerance))
             .collect();
         order_topmost_first(layer, &mut layer_hits);

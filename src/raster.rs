@@ -92,6 +92,33 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     if let Some(path) = text_path(faces, &bar.text, 12.0, false, text_top) {
         fill(&mut pixmap, &path, dark, FillRule::Winding);
     }
+    for (i, note) in scene.notes.iter().enumerate() {
+        let top_left = Pos2::new(10.0, 10.0 + 22.0 * i as f32);
+        let width = faces.text_width(note, 13.0, false);
+        let height = faces.row_height(13.0);
+        let box_points = [
+            Pos2::new(top_left.x - 4.0, top_left.y - 4.0),
+            Pos2::new(top_left.x + width + 4.0, top_left.y - 4.0),
+            Pos2::new(top_left.x + width + 4.0, top_left.y + height + 4.0),
+            Pos2::new(top_left.x - 4.0, top_left.y + height + 4.0),
+        ];
+        if let Some(path) = polyline(&box_points, true) {
+            fill(
+                &mut pixmap,
+                &path,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 225),
+                FillRule::Winding,
+            );
+        }
+        if let Some(path) = text_path(faces, note, 13.0, false, top_left) {
+            fill(
+                &mut pixmap,
+                &path,
+                Color32::from_rgb(20, 20, 20),
+                FillRule::Winding,
+            );
+        }
+    }
     Ok(pixmap)
 }
 

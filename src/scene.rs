@@ -23,6 +23,8 @@ pub struct SceneOptions {
     pub choropleth_year: Option<String>,
     pub hovered: Option<FeatureRef>,
     pub selected: Option<FeatureRef>,
+    /// Which features are shown.
+    pub filter: crate::filter::FeatureFilter,
     /// A distance or area being measured, drawn over the map.
     pub measurement: Option<crate::measure::Measurement>,
 }
@@ -91,6 +93,8 @@ pub struct Scene<'a> {
     pub badges: Vec<BadgeItem>,
     pub labels: Vec<LabelItem>,
     pub scale_bar: ScaleBar,
+    /// Lines shown in the map's top-left corner: active filters.
+    pub notes: Vec<String>,
 }
 
 /// Builds the scene of `atlas` seen through `view` in `viewport`.
@@ -113,6 +117,7 @@ pub fn build<'a>(
         badges: Vec::new(),
         labels: Vec::new(),
         scale_bar: scale_bar(view, viewport),
+        notes: options.filter.describe().into_iter().collect(),
     };
     let legend = options
         .choropleth_year
@@ -124,7 +129,10 @@ pub fn build<'a>(
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
-        let mut in_view: Vec<usize> = layer.features_in(&visible).collect();
+        let mut in_view: Vec<usize> = layer
+            .features_in(&visible)
+            .filter(|&i| options.filter.shows(&layer.features[i].feature))
+            .collect();
         in_view.sort_unstable();
         for i in in_view {
             let f = &layer.features[i];

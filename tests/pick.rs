@@ -4,6 +4,7 @@
 mod support;
 
 use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::filter::FeatureFilter;
 use karabakh_atlas::pick::{pick, pick_brute_force};
 use support::Rng;
 
@@ -21,8 +22,8 @@ fn the_index_matches_a_brute_force_pick_at_10000_random_points() {
         ];
         // Tolerance varies from street to region scale.
         let tolerance = [10.0, 300.0, 3000.0][i % 3];
-        let fast = pick(&atlas.layers, at, tolerance);
-        let slow = pick_brute_force(&atlas.layers, at, tolerance);
+        let fast = pick(&atlas.layers, &FeatureFilter::default(), at, tolerance);
+        let slow = pick_brute_force(&atlas.layers, &FeatureFilter::default(), at, tolerance);
         assert_eq!(fast, slow, "point {i} at {at:?}, tolerance {tolerance}");
         if !fast.is_empty() {
             non_empty += 1;
@@ -45,7 +46,7 @@ fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
             ];
             if !karabakh_atlas::pick::is_under(f, at, 0.0) {
                 outside_but_in_box += 1;
-                let hits = pick(&atlas.layers, at, 0.0);
+                let hits = pick(&atlas.layers, &FeatureFilter::default(), at, 0.0);
                 assert!(
                     !hits.iter().any(|h| h.layer == layer
                         && std::ptr::eq(&atlas.layers[layer].features[h.feature], f)),
@@ -64,13 +65,13 @@ fn a_hidden_layer_is_not_picked() {
     let layer = atlas.layer_by_id("districts").expect("districts layer");
     let anchor = atlas.layers[layer].features[0].anchor;
     assert!(
-        pick(&atlas.layers, anchor, 1.0)
+        pick(&atlas.layers, &FeatureFilter::default(), anchor, 1.0)
             .iter()
             .any(|h| h.layer == layer)
     );
     atlas.layers[layer].visible = false;
     assert!(
-        !pick(&atlas.layers, anchor, 1.0)
+        !pick(&atlas.layers, &FeatureFilter::default(), anchor, 1.0)
             .iter()
             .any(|h| h.layer == layer)
     );

@@ -289,3 +289,52 @@ fn typing_a_former_name_in_search_and_pressing_enter_opens_the_place() {
         rect.center()
     );
 }
+
+#[test]
+fn moving_the_date_slider_hides_what_came_later() {
+    use karabakh_atlas::filter::month_index;
+    use karabakh_atlas::pick::pick;
+    let mut harness = harness();
+    harness
+        .get_by_label("Show only what existed by a date")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("As of")
+        .set_value_accesskit(f64::from(month_index(2022, 6)));
+    harness.run();
+    let state = &harness.state().state;
+    assert_eq!(state.scene.filter.as_of.as_deref(), Some("2022-06-30"));
+    harness.get_by_label("As of 2022-06-30");
+
+    let pickable = |id: &str| {
+        let r = state.atlas.find_by_id(id).unwrap();
+        let at = state.atlas.feature(r).unwrap().anchor;
+        pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&r)
+    };
+    assert!(pickable("airport-fuzuli"), "opened 2021-10-26");
+    assert!(
+        pickable("settlement-147105"),
+        "Shusha has no date: it was always there"
+    );
+    assert!(!pickable("airport-lachin"), "opened 2025-05-28");
+    assert!(!pickable("settlement-aghali"), "return began 2022-07-19");
+
+    // The picture says it is filtered.
+    let rect = state.map_rect.unwrap();
+    let built = scene::build(
+        &state.atlas,
+        &state.camera.view,
+        rect,
+        &state.scene,
+        &state.faces,
+    );
+    assert!(
+        built
+            .notes
+            .iter()
+            .any(|n| n.starts_with("As of 2022-06-30")),
+        "{:?}",
+        built.notes
+    );
+}

@@ -15,6 +15,8 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
             layer_row_ui(ui, layer);
         }
         ui.separator();
+        as_of_ui(ui, state);
+        ui.separator();
         choropleth_ui(ui, state);
     });
 }
@@ -111,4 +113,44 @@ fn legend_row_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
         ui.painter().rect_filled(rect, 1.0, colour);
         ui.label(text);
     });
+}
+
+/// The global "as of" date: a month slider from November 2020 to this month.
+fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    use crate::filter::{current_month, month_at, month_end, month_index};
+    let (year, month) = current_month();
+    let last = month_index(year, month);
+    let mut on = state.scene.filter.as_of.is_some();
+    if ui
+        .checkbox(&mut on, "Show only what existed by a date")
+        .changed()
+    {
+        state.scene.filter.as_of = on.then(|| month_end(year, month));
+    }
+    let Some(as_of) = state.scene.filter.as_of.clone() else {
+        return;
+    };
+    let parse = |s: &str| -> Option<(i32, u32)> {
+        Some((s.get(0..4)?.parse().ok()?, s.get(5..7)?.parse().ok()?))
+    };
+    let mut index = parse(&as_of).map_or(last, |(y, m)| month_index(y, m).min(last));
+    let slider = egui::Slider::new(&mut index, 0..=last)
+        .show_value(false)
+        .text("As of");
+    if ui.add(slider).changed() {
+        let (y, m) = month_at(index);
+        state.scene.filter.as_of = Some(month_end(y, m));
+    }
+    let hidden: usize = state
+        .atlas
+        .layers
+        .iter()
+        .flat_map(|l| l.features.iter())
+        .filter(|f| !state.scene.filter.shows(&f.feature))
+        .count();
+    ui.label(format!(
+        "As of {}",
+        state.scene.filter.as_of.as_deref().unwrap_or("")
+    ));
+    ui.weak(format!("{hidden} dated features hidden"));
 }

@@ -33,6 +33,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     state.scene.hovered = pointer.filter(|_| !response.dragged()).and_then(|p| {
         pick(
             &state.atlas.layers,
+            &state.scene.filter,
             view.world_from_screen(viewport, p),
             tolerance,
         )
@@ -53,6 +54,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     {
         let hits = pick(
             &state.atlas.layers,
+            &state.scene.filter,
             view.world_from_screen(viewport, p),
             tolerance,
         );

@@ -1,0 +1,101 @@
+//! Which features are shown: the global "as of" date (only what existed or had happened by
+//! then). The scene draws, and picking finds, only what the filter shows.
+
+use crate::feature::Feature;
+
+/// The first month the timeline offers: the liberation began in November 2020.
+pub const FIRST_MONTH: (i32, u32) = (2020, 11);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeatureFilter {
+    /// Show only features dated on or before this ISO date; `None` shows all.
+    pub as_of: Option<String>,
+}
+
+impl FeatureFilter {
+    /// Whether `f` passes. Undated features (things that existed before the liberation)
+    /// always pass. A feature dated by month or year appears at that month's or year's start.
+    pub fn shows(&self, f: &Feature) -> bool {
+        match (&self.as_of, f.str("date")) {
+            (Some(as_of), Some(date)) => date <= as_of.as_str(),
+            _ => true,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.as_of.is_some()
+    }
+
+    /// A line for legends and exported images, so that a filtered picture never misleads.
+    pub fn describe(&self) -> Option<String> {
+        self.as_of
+            .as_ref()
+            .map(|d| format!("As of {d}: only what existed or had happened by then"))
+    }
+}
+
+/// The last day of a month, as `YYYY-MM-DD`.
+pub fn month_end(year: i32, month: u32) -> String {
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    };
+    format!("{year:04}-{month:02}-{days:02}")
+}
+
+/// The month `index` months after [`FIRST_MONTH`].
+pub fn month_at(index: u32) -> (i32, u32) {
+    let months = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32 - 1 + index as i32;
+    (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+}
+
+/// How many months from [`FIRST_MONTH`] to `(year, month)`.
+pub fn month_index(year: i32, month: u32) -> u32 {
+    let from = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32;
+    (year * 12 + month as i32 - from).max(0) as u32
+}
+
+/// This month, from the system clock (UTC).
+pub fn current_month() -> (i32, u32) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    civil_from_days(days)
+}
+
+/// Year and month of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_since_the_epoch_become_the_right_month() {
+        assert_eq!(civil_from_days(0), (1970, 1));
+        assert_eq!(civil_from_days(20_781), (2026, 11)); // 2026-11-24
+        assert_eq!(civil_from_days(19_782), (2024, 2)); // 2024-02-29
+    }
+
+    #[test]
+    fn month_indices_count_from_november_2020() {
+        assert_eq!(month_at(0), (2020, 11));
+        assert_eq!(month_at(2), (2021, 1));
+        assert_eq!(month_index(2024, 5), 42);
+        assert_eq!(month_at(month_index(2025, 12)), (2025, 12));
+        assert_eq!(month_end(2024, 2), "2024-02-29");
+        assert_eq!(month_end(2023, 2), "2023-02-28");
+    }
+}
