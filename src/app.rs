@@ -36,6 +36,10 @@ pub struct AppState {
     /// Clicks on the map add measurement vertices instead of picking.
     pub measuring: bool,
     pub show_messages: bool,
+    pub show_district_table: bool,
+    pub district_sort: crate::ui::district_stats::TableSort,
+    /// The last "Save CSV" result, shown beside the button.
+    pub table_message: Option<String>,
     pub show_about: bool,
     /// Files to open on the next frame (command line, drag and drop).
     pub pending_files: Vec<PathBuf>,
@@ -56,6 +60,9 @@ impl AppState {
             search_query: String::new(),
             measuring: false,
             show_messages: false,
+            show_district_table: false,
+            district_sort: crate::ui::district_stats::TableSort::default(),
+            table_message: None,
             show_about: false,
             pending_files: Vec::new(),
         }

@@ -20,6 +20,7 @@ pub mod raster;
 pub mod render;
 pub mod scene;
 pub mod search;
+pub mod stats;
 pub mod style;
 pub mod tessellate;
 pub mod ui;

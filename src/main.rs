@@ -47,6 +47,12 @@ enum Command {
         /// Extra GeoJSON files drawn over the map.
         files: Vec<PathBuf>,
     },
+    /// Prints the table comparing the liberated districts as CSV.
+    Stats {
+        /// Language of the names: az or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
     /// Checks GeoJSON files (by default the shipped data): required properties, unique ids,
     /// ISO dates, URLs, geometry, and distance to the named district.
     Validate {
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
             &files,
         ),
         Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Stats { lang }) => stats(&lang),
         None => run_window(cli.files),
     };
     match result {
@@ -85,6 +92,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn parse_language(lang: &str) -> anyhow::Result<Language> {
+    match lang {
+        "az" => Ok(Language::Azerbaijani),
+        "en" => Ok(Language::English),
+        other => anyhow::bail!("--lang {other}: expected az or en"),
+    }
+}
+
+fn stats(lang: &str) -> anyhow::Result<()> {
+    let atlas = Atlas::embedded();
+    let table = karabakh_atlas::stats::all_district_stats(&atlas, parse_language(lang)?);
+    print!("{}", karabakh_atlas::stats::to_csv(&table));
+    Ok(())
 }
 
 fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
@@ -122,11 +144,7 @@ fn render(
     }
     let (width, height) = parse_size(size)?;
     let bbox = bbox.map(parse_bbox).transpose()?;
-    let language = match lang {
-        "az" => Language::Azerbaijani,
-        "en" => Language::English,
-        other => anyhow::bail!("--lang {other}: expected az or en"),
-    };
+    let language = parse_language(lang)?;
     let mut atlas = Atlas::embedded();
     for file in files {
         atlas.add_file(file)?;

@@ -338,3 +338,27 @@ fn moving_the_date_slider_hides_what_came_later() {
         built.notes
     );
 }
+
+#[test]
+fn the_district_table_sorts_by_a_clicked_column() {
+    let mut harness = harness();
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Compare districts").click();
+    harness.run();
+    assert!(harness.state().state.show_district_table);
+    // First click sorts ascending, the second descending.
+    harness.get_by_label("Demined ha 2023").click_accesskit();
+    harness.run();
+    assert_eq!(
+        harness.state().state.district_sort.column,
+        9,
+        "the first click sorts"
+    );
+    harness.get_by_label("Demined ha 2023 ▲").click_accesskit();
+    harness.run();
+    let sort = harness.state().state.district_sort;
+    assert!(sort.descending);
+    // The biggest 2023 figure, Jabrayil's 14,016.7 ha, is shown.
+    harness.get_by_label("14016.7");
+}

@@ -142,6 +142,10 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
         }
     });
     ui.add_space(6.0);
+    if state.atlas.layers[r.layer].role == crate::layer::LayerRole::Districts {
+        crate::ui::district_stats::district_stats_ui(ui, state, r);
+        ui.add_space(6.0);
+    }
 
     ui.strong("Attributes");
     egui::Grid::new("attributes")

@@ -10,6 +10,9 @@ pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
             if ui.button("Fit the liberated districts (Home)").clicked() {
                 state.pending_fit = Some(Fit::Glide);
             }
+            if ui.button("Compare districts").clicked() {
+                state.show_district_table = true;
+            }
             if ui.button("Messages").clicked() {
                 state.show_messages = true;
             }

@@ -1,6 +1,7 @@
 //! The window's panels, one file each; every function takes the `Ui` and the app state.
 
 pub mod detail_panel;
+pub mod district_stats;
 pub mod layer_panel;
 pub mod map_view;
 pub mod menu;

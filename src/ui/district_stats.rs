@@ -1,0 +1,152 @@
+//! District statistics in the window: a district's own figures in its details, and a table
+//! comparing all districts, sortable by any column and exportable to CSV.
+
+use crate::app::AppState;
+use crate::pick::FeatureRef;
+use crate::stats::{COLUMNS, DistrictStats, all_district_stats, district_stats, row, to_csv};
+use egui_plot::{Bar, BarChart, Plot};
+
+/// Where "Save CSV" writes, in the working directory.
+pub const CSV_FILE_NAME: &str = "karabakh-atlas-districts.csv";
+
+/// The statistics block of a district's details.
+pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
+    let Some(stats) = district_stats(&state.atlas, r, state.scene.language) else {
+        return;
+    };
+    ui.strong("In this district (from the geometry)");
+    egui::Grid::new("district-counts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (layer, n) in &stats.counts {
+                ui.label(layer);
+                ui.label(n.to_string());
+                ui.end_row();
+            }
+            ui.label("Industrial zone area");
+            ui.label(format!("{:.1} ha", stats.industrial_zone_ha));
+            ui.end_row();
+        });
+    if !stats.demined_ha.is_empty() {
+        ui.add_space(4.0);
+        ui.strong("Demined, hectares by year");
+        demining_chart_ui(ui, &stats);
+    }
+    if !stats.settlements.is_empty() {
+        ui.add_space(4.0);
+        ui.strong("Settlements");
+        egui::Grid::new("district-settlements")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.weak("name");
+                ui.weak("population");
+                ui.weak("returned families");
+                ui.end_row();
+                for s in &stats.settlements {
+                    ui.label(&s.name);
+                    ui.label(s.population.map_or("—".to_owned(), |p| format!("{p:.0}")));
+                    ui.label(
+                        s.returned_families
+                            .map_or("—".to_owned(), |p| format!("{p:.0}")),
+                    );
+                    ui.end_row();
+                }
+            });
+    }
+    ui.weak("Counted by position inside Natural Earth's boundary, which is off by up to 3 km.");
+}
+
+fn demining_chart_ui(ui: &mut egui::Ui, stats: &DistrictStats) {
+    let bars: Vec<Bar> = stats
+        .demined_ha
+        .iter()
+        .filter_map(|(year, ha)| Some(Bar::new(year.parse::<f64>().ok()?, *ha).name(year)))
+        .collect();
+    Plot::new(("demining", stats.district.layer, stats.district.feature))
+        .height(120.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("hectares", bars).width(0.6))
+        });
+}
+
+/// The comparison window's state: which column sorts, which way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableSort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
+    let mut open = state.show_district_table;
+    if !open {
+        return;
+    }
+    let language = state.scene.language;
+    let mut stats = all_district_stats(&state.atlas, language);
+    let sort = state.district_sort;
+    stats.sort_by(|a, b| {
+        let order = row(a)[sort.column].compare(&row(b)[sort.column]);
+        if sort.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    egui::Window::new("Compare districts")
+        .open(&mut open)
+        .default_width(900.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("Copy CSV").clicked() {
+                    ui.ctx().copy_text(to_csv(&stats));
+                }
+                if ui.button("Save CSV").clicked() {
+                    state.table_message = Some(save_csv(&stats));
+                }
+                if let Some(m) = &state.table_message {
+                    ui.weak(m);
+                }
+            });
+            egui::ScrollArea::horizontal().show(ui, |ui| {
+                egui::Grid::new("district-table").striped(true).show(ui, |ui| {
+                    for (i, title) in COLUMNS.iter().enumerate() {
+                        let arrow = match (sort.column == i, sort.descending) {
+                            (true, false) => " ▲",
+                            (true, true) => " ▼",
+                            _ => "",
+                        };
+                        if ui.button(format!("{title}{arrow}")).on_hover_text("Sort by this column").clicked() {
+                            state.district_sort = TableSort {
+                                column: i,
+                                descending: sort.column == i && !sort.descending,
+                            };
+                        }
+                    }
+                    ui.end_row();
+                    for s in &stats {
+                        for cell in row(s) {
+                            ui.label(cell.display());
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.weak("Counts come from positions inside each district's boundary; demining hectares from the Cabinet report (Trend, 2024-03-05).");
+        });
+    state.show_district_table = open;
+}
+
+fn save_csv(stats: &[DistrictStats]) -> String {
+    let path = std::env::current_dir()
+        .unwrap_or_default()
+        .join(CSV_FILE_NAME);
+    match std::fs::write(&path, to_csv(stats)) {
+        Ok(()) => format!("Saved {}", path.display()),
+        Err(e) => format!("{}: cannot write: {e}", path.display()),
+    }
+}
