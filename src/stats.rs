@@ -41,14 +41,17 @@ impl DistrictStats {
     }
 
     pub fn population(&self) -> f64 {
-        self.settlements.iter().filter_map(|s| s.population).sum()
+        self.settlements
+            .iter()
+            .filter_map(|s| s.population)
+            .fold(0.0, |a, b| a + b)
     }
 
     pub fn returned_families(&self) -> f64 {
         self.settlements
             .iter()
             .filter_map(|s| s.returned_families)
-            .sum()
+            .fold(0.0, |a, b| a + b)
     }
 }
 
@@ -91,7 +94,7 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .filter(|l| l.id == "industrial_zones")
         .flat_map(|l| inside(l, district))
         .filter_map(|f| f.area_ha)
-        .sum();
+        .fold(0.0, |a, b| a + b);
     let settlements = atlas
         .layers
         .iter()

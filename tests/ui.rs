@@ -347,7 +347,8 @@ fn the_district_table_sorts_by_a_clicked_column() {
     harness.get_by_label("Compare districts").click();
     harness.run();
     assert!(harness.state().state.show_district_table);
-    // First click sorts ascending, the second descending.
+    // First click sorts ascending, the second descending. (kittest's pointer click does not
+    // reach buttons in a horizontal scroll area; the real window was checked under Xvfb.)
     harness.get_by_label("Demined ha 2023").click_accesskit();
     harness.run();
     assert_eq!(

@@ -64,8 +64,25 @@ fn demining_chart_ui(ui: &mut egui::Ui, stats: &DistrictStats) {
         .iter()
         .filter_map(|(year, ha)| Some(Bar::new(year.parse::<f64>().ok()?, *ha).name(year)))
         .collect();
+    let years: Vec<f64> = stats
+        .demined_ha
+        .iter()
+        .filter_map(|(y, _)| y.parse().ok())
+        .collect();
+    let first = years.iter().copied().fold(f64::INFINITY, f64::min);
+    let last = years.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     Plot::new(("demining", stats.district.layer, stats.district.feature))
         .height(120.0)
+        .include_x(first - 1.0)
+        .include_x(last + 1.0)
+        .include_y(0.0)
+        .x_axis_formatter(|mark, _range| {
+            if mark.value.fract() == 0.0 {
+                format!("{:.0}", mark.value)
+            } else {
+                String::new()
+            }
+        })
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -99,7 +116,8 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
     });
     egui::Window::new("Compare districts")
         .open(&mut open)
-        .default_width(900.0)
+        .default_pos([260.0, 60.0])
+        .default_width(1080.0)
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 if ui.button("Copy CSV").clicked() {

@@ -12,6 +12,7 @@ pub fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
         ui.memory_mut(|m| m.request_focus(id));
     }
+    let label = ui.label("Search");
     let response = ui
         .add(
             egui::TextEdit::singleline(&mut state.search_query)
@@ -20,7 +21,7 @@ pub fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 .desired_width(220.0),
         )
         .on_hover_text("Any spelling or former name: Susa, Shusha, Şuşa, Stepanakert…");
-    let response = response.labelled_by(ui.label("Search").id);
+    let response = response.labelled_by(label.id);
     let query = state.search_query.trim().to_owned();
     if query.is_empty() {
         return;
