@@ -56,6 +56,31 @@ pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
             });
     }
     ui.weak("Counted by position inside Natural Earth's boundary, which is off by up to 3 km.");
+    region_facts_ui(ui, state, &stats.economic_region);
+}
+
+/// Facts that concern the district's economic region or all the liberated territories.
+fn region_facts_ui(ui: &mut egui::Ui, state: &AppState, economic_region: &str) {
+    let facts: Vec<_> = state
+        .atlas
+        .region_facts
+        .iter()
+        .filter(|f| f.region == economic_region || f.region == "Liberated territories")
+        .collect();
+    if facts.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!("Facts about the region ({})", facts.len()))
+        .id_salt("region-facts")
+        .show(ui, |ui| {
+            for fact in facts {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!("{}: {}", fact.region, fact.text));
+                    let date = fact.source_date.as_deref().unwrap_or("");
+                    ui.hyperlink_to(format!("source, {date}"), &fact.source_url);
+                });
+            }
+        });
 }
 
 fn demining_chart_ui(ui: &mut egui::Ui, stats: &DistrictStats) {
