@@ -42,6 +42,12 @@ fn the_known_limits_are_reported_as_warnings_not_hidden() {
         warnings.iter().any(|w| w.contains("Aghdara polygon")),
         "{warnings:?}"
     );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("off by up to about 3 km")),
+        "{warnings:?}"
+    );
 }
 
 #[test]
