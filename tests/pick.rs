@@ -76,3 +76,44 @@ fn a_hidden_layer_is_not_picked() {
             .any(|h| h.layer == layer)
     );
 }
+
+#[test]
+fn an_area_too_small_to_see_is_picked_near_its_symbol_but_not_when_zoomed_in() {
+    let atlas = Atlas::embedded();
+    let r = atlas.find_by_id("zone-araz-valley").unwrap();
+    let zone = atlas.feature(r).unwrap();
+    let size = zone.bounds.width().max(zone.bounds.height());
+    // Just outside the footprint, to the east.
+    let beside = [zone.bounds.max[0] + size * 0.2, zone.bounds.center()[1]];
+    // Zoomed out: 7 points of tolerance are far wider than the 200 ha footprint.
+    let far_tolerance = size;
+    assert!(
+        pick(
+            &atlas.layers,
+            &FeatureFilter::default(),
+            beside,
+            far_tolerance
+        )
+        .contains(&r)
+    );
+    // Zoomed in, the footprint is big on screen and must be hit inside, as any area.
+    let near_tolerance = size / 20.0;
+    assert!(
+        !pick(
+            &atlas.layers,
+            &FeatureFilter::default(),
+            beside,
+            near_tolerance
+        )
+        .contains(&r)
+    );
+    assert!(
+        pick(
+            &atlas.layers,
+            &FeatureFilter::default(),
+            zone.anchor,
+            near_tolerance
+        )
+        .contains(&r)
+    );
+}
