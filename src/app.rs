@@ -8,6 +8,9 @@ use crate::ui;
 use crate::view::{Camera, MapView};
 use std::path::PathBuf;
 
+/// How long a slide transition flies, in seconds.
+pub const TRANSITION_SECONDS: f32 = 1.0;
+
 /// How the map goes to the home view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fit {
@@ -31,6 +34,20 @@ pub struct AppState {
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
     pub pending_fit: Option<Fit>,
+    /// The deck of slides, and where it is saved (autosaved when set).
+    pub project: crate::project::Project,
+    pub project_path: Option<PathBuf>,
+    /// Slides changed since the last save.
+    pub project_dirty: bool,
+    pub current_slide: usize,
+    pub presentation: Option<crate::present::Presentation>,
+    pub timeline: crate::present::Timeline,
+    pub show_slides: bool,
+    pub show_presenter_view: bool,
+    /// The feature whose large card shows during a presentation.
+    pub card: Option<FeatureRef>,
+    /// A passing message for the user (saved, exported, recovered from backup).
+    pub notice: Option<String>,
     /// What is typed in the search box.
     pub search_query: String,
     /// Clicks on the map add measurement vertices instead of picking.
@@ -57,6 +74,16 @@ impl AppState {
             map_rect: None,
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
+            project: crate::project::Project::default(),
+            project_path: None,
+            project_dirty: false,
+            current_slide: 0,
+            presentation: None,
+            timeline: crate::present::Timeline::default(),
+            show_slides: false,
+            show_presenter_view: false,
+            card: None,
+            notice: None,
             search_query: String::new(),
             measuring: false,
             show_messages: false,
@@ -92,6 +119,177 @@ impl AppState {
         }
         self.atlas.layers[r.layer].visible = true;
         self.select(vec![r]);
+    }
+
+    /// A slide of the map as it is now.
+    pub fn capture_slide(&self, title: String) -> crate::project::Slide {
+        let highlights = self
+            .scene
+            .highlighted
+            .iter()
+            .chain(self.scene.selected.iter())
+            .filter_map(|r| self.atlas.feature(*r)?.feature.id().map(str::to_owned))
+            .collect();
+        crate::project::Slide::capture(
+            title,
+            &self.camera.view,
+            &self.atlas,
+            self.scene.filter.as_of.clone(),
+            highlights,
+            self.scene.choropleth_year.clone(),
+        )
+    }
+
+    /// Adds a slide of the map as it is now, after the current one.
+    pub fn add_slide(&mut self) {
+        let slide = self.capture_slide(format!("Slide {}", self.project.slides.len() + 1));
+        let at = if self.project.slides.is_empty() {
+            0
+        } else {
+            (self.current_slide + 1).min(self.project.slides.len())
+        };
+        self.project.slides.insert(at, slide);
+        self.current_slide = at;
+        self.project_dirty = true;
+    }
+
+    /// Shows slide `index`: its layers, date, colours and highlights, and flies (or jumps) to
+    /// its view. A slide with a timeline range starts playing it.
+    pub fn apply_slide(&mut self, index: usize, fly: bool) {
+        let Some(slide) = self.project.slides.get(index).cloned() else {
+            return;
+        };
+        self.current_slide = index;
+        for state in &slide.layers {
+            if let Some(i) = self.atlas.layer_by_id(&state.id) {
+                self.atlas.layers[i].visible = state.visible;
+                self.atlas.layers[i].opacity = state.opacity.clamp(0.0, 1.0);
+            }
+        }
+        self.scene.filter.as_of = slide.as_of.clone();
+        self.scene.choropleth_year = slide
+            .choropleth_year
+            .clone()
+            .filter(|y| self.atlas.demining_years().contains(y));
+        self.scene.highlighted = slide
+            .highlights
+            .iter()
+            .filter_map(|id| self.atlas.find_by_id(id))
+            .collect();
+        self.clear_selection();
+        self.card = None;
+        self.timeline.playing = false;
+        self.timeline.flashes.clear();
+        if let Some(range) = &slide.timeline
+            && let (Some(from), Some(to)) = (
+                crate::present::month_of(&range.from),
+                crate::present::month_of(&range.to),
+            )
+        {
+            self.timeline.play(from, to);
+            self.scene.filter.as_of = Some(self.timeline.as_of());
+        }
+        let view = slide.view();
+        match (fly, self.map_rect) {
+            (true, Some(rect)) => self.camera.tour_to(view, rect, TRANSITION_SECONDS),
+            _ => {
+                self.camera = Camera::new(view);
+                self.pending_fit = None;
+            }
+        }
+    }
+
+    /// Starts presenting from the current slide.
+    pub fn start_presentation(&mut self) {
+        if self.project.slides.is_empty() {
+            self.notice = Some("Add a slide first (Ctrl+B), or open the shipped deck.".to_owned());
+            return;
+        }
+        let index = self.current_slide.min(self.project.slides.len() - 1);
+        self.presentation = Some(crate::present::Presentation {
+            index,
+            ..Default::default()
+        });
+        self.measuring = false;
+        self.apply_slide(index, false);
+    }
+
+    pub fn end_presentation(&mut self) {
+        self.presentation = None;
+        self.card = None;
+        self.timeline.playing = false;
+    }
+
+    /// Moves the timeline on by `dt` seconds at UI time `now`: updates the "as of" date and
+    /// lets what just appeared glow. Returns true while something moves.
+    pub fn tick_timeline(&mut self, now: f64, dt: f32) -> bool {
+        let before = self.scene.filter.clone();
+        if let Some(as_of) = self.timeline.advance(dt) {
+            self.scene.filter.as_of = Some(as_of);
+            for (li, layer) in self.atlas.layers.iter().enumerate() {
+                for (fi, f) in layer.features.iter().enumerate() {
+                    if self.scene.filter.shows(&f.feature) && !before.shows(&f.feature) {
+                        self.timeline.flashes.push((
+                            FeatureRef {
+                                layer: li,
+                                feature: fi,
+                            },
+                            now,
+                        ));
+                    }
+                }
+            }
+        }
+        self.timeline.prune(now);
+        self.scene.flashing = self.timeline.flashes.iter().map(|(r, _)| *r).collect();
+        self.timeline.playing || !self.timeline.flashes.is_empty()
+    }
+
+    /// Replaces the deck with a project read from `path` (or its backup).
+    pub fn open_project(&mut self, path: &std::path::Path) {
+        match crate::project::load(path) {
+            Ok((project, recovered)) => {
+                self.project = project;
+                self.project_path = Some(path.to_path_buf());
+                self.current_slide = 0;
+                self.notice = recovered;
+                if self.notice.is_some() {
+                    self.show_messages = true;
+                    self.atlas.messages.extend(self.notice.clone());
+                }
+            }
+            Err(e) => {
+                self.atlas.messages.push(e.to_string());
+                self.show_messages = true;
+            }
+        }
+    }
+
+    /// Replaces the deck with "The Great Return, 2020–2026", shipped with the app.
+    pub fn open_shipped_deck(&mut self) {
+        match crate::project::parse("great-return.json", crate::project::GREAT_RETURN_DECK) {
+            Ok(project) => {
+                self.project = project;
+                self.current_slide = 0;
+                self.project_dirty = true;
+                self.show_slides = true;
+            }
+            Err(e) => self.atlas.messages.push(e.to_string()),
+        }
+    }
+
+    /// Writes the deck to its file, if it has one.
+    pub fn save_project(&mut self) {
+        let Some(path) = self.project_path.clone() else {
+            return;
+        };
+        match crate::project::save(&path, &self.project) {
+            Ok(()) => self.project_dirty = false,
+            Err(e) => {
+                self.atlas.messages.push(e.to_string());
+                self.show_messages = true;
+            }
+        }
     }
 
     /// Starts a new measurement of `mode`; clicks on the map add its vertices.
@@ -205,6 +403,19 @@ impl AtlasApp {
         });
         state.pending_files.extend(dropped);
         state.open_pending_files();
+        let now = ui.input(|i| i.time);
+        let dt = ui.input(|i| i.stable_dt);
+        if state.tick_timeline(now, dt) {
+            ui.ctx().request_repaint();
+        }
+        if state.project_dirty && state.project_path.is_some() {
+            state.save_project(); // autosave
+        }
+        if state.presentation.is_some() {
+            ui::presentation::presentation_ui(ui, state);
+            return;
+        }
+        ui::presentation::shortcuts(ui, state);
         egui::Panel::top("menu").show(ui, |ui| ui::menu::menu_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| ui::status_bar::status_bar_ui(ui, state));
         egui::Panel::left("layers")

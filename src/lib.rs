@@ -15,6 +15,8 @@ pub mod load;
 pub mod measure;
 pub mod paint;
 pub mod pick;
+pub mod present;
+pub mod project;
 pub mod projection;
 pub mod raster;
 pub mod render;

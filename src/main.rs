@@ -18,6 +18,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The project (slides) file to open and autosave; by default one in the app's data folder.
+    #[arg(long)]
+    project: Option<PathBuf>,
     /// GeoJSON files to open as extra layers in the window.
     files: Vec<PathBuf>,
 }
@@ -26,9 +29,12 @@ struct Cli {
 enum Command {
     /// Writes a PNG of the map without opening a window (no display or GPU needed).
     Render {
-        /// The PNG file to write.
+        /// The PNG file to write (with --slides: the folder for one PNG per slide).
         #[arg(long)]
         out: PathBuf,
+        /// A project file whose slides to render, one PNG each.
+        #[arg(long)]
+        slides: Option<PathBuf>,
         /// Image size in pixels, WIDTHxHEIGHT.
         #[arg(long, default_value = "1600x1000")]
         size: String,
@@ -66,6 +72,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Render {
             out,
+            slides: Some(project),
+            size,
+            lang,
+            ..
+        }) => render_slides(&project, &out, &size, &lang),
+        Some(Command::Render {
+            out,
+            slides: None,
             size,
             bbox,
             lang,
@@ -83,7 +97,7 @@ fn main() -> ExitCode {
         ),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Stats { lang }) => stats(&lang),
-        None => run_window(cli.files),
+        None => run_window(cli.files, cli.project),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,6 +106,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn render_slides(
+    project: &std::path::Path,
+    out: &std::path::Path,
+    size: &str,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let (width, height) = parse_size(size)?;
+    let (project, recovered) = karabakh_atlas::project::load(project)?;
+    if let Some(note) = recovered {
+        eprintln!("warning: {note}");
+    }
+    let n =
+        karabakh_atlas::render::render_slides(&project, out, width, height, parse_language(lang)?)?;
+    println!("wrote {n} slides to {}", out.display());
+    Ok(())
 }
 
 fn parse_language(lang: &str) -> anyhow::Result<Language> {
@@ -177,10 +208,18 @@ fn render(
     Ok(())
 }
 
-fn run_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
+fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>) -> anyhow::Result<()> {
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let mut state = AppState::new(Atlas::embedded(), faces);
     state.pending_files = files;
+    let project =
+        project.or_else(|| eframe::storage_dir("karabakh-atlas").map(|d| d.join("slides.json")));
+    if let Some(path) = project {
+        if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
+            state.open_project(&path);
+        }
+        state.project_path = Some(path);
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Karabakh Atlas")

@@ -1,7 +1,9 @@
 //! Painting a scene with egui, in the window.
 
 use crate::fonts::BOLD_FAMILY;
-use crate::scene::{AreaItem, Scene, SymbolItem, symbol_outline};
+use crate::scene::{
+    AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Scene, SymbolItem, symbol_outline,
+};
 use egui::epaint::{Mesh, PathShape, PathStroke, Vertex, WHITE_UV};
 use egui::{Align2, Color32, FontFamily, FontId, Painter, Shape, Stroke, pos2, vec2};
 
@@ -67,6 +69,35 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
         );
     }
     paint_scale_bar(painter, scene);
+    if let Some(card) = &scene.card {
+        painter.rect_filled(
+            card.rect,
+            6.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 235),
+        );
+        painter.rect_stroke(
+            card.rect,
+            6.0,
+            Stroke::new(1.0, Color32::from_gray(160)),
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            card.rect.left_top() + vec2(16.0, 10.0),
+            Align2::LEFT_TOP,
+            &card.title,
+            FontId::new(CARD_TITLE_SIZE, FontFamily::Name(BOLD_FAMILY.into())),
+            Color32::from_rgb(15, 15, 15),
+        );
+        for (i, line) in card.lines.iter().enumerate() {
+            painter.text(
+                card.rect.left_top() + vec2(16.0, 54.0 + CARD_LINE_STEP * i as f32),
+                Align2::LEFT_TOP,
+                line,
+                FontId::proportional(CARD_TEXT_SIZE),
+                Color32::from_rgb(30, 30, 30),
+            );
+        }
+    }
     for (i, note) in scene.notes.iter().enumerate() {
         let at = scene.viewport.left_top() + vec2(10.0, 10.0 + 22.0 * i as f32);
         let galley = painter.layout_no_wrap(

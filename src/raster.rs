@@ -1,7 +1,9 @@
 //! Painting a scene on the CPU into a PNG, for the headless `render` command.
 
 use crate::fonts::Faces;
-use crate::scene::{AreaItem, Scene, SymbolItem, symbol_outline};
+use crate::scene::{
+    AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Scene, SymbolItem, symbol_outline,
+};
 use ab_glyph::{Font, OutlineCurve, ScaleFont};
 use egui::{Color32, Pos2};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform};
@@ -91,6 +93,44 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     let text_top = Pos2::new(o.x, o.y - 9.0 - faces.row_height(12.0));
     if let Some(path) = text_path(faces, &bar.text, 12.0, false, text_top) {
         fill(&mut pixmap, &path, dark, FillRule::Winding);
+    }
+    if let Some(card) = &scene.card {
+        let r = card.rect.translate(-origin);
+        let corners = [
+            r.left_top(),
+            r.right_top(),
+            r.right_bottom(),
+            r.left_bottom(),
+        ];
+        if let Some(path) = polyline(&corners, true) {
+            fill(
+                &mut pixmap,
+                &path,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 235),
+                FillRule::Winding,
+            );
+            stroke(&mut pixmap, &path, Color32::from_gray(160), 1.0);
+        }
+        let title_at = r.left_top() + egui::vec2(16.0, 10.0);
+        if let Some(path) = text_path(faces, &card.title, CARD_TITLE_SIZE, true, title_at) {
+            fill(
+                &mut pixmap,
+                &path,
+                Color32::from_rgb(15, 15, 15),
+                FillRule::Winding,
+            );
+        }
+        for (i, line) in card.lines.iter().enumerate() {
+            let at = r.left_top() + egui::vec2(16.0, 54.0 + CARD_LINE_STEP * i as f32);
+            if let Some(path) = text_path(faces, line, CARD_TEXT_SIZE, false, at) {
+                fill(
+                    &mut pixmap,
+                    &path,
+                    Color32::from_rgb(30, 30, 30),
+                    FillRule::Winding,
+                );
+            }
+        }
     }
     for (i, note) in scene.notes.iter().enumerate() {
         let top_left = Pos2::new(10.0, 10.0 + 22.0 * i as f32);

@@ -59,6 +59,57 @@ pub fn parse_bbox(text: &str) -> Result<[f64; 4], RenderError> {
     Ok([w, s, e, n])
 }
 
+/// Renders every slide of `project` to `dir/slide-NN.png` at `width`×`height`; returns how
+/// many were written.
+pub fn render_slides(
+    project: &crate::project::Project,
+    dir: &std::path::Path,
+    width: u32,
+    height: u32,
+    language: crate::feature::Language,
+) -> anyhow::Result<usize> {
+    use anyhow::Context as _;
+    let faces = Faces::load().context("the bundled font cannot be read")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let mut atlas = Atlas::embedded();
+    for (n, slide) in project.slides.iter().enumerate() {
+        for state in &slide.layers {
+            if let Some(i) = atlas.layer_by_id(&state.id) {
+                atlas.layers[i].visible = state.visible;
+                atlas.layers[i].opacity = state.opacity.clamp(0.0, 1.0);
+            }
+        }
+        let as_of = match &slide.timeline {
+            // A timeline slide is shown at the end of its range.
+            Some(range) => crate::present::month_of(&range.to).map(|m| {
+                let (y, mo) = crate::filter::month_at(m);
+                crate::filter::month_end(y, mo)
+            }),
+            None => slide.as_of.clone(),
+        };
+        let options = SceneOptions {
+            language,
+            choropleth_year: slide.choropleth_year.clone(),
+            highlighted: slide
+                .highlights
+                .iter()
+                .filter_map(|id| atlas.find_by_id(id))
+                .collect(),
+            large_labels: true,
+            filter: crate::filter::FeatureFilter { as_of },
+            title_card: Some((slide.title.clone(), slide.caption.clone())),
+            ..SceneOptions::default()
+        };
+        let size = vec2(width as f32, height as f32);
+        let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+        let built = scene::build(&atlas, &slide.view(), viewport, &options, &faces);
+        let png = crate::raster::render_png(&built, &faces)?;
+        let path = dir.join(format!("slide-{:02}.png", n + 1));
+        std::fs::write(&path, png).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(project.slides.len())
+}
+
 /// Renders `atlas` as the request says, returning PNG bytes.
 pub fn render_png(
     atlas: &Atlas,

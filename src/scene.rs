@@ -23,6 +23,14 @@ pub struct SceneOptions {
     pub choropleth_year: Option<String>,
     pub hovered: Option<FeatureRef>,
     pub selected: Option<FeatureRef>,
+    /// Features a slide highlights.
+    pub highlighted: Vec<FeatureRef>,
+    /// Features that just appeared on the timeline, drawn glowing.
+    pub flashing: Vec<FeatureRef>,
+    /// Presentation theme: labels large enough to read from the back of a room.
+    pub large_labels: bool,
+    /// A slide's title and caption, drawn as a card on exported images.
+    pub title_card: Option<(String, String)>,
     /// Which features are shown.
     pub filter: crate::filter::FeatureFilter,
     /// A distance or area being measured, drawn over the map.
@@ -95,6 +103,53 @@ pub struct Scene<'a> {
     pub scale_bar: ScaleBar,
     /// Lines shown in the map's top-left corner: active filters.
     pub notes: Vec<String>,
+    /// A slide's title card, at the bottom left.
+    pub card: Option<TitleCard>,
+}
+
+/// A slide's title and caption, laid out.
+pub struct TitleCard {
+    pub rect: Rect,
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+/// Title size and caption size and line step of a title card.
+pub const CARD_TITLE_SIZE: f32 = 32.0;
+pub const CARD_TEXT_SIZE: f32 = 22.0;
+pub const CARD_LINE_STEP: f32 = 28.0;
+
+fn title_card(title: &str, caption: &str, viewport: Rect) -> TitleCard {
+    let lines = wrap(caption, 70);
+    let height = 56.0 + CARD_LINE_STEP * lines.len() as f32;
+    let rect = Rect::from_min_size(
+        viewport.left_bottom() + vec2(24.0, -height - 48.0),
+        vec2(820.0_f32.min(viewport.width() - 48.0), height),
+    );
+    TitleCard {
+        rect,
+        title: title.to_owned(),
+        lines,
+    }
+}
+
+/// Breaks `text` into lines of at most `max_chars` characters, at spaces.
+pub fn wrap(text: &str, max_chars: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max_chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Builds the scene of `atlas` seen through `view` in `viewport`.
@@ -118,6 +173,10 @@ pub fn build<'a>(
         labels: Vec::new(),
         scale_bar: scale_bar(view, viewport),
         notes: options.filter.describe().into_iter().collect(),
+        card: options
+            .title_card
+            .as_ref()
+            .map(|(title, caption)| title_card(title, caption, viewport)),
     };
     let legend = options
         .choropleth_year
@@ -144,8 +203,17 @@ pub fn build<'a>(
                 occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
             }
             if layer.style.labels
-                && let Some(c) = label_candidate(layer, f, view, viewport, options.language, faces)
+                && let Some(mut c) =
+                    label_candidate(layer, f, view, viewport, options.language, faces)
             {
+                if options.large_labels {
+                    // The presentation theme: at least 24 px, to be read from the back.
+                    let scale = 24.0 / c.size.min(24.0);
+                    c.size *= scale;
+                    c.width *= scale;
+                    c.height *= scale;
+                    c.beside_point = c.beside_point.map(|g| g + 4.0);
+                }
                 candidates.push(c);
             }
             let r = FeatureRef {
@@ -156,6 +224,12 @@ pub fn build<'a>(
                 if wanted == Some(r) {
                     add_highlight(&mut scene, layer, f, colour, view, viewport);
                 }
+            }
+            if options.highlighted.contains(&r) {
+                add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT, view, viewport);
+            }
+            if options.flashing.contains(&r) {
+                add_highlight(&mut scene, layer, f, FLASH, view, viewport);
             }
         }
     }
@@ -175,6 +249,10 @@ pub fn build<'a>(
 }
 
 const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
+/// Outline of features a slide highlights (Okabe–Ito blue, safe for colour-blind viewers).
+const SLIDE_HIGHLIGHT: Color32 = Color32::from_rgb(0, 114, 178);
+/// Glow of a feature that just appeared on the timeline (Okabe–Ito orange).
+const FLASH: Color32 = Color32::from_rgb(230, 159, 0);
 
 fn add_measurement(
     scene: &mut Scene<'_>,

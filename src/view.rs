@@ -126,25 +126,99 @@ struct Flight {
     metres_per_point: f64,
 }
 
+/// A smooth zoom-and-pan between two views (van Wijk and Nuij, "Smooth and efficient zooming
+/// and panning", 2003): it zooms out, across and in, along the path that feels shortest.
+#[derive(Clone, Copy, Debug)]
+pub struct Tour {
+    from: MapView,
+    to: MapView,
+    /// Width of the viewport in points, which turns metres per point into a visible width.
+    width_points: f64,
+    elapsed: f32,
+    duration: f32,
+}
+
+/// ρ of van Wijk and Nuij: how much the path zooms out (√2, as d3 uses).
+const RHO: f64 = std::f64::consts::SQRT_2;
+
+impl Tour {
+    pub fn new(from: MapView, to: MapView, width_points: f32, duration: f32) -> Self {
+        Self {
+            from,
+            to,
+            width_points: f64::from(width_points.max(1.0)),
+            elapsed: 0.0,
+            duration: duration.max(0.01),
+        }
+    }
+
+    /// The view at `t` in 0..=1 along the path.
+    pub fn at(&self, t: f64) -> MapView {
+        let (w0, w1) = (
+            self.from.metres_per_point * self.width_points,
+            self.to.metres_per_point * self.width_points,
+        );
+        let [x0, y0] = self.from.center;
+        let (dx, dy) = (self.to.center[0] - x0, self.to.center[1] - y0);
+        let d2 = dx * dx + dy * dy;
+        let (u, w) = if d2 < 1e-12 {
+            let s = (w1 / w0).ln() / RHO;
+            (t, w0 * (RHO * t * s).exp())
+        } else {
+            let d1 = d2.sqrt();
+            let (rho2, rho4) = (RHO * RHO, RHO.powi(4));
+            let b0 = (w1 * w1 - w0 * w0 + rho4 * d2) / (2.0 * w0 * rho2 * d1);
+            let b1 = (w1 * w1 - w0 * w0 - rho4 * d2) / (2.0 * w1 * rho2 * d1);
+            let r0 = ((b0 * b0 + 1.0).sqrt() - b0).ln();
+            let r1 = ((b1 * b1 + 1.0).sqrt() - b1).ln();
+            let s = t * (r1 - r0) / RHO;
+            let u = w0 / (rho2 * d1) * (r0.cosh() * (RHO * s + r0).tanh() - r0.sinh());
+            (u, w0 * r0.cosh() / (RHO * s + r0).cosh())
+        };
+        MapView {
+            center: [x0 + u * dx, y0 + u * dy],
+            metres_per_point: w / self.width_points,
+        }
+    }
+
+    /// Where along the path the tour is, eased in and out (0..=1).
+    pub fn progress(&self) -> f64 {
+        let t = f64::from((self.elapsed / self.duration).clamp(0.0, 1.0));
+        t * t * (3.0 - 2.0 * t)
+    }
+}
+
 /// A camera that can glide to a target view instead of jumping.
 #[derive(Clone, Debug)]
 pub struct Camera {
     pub view: MapView,
     flight: Option<Flight>,
+    tour: Option<Tour>,
 }
 
 impl Camera {
     pub fn new(view: MapView) -> Self {
-        Self { view, flight: None }
+        Self {
+            view,
+            flight: None,
+            tour: None,
+        }
     }
 
     pub fn is_moving(&self) -> bool {
-        self.flight.is_some()
+        self.flight.is_some() || self.tour.is_some()
     }
 
-    /// Stops any animation where it is.
+    /// Stops any animation where it is (a user's drag or zoom interrupts a flight).
     pub fn stop(&mut self) {
         self.flight = None;
+        self.tour = None;
+    }
+
+    /// Flies to `view` along a smooth zoom-out-across-in path taking `seconds`.
+    pub fn tour_to(&mut self, view: MapView, viewport: Rect, seconds: f32) {
+        self.flight = None;
+        self.tour = Some(Tour::new(self.view, view, viewport.width(), seconds));
     }
 
     /// Starts a smooth zoom by `factor` around the screen point `anchor`.
@@ -193,6 +267,15 @@ impl Camera {
 
     /// Advances the animation by `dt` seconds. Returns true while still moving.
     pub fn step(&mut self, viewport: Rect, dt: f32) -> bool {
+        if let Some(tour) = self.tour.as_mut() {
+            tour.elapsed += dt.clamp(0.0, 0.1);
+            self.view = tour.at(tour.progress());
+            if tour.elapsed >= tour.duration {
+                self.view = tour.to;
+                self.tour = None;
+            }
+            return true;
+        }
         let Some(f) = self.flight else {
             return false;
         };

@@ -153,4 +153,29 @@ fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
         state.scene.filter.as_of.as_deref().unwrap_or("")
     ));
     ui.weak(format!("{hidden} dated features hidden"));
+    timeline_controls_ui(ui, state, last);
+}
+
+/// Play, pause and speed of the restoration timeline.
+fn timeline_controls_ui(ui: &mut egui::Ui, state: &mut AppState, last: u32) {
+    ui.horizontal(|ui| {
+        let timeline = &mut state.timeline;
+        if timeline.playing {
+            if ui.button("❚❚ Pause").clicked() {
+                timeline.playing = false;
+            }
+        } else if ui
+            .button("▶ Play the restoration")
+            .on_hover_text("From November 2020 to this month")
+            .clicked()
+        {
+            timeline.play(0, last);
+            state.scene.filter.as_of = Some(timeline.as_of());
+        }
+    });
+    ui.add(
+        egui::Slider::new(&mut state.timeline.months_per_second, 0.5..=12.0)
+            .logarithmic(true)
+            .text("months/s"),
+    );
 }

@@ -17,6 +17,21 @@ pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 state.show_messages = true;
             }
         });
+        ui.menu_button("Slides", |ui| {
+            if ui.button("Slide list").clicked() {
+                state.show_slides = true;
+            }
+            if ui.button("Add slide (Ctrl+B)").clicked() {
+                state.add_slide();
+                state.show_slides = true;
+            }
+            if ui.button("Present (F5)").clicked() {
+                crate::ui::presentation::start(ui.ctx(), state);
+            }
+            if ui.button("Open “The Great Return, 2020–2026”").clicked() {
+                state.open_shipped_deck();
+            }
+        });
         ui.menu_button("Help", |ui| {
             if ui.button("About the data").clicked() {
                 state.show_about = true;

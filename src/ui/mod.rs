@@ -5,6 +5,8 @@ pub mod district_stats;
 pub mod layer_panel;
 pub mod map_view;
 pub mod menu;
+pub mod presentation;
 pub mod search_box;
+pub mod slides_panel;
 pub mod status_bar;
 pub mod windows;

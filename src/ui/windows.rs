@@ -26,6 +26,7 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
     state.show_messages = open;
 
     measurement_ui(ctx, state);
+    crate::ui::slides_panel::slides_window_ui(ctx, state);
     crate::ui::district_stats::compare_window_ui(ctx, state);
 
     let mut open = state.show_about;

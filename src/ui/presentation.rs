@@ -1,0 +1,334 @@
+//! Presenter mode: the map full screen with a title card, a compact legend, the scale bar and
+//! the attribution; clicker keys, a black screen, a laser pointer, large-type feature cards,
+//! the timeline's date banner, and a presenter view in a second window.
+
+use crate::app::AppState;
+use crate::paint::paint_scene;
+use crate::pick::{PICK_TOLERANCE_POINTS, pick};
+use crate::present::{PresentAction, PresentKey};
+use crate::scene;
+use egui::{Align2, Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, vec2};
+
+/// The attribution every presented map carries.
+pub const ATTRIBUTION: &str = "Boundaries: Natural Earth · Places: © GeoNames (CC BY 4.0) · Facts: the source named on each feature";
+
+/// Shortcuts of the normal window: Ctrl+B adds a slide, F5 presents.
+pub fn shortcuts(ui: &mut egui::Ui, state: &mut AppState) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::B)) {
+        state.add_slide();
+        state.show_slides = true;
+    }
+    if ui.input(|i| i.key_pressed(Key::F5)) {
+        start(ui.ctx(), state);
+    }
+}
+
+/// Starts presenting, full screen.
+pub fn start(ctx: &egui::Context, state: &mut AppState) {
+    state.start_presentation();
+    if state.presentation.is_some() {
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+    }
+}
+
+fn end(ctx: &egui::Context, state: &mut AppState) {
+    state.end_presentation();
+    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+}
+
+pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
+    let viewport = response.rect;
+    state.map_rect = Some(viewport);
+    handle_keys(ui, state);
+    let Some(presentation) = state.presentation.clone() else {
+        return;
+    };
+    if state.camera.step(viewport, ui.input(|i| i.stable_dt)) {
+        ui.ctx().request_repaint();
+    }
+    if presentation.black {
+        painter.rect_filled(viewport, 0.0, Color32::BLACK);
+        return;
+    }
+    let view = state.camera.view;
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let at = view.world_from_screen(viewport, p);
+        let tolerance = PICK_TOLERANCE_POINTS * 2.0 * view.metres_per_point;
+        state.card = pick(&state.atlas.layers, &state.scene.filter, at, tolerance)
+            .into_iter()
+            .find(|r| state.atlas.layers[r.layer].role != crate::layer::LayerRole::Context);
+    }
+    let mut options = state.scene.clone();
+    options.large_labels = true;
+    options.hovered = None;
+    options.selected = state.card;
+    options.title_card = state
+        .project
+        .slides
+        .get(presentation.index)
+        .map(|s| (s.title.clone(), s.caption.clone()));
+    let built = scene::build(&state.atlas, &view, viewport, &options, &state.faces);
+    paint_scene(&painter, &built);
+
+    legend_ui(&painter, state, viewport);
+    painter.text(
+        viewport.right_bottom() - vec2(16.0, 12.0),
+        Align2::RIGHT_BOTTOM,
+        format!(
+            "{} / {}",
+            presentation.index + 1,
+            state.project.slides.len()
+        ),
+        FontId::proportional(22.0),
+        Color32::from_rgb(30, 30, 30),
+    );
+    painter.text(
+        viewport.right_bottom() - vec2(16.0, 42.0),
+        Align2::RIGHT_BOTTOM,
+        ATTRIBUTION,
+        FontId::proportional(13.0),
+        Color32::from_rgb(60, 60, 60),
+    );
+    if let Some(as_of) = &state.scene.filter.as_of {
+        date_banner_ui(&painter, viewport, as_of);
+    }
+    if !presentation.typed.is_empty() {
+        painter.text(
+            viewport.center(),
+            Align2::CENTER_CENTER,
+            format!("Go to slide {}…", presentation.typed),
+            FontId::proportional(40.0),
+            Color32::from_rgb(20, 20, 20),
+        );
+    }
+    if let Some(r) = state.card {
+        card_ui(&painter, state, r, viewport);
+    }
+    if ui.input(|i| i.key_down(Key::L))
+        && let Some(p) = response.hover_pos()
+    {
+        painter.circle_filled(p, 16.0, Color32::from_rgba_unmultiplied(255, 0, 0, 60));
+        painter.circle_filled(p, 8.0, Color32::from_rgb(255, 20, 20));
+        ui.ctx().request_repaint();
+    }
+    if state.show_presenter_view {
+        presenter_view_ui(ui.ctx(), state, presentation.index);
+    }
+}
+
+fn handle_keys(ui: &mut egui::Ui, state: &mut AppState) {
+    let keys: Vec<PresentKey> = ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Key {
+                    key, pressed: true, ..
+                } => match key {
+                    Key::ArrowRight | Key::PageDown | Key::Space => Some(PresentKey::Next),
+                    Key::ArrowLeft | Key::PageUp => Some(PresentKey::Previous),
+                    Key::Enter => Some(PresentKey::Enter),
+                    Key::B => Some(PresentKey::Black),
+                    Key::Escape => Some(PresentKey::Leave),
+                    k => digit(*k).map(PresentKey::Digit),
+                },
+                _ => None,
+            })
+            .collect()
+    });
+    let len = state.project.slides.len();
+    for key in keys {
+        let Some(p) = state.presentation.as_mut() else {
+            return;
+        };
+        if key == PresentKey::Leave && state.card.is_some() {
+            state.card = None; // Esc first closes a card
+            continue;
+        }
+        match p.key(key, len) {
+            PresentAction::None => {}
+            PresentAction::Show(i) => state.apply_slide(i, true),
+            PresentAction::End => end(ui.ctx(), state),
+        }
+    }
+}
+
+fn digit(key: Key) -> Option<u32> {
+    let keys = [
+        Key::Num0,
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+    ];
+    keys.iter().position(|k| *k == key).map(|i| i as u32)
+}
+
+fn legend_ui(painter: &egui::Painter, state: &AppState, viewport: Rect) {
+    let layers: Vec<&crate::layer::Layer> = state
+        .atlas
+        .layers
+        .iter()
+        .rev()
+        .filter(|l| l.visible && l.role != crate::layer::LayerRole::Context)
+        .collect();
+    let rect = Rect::from_min_size(
+        viewport.right_top() + vec2(-300.0, 16.0),
+        vec2(284.0, 16.0 + 30.0 * layers.len() as f32),
+    );
+    painter.rect_filled(
+        rect,
+        6.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 225),
+    );
+    for (i, layer) in layers.iter().enumerate() {
+        let y = rect.top() + 10.0 + 30.0 * i as f32;
+        let swatch = Rect::from_min_size(Pos2::new(rect.left() + 12.0, y + 3.0), vec2(20.0, 20.0));
+        painter.rect_filled(swatch, 3.0, layer.style.fill);
+        painter.rect_stroke(
+            swatch,
+            3.0,
+            Stroke::new(1.5, layer.style.stroke),
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            Pos2::new(rect.left() + 42.0, y + 13.0),
+            Align2::LEFT_CENTER,
+            &layer.title,
+            FontId::proportional(20.0),
+            Color32::from_rgb(20, 20, 20),
+        );
+    }
+}
+
+fn date_banner_ui(painter: &egui::Painter, viewport: Rect, as_of: &str) {
+    let at = viewport.center_top() + vec2(0.0, 24.0);
+    let galley = painter.layout_no_wrap(
+        format!("As of {as_of}"),
+        FontId::new(40.0, FontFamily::Name(crate::fonts::BOLD_FAMILY.into())),
+        Color32::from_rgb(15, 15, 15),
+    );
+    let rect =
+        Rect::from_center_size(at + vec2(0.0, galley.size().y / 2.0), galley.size()).expand(10.0);
+    painter.rect_filled(
+        rect,
+        8.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 235),
+    );
+    painter.galley(rect.min + vec2(10.0, 10.0), galley, Color32::BLACK);
+}
+
+fn card_ui(painter: &egui::Painter, state: &AppState, r: crate::pick::FeatureRef, viewport: Rect) {
+    let Some(f) = state.atlas.feature(r) else {
+        return;
+    };
+    let f = &f.feature;
+    let mut lines = vec![format!(
+        "{} · {}",
+        f.kind().unwrap_or("feature"),
+        f.str("district").unwrap_or("")
+    )];
+    if let Some(d) = f.str("date") {
+        lines.push(format!("Date: {d}"));
+    }
+    if let Some(text) = f.str("description") {
+        lines.extend(scene::wrap(text, 56));
+    }
+    let source = format!(
+        "Source: {} ({})",
+        f.str("source_url").unwrap_or("not given"),
+        f.str("source_date").unwrap_or("undated")
+    );
+    let rect = Rect::from_min_size(
+        viewport.right_top() + vec2(-760.0, 120.0),
+        vec2(740.0, 110.0 + 28.0 * lines.len() as f32),
+    );
+    painter.rect_filled(
+        rect,
+        8.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 245),
+    );
+    painter.rect_stroke(
+        rect,
+        8.0,
+        Stroke::new(2.0, Color32::from_rgb(0, 114, 178)),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        rect.left_top() + vec2(18.0, 14.0),
+        Align2::LEFT_TOP,
+        f.display_name(state.scene.language),
+        FontId::new(30.0, FontFamily::Name(crate::fonts::BOLD_FAMILY.into())),
+        Color32::from_rgb(15, 15, 15),
+    );
+    for (i, line) in lines.iter().enumerate() {
+        painter.text(
+            rect.left_top() + vec2(18.0, 58.0 + 28.0 * i as f32),
+            Align2::LEFT_TOP,
+            line,
+            FontId::proportional(22.0),
+            Color32::from_rgb(25, 25, 25),
+        );
+    }
+    painter.text(
+        rect.left_bottom() + vec2(18.0, -16.0),
+        Align2::LEFT_BOTTOM,
+        source,
+        FontId::proportional(16.0),
+        Color32::from_rgb(0, 90, 160),
+    );
+}
+
+/// The presenter's own window: this slide and the next, the notes, and a clock.
+fn presenter_view_ui(ctx: &egui::Context, state: &AppState, index: usize) {
+    let slides = &state.project.slides;
+    let current = slides.get(index).cloned();
+    let next = slides.get(index + 1).cloned();
+    let total = slides.len();
+    ctx.show_viewport_immediate(
+        egui::ViewportId::from_hash_of("presenter-view"),
+        egui::ViewportBuilder::default()
+            .with_title("Karabakh Atlas – presenter view")
+            .with_inner_size([640.0, 480.0]),
+        |ui, _class| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.heading(format!("Slide {} of {total}", index + 1));
+                if let Some(s) = &current {
+                    ui.label(egui::RichText::new(&s.title).size(24.0).strong());
+                    ui.label(&s.caption);
+                    ui.separator();
+                    ui.strong("Notes");
+                    ui.label(if s.notes.is_empty() { "—" } else { &s.notes });
+                }
+                ui.separator();
+                ui.strong("Next");
+                ui.label(next.as_ref().map_or("(the end)", |s| s.title.as_str()));
+                ui.separator();
+                ui.label(egui::RichText::new(clock_utc()).size(28.0).monospace());
+            });
+        },
+    );
+}
+
+/// The time of day, UTC, as HH:MM:SS.
+fn clock_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
