@@ -31,6 +31,8 @@ pub struct SceneOptions {
     pub large_labels: bool,
     /// A slide's title and caption, drawn as a card on exported images.
     pub title_card: Option<(String, String)>,
+    /// Screen areas labels must keep clear of (a presentation's legend, say).
+    pub reserved: Vec<Rect>,
     /// Which features are shown.
     pub filter: crate::filter::FeatureFilter,
     /// A distance or area being measured, drawn over the map.
@@ -121,7 +123,7 @@ pub const CARD_LINE_STEP: f32 = 28.0;
 
 fn title_card(title: &str, caption: &str, viewport: Rect) -> TitleCard {
     let lines = wrap(caption, 70);
-    let height = 56.0 + CARD_LINE_STEP * lines.len() as f32;
+    let height = 66.0 + CARD_LINE_STEP * lines.len() as f32;
     let rect = Rect::from_min_size(
         viewport.left_bottom() + vec2(24.0, -height - 48.0),
         vec2(820.0_f32.min(viewport.width() - 48.0), height),
@@ -237,6 +239,8 @@ pub fn build<'a>(
     if let Some(m) = &options.measurement {
         add_measurement(&mut scene, m, view, viewport);
     }
+    occupied.extend(options.reserved.iter().copied());
+    occupied.extend(scene.card.as_ref().map(|c| c.rect));
     let inner = viewport.shrink(4.0);
     scene.labels = place_labels(candidates, inner, &occupied)
         .into_iter()

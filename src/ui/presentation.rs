@@ -66,6 +66,11 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let mut options = state.scene.clone();
     options.large_labels = true;
+    options.reserved = vec![
+        legend_rect(state, viewport),
+        attribution_rect(viewport),
+        Rect::from_center_size(viewport.center_top() + vec2(0.0, 50.0), vec2(520.0, 72.0)),
+    ];
     options.hovered = None;
     options.selected = state.card;
     options.title_card = state
@@ -77,6 +82,11 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
     paint_scene(&painter, &built);
 
     legend_ui(&painter, state, viewport);
+    painter.rect_filled(
+        attribution_rect(viewport),
+        4.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 225),
+    );
     painter.text(
         viewport.right_bottom() - vec2(16.0, 12.0),
         Align2::RIGHT_BOTTOM,
@@ -174,18 +184,53 @@ fn digit(key: Key) -> Option<u32> {
     keys.iter().position(|k| *k == key).map(|i| i as u32)
 }
 
-fn legend_ui(painter: &egui::Painter, state: &AppState, viewport: Rect) {
-    let layers: Vec<&crate::layer::Layer> = state
+/// The strip along the bottom right that holds the attribution and the slide number.
+fn attribution_rect(viewport: Rect) -> Rect {
+    Rect::from_min_max(
+        viewport.right_bottom() - vec2(700.0, 64.0),
+        viewport.right_bottom() - vec2(8.0, 4.0),
+    )
+}
+
+fn legend_layers(state: &AppState) -> Vec<&crate::layer::Layer> {
+    state
         .atlas
         .layers
         .iter()
         .rev()
         .filter(|l| l.visible && l.role != crate::layer::LayerRole::Context)
-        .collect();
-    let rect = Rect::from_min_size(
+        .collect()
+}
+
+/// The district colour classes, when the districts are coloured by demining.
+fn choropleth_rows(state: &AppState) -> Vec<(Color32, String)> {
+    state
+        .scene
+        .choropleth_year
+        .as_deref()
+        .and_then(|y| scene::choropleth_legend(&state.atlas, y))
+        .map(|legend| {
+            legend
+                .classes
+                .iter()
+                .map(|(c, lo, hi)| (*c, format!("{lo:.0}–{hi:.0} ha ({})", legend.year)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn legend_rect(state: &AppState, viewport: Rect) -> Rect {
+    let rows = legend_layers(state).len() + choropleth_rows(state).len();
+    Rect::from_min_size(
         viewport.right_top() + vec2(-300.0, 16.0),
-        vec2(284.0, 16.0 + 30.0 * layers.len() as f32),
-    );
+        vec2(284.0, 16.0 + 30.0 * rows as f32),
+    )
+}
+
+fn legend_ui(painter: &egui::Painter, state: &AppState, viewport: Rect) {
+    let layers = legend_layers(state);
+    let classes = choropleth_rows(state);
+    let rect = legend_rect(state, viewport);
     painter.rect_filled(
         rect,
         6.0,
@@ -206,6 +251,18 @@ fn legend_ui(painter: &egui::Painter, state: &AppState, viewport: Rect) {
             Align2::LEFT_CENTER,
             &layer.title,
             FontId::proportional(20.0),
+            Color32::from_rgb(20, 20, 20),
+        );
+    }
+    for (k, (colour, text)) in classes.iter().enumerate() {
+        let y = rect.top() + 10.0 + 30.0 * (layers.len() + k) as f32;
+        let swatch = Rect::from_min_size(Pos2::new(rect.left() + 12.0, y + 3.0), vec2(20.0, 20.0));
+        painter.rect_filled(swatch, 3.0, *colour);
+        painter.text(
+            Pos2::new(rect.left() + 42.0, y + 13.0),
+            Align2::LEFT_CENTER,
+            text,
+            FontId::proportional(18.0),
             Color32::from_rgb(20, 20, 20),
         );
     }
@@ -246,7 +303,8 @@ fn card_ui(painter: &egui::Painter, state: &AppState, r: crate::pick::FeatureRef
     }
     let source = format!(
         "Source: {} ({})",
-        f.str("source_url").unwrap_or("not given"),
+        f.str("source_url")
+            .map_or("not given".to_owned(), crate::ui::detail_panel::short_url),
         f.str("source_date").unwrap_or("undated")
     );
     let rect = Rect::from_min_size(
