@@ -39,6 +39,8 @@ pub struct AppState {
     pub project_path: Option<PathBuf>,
     /// Slides changed since the last save.
     pub project_dirty: bool,
+    /// When the project was last autosaved, in the UI clock's seconds.
+    pub last_autosave: f64,
     pub current_slide: usize,
     pub presentation: Option<crate::present::Presentation>,
     pub timeline: crate::present::Timeline,
@@ -77,6 +79,7 @@ impl AppState {
             project: crate::project::Project::default(),
             project_path: None,
             project_dirty: false,
+            last_autosave: f64::NEG_INFINITY,
             current_slide: 0,
             presentation: None,
             timeline: crate::present::Timeline::default(),
@@ -283,8 +286,10 @@ impl AppState {
         let Some(path) = self.project_path.clone() else {
             return;
         };
+        // Dirty no longer either way: a failing disk is reported once, not every frame.
+        self.project_dirty = false;
         match crate::project::save(&path, &self.project) {
-            Ok(()) => self.project_dirty = false,
+            Ok(()) => {}
             Err(e) => {
                 self.atlas.messages.push(e.to_string());
                 self.show_messages = true;
@@ -408,8 +413,10 @@ impl AtlasApp {
         if state.tick_timeline(now, dt) {
             ui.ctx().request_repaint();
         }
-        if state.project_dirty && state.project_path.is_some() {
-            state.save_project(); // autosave
+        // Autosave, at most once a second while slides are being edited.
+        if state.project_dirty && state.project_path.is_some() && now - state.last_autosave > 1.0 {
+            state.last_autosave = now;
+            state.save_project();
         }
         if state.presentation.is_some() {
             ui::presentation::presentation_ui(ui, state);

@@ -13,6 +13,8 @@ pub enum PresentKey {
     Enter,
     Black,
     Leave,
+    /// Pauses or resumes the slide's timeline.
+    PauseTimeline,
 }
 
 /// What the presentation should do after a key.
@@ -20,6 +22,7 @@ pub enum PresentKey {
 pub enum PresentAction {
     None,
     Show(usize),
+    ToggleTimeline,
     End,
 }
 
@@ -73,6 +76,7 @@ impl Presentation {
                 PresentAction::None
             }
             PresentKey::Leave => PresentAction::End,
+            PresentKey::PauseTimeline => PresentAction::ToggleTimeline,
             _ => PresentAction::None,
         }
     }

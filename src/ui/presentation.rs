@@ -145,6 +145,7 @@ fn handle_keys(ui: &mut egui::Ui, state: &mut AppState) {
                     Key::Enter => Some(PresentKey::Enter),
                     Key::B => Some(PresentKey::Black),
                     Key::Escape => Some(PresentKey::Leave),
+                    Key::P => Some(PresentKey::PauseTimeline),
                     k => digit(*k).map(PresentKey::Digit),
                 },
                 _ => None,
@@ -164,6 +165,10 @@ fn handle_keys(ui: &mut egui::Ui, state: &mut AppState) {
             PresentAction::None => {}
             PresentAction::Show(i) => state.apply_slide(i, true),
             PresentAction::End => end(ui.ctx(), state),
+            PresentAction::ToggleTimeline => {
+                let t = &mut state.timeline;
+                t.playing = !t.playing && t.position < t.end as f32;
+            }
         }
     }
 }
