@@ -24,6 +24,12 @@ pub enum LoadError {
     TooLarge { file: String, size: u64, limit: u64 },
     #[error("{file}: the file is empty")]
     Empty { file: String },
+    #[error("{file}: names coordinate system {crs:?}, which this viewer cannot convert: {reason}")]
+    UnknownCrs {
+        file: String,
+        crs: String,
+        reason: String,
+    },
     #[error("{file}: line {line}, column {column}: not valid JSON: {message}")]
     Json {
         file: String,
@@ -39,22 +45,21 @@ pub enum LoadError {
     Metres { file: String, example: String },
 }
 
-/// A feature that was skipped, or a doubt about one that was kept.
+/// A feature that was skipped, or a doubt about one that was kept, or about the whole file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadWarning {
     pub file: String,
-    /// Index of the feature in the file's `features` array.
-    pub feature_index: usize,
+    /// Index of the feature in the file's `features` array; `None` for the whole file.
+    pub feature_index: Option<usize>,
     pub message: String,
 }
 
 impl std::fmt::Display for LoadWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: feature {}: {}",
-            self.file, self.feature_index, self.message
-        )
+        match self.feature_index {
+            Some(i) => write!(f, "{}: feature {i}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
     }
 }
 
@@ -114,7 +119,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
         file: file.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: explain_json_error(&e, text),
     })?;
     let not_geojson = |message: &str| LoadError::NotGeoJson {
         file: file.to_owned(),
@@ -142,14 +147,28 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
         "Feature" => vec![&root],
         _ => vec![],
     };
+    let reprojection = match object.get("crs") {
+        Some(crs) => Reprojection::from_crs_member(file, crs)?,
+        None => None,
+    };
     let mut loaded = Loaded {
         name,
         ..Loaded::default()
     };
+    if let Some(r) = &reprojection {
+        loaded.warnings.push(LoadWarning {
+            file: file.to_owned(),
+            feature_index: None,
+            message: format!(
+                "reprojected from {} to WGS84 longitude/latitude, as its \"crs\" member says",
+                r.name
+            ),
+        });
+    }
     let mut metres_example = None;
     if features.is_empty() && kind != "FeatureCollection" {
         // A bare geometry.
-        match read_geometry(&root) {
+        match read_geometry(&root, reprojection.as_ref()) {
             Ok(geometry) => loaded.features.push(Feature {
                 geometry,
                 properties: serde_json::Map::new(),
@@ -165,9 +184,35 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
         }
         return Ok(loaded);
     }
+    if features.is_empty() {
+        loaded.warnings.push(LoadWarning {
+            file: file.to_owned(),
+            feature_index: None,
+            message: "the collection has no features".to_owned(),
+        });
+    }
+    let mut first_with_id: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     for (index, value) in features.into_iter().enumerate() {
-        match read_feature(value, index) {
-            Ok(feature) => loaded.features.push(feature),
+        match read_feature(value, index, reprojection.as_ref()) {
+            Ok((feature, doubts)) => {
+                let warn = |message: String| LoadWarning {
+                    file: file.to_owned(),
+                    feature_index: Some(index),
+                    message,
+                };
+                loaded.warnings.extend(doubts.into_iter().map(warn));
+                if let Some(id) = feature.text("id") {
+                    if let Some(first) = first_with_id.get(&id) {
+                        loaded.warnings.push(warn(format!(
+                            "id {id} repeats the id of feature {first}; both are kept"
+                        )));
+                    } else {
+                        first_with_id.insert(id, index);
+                    }
+                }
+                loaded.features.push(feature);
+            }
             Err(problem) => {
                 let message = match problem {
                     GeometryProblem::Metres(example) => {
@@ -178,7 +223,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
                 };
                 loaded.warnings.push(LoadWarning {
                     file: file.to_owned(),
-                    feature_index: index,
+                    feature_index: Some(index),
                     message: format!("skipped: {message}"),
                 });
             }
@@ -200,7 +245,12 @@ enum GeometryProblem {
     Other(String),
 }
 
-fn read_feature(value: &Value, index: usize) -> Result<Feature, GeometryProblem> {
+/// A feature, and doubts about it that do not stop it loading.
+fn read_feature(
+    value: &Value,
+    index: usize,
+    reprojection: Option<&Reprojection>,
+) -> Result<(Feature, Vec<String>), GeometryProblem> {
     let Value::Object(object) = value else {
         return Err(GeometryProblem::Other("not a JSON object".to_owned()));
     };
@@ -215,30 +265,63 @@ fn read_feature(value: &Value, index: usize) -> Result<Feature, GeometryProblem>
             "its geometry is null, so it cannot be drawn".to_owned(),
         ));
     }
-    let geometry = read_geometry(geometry_value)?;
-    let properties = match object.get("properties") {
+    let geometry = read_geometry(geometry_value, reprojection)?;
+    let mut doubts = Vec::new();
+    let mut properties = match object.get("properties") {
         Some(Value::Object(p)) => p.clone(),
-        _ => serde_json::Map::new(),
+        None | Some(Value::Null) => serde_json::Map::new(),
+        Some(other) => {
+            doubts.push(format!(
+                "its \"properties\" is not an object but {}; it is ignored",
+                json_kind(other)
+            ));
+            serde_json::Map::new()
+        }
     };
-    let mut properties = properties;
+    if let Some(problem) = geo::Validation::validation_errors(&geometry).first() {
+        doubts.push(format!(
+            "its geometry is invalid ({problem}); it is kept, but areas and fills may be wrong"
+        ));
+    }
     if let Some(id) = object.get("id")
         && !properties.contains_key("id")
     {
         properties.insert("id".to_owned(), id.clone());
     }
-    Ok(Feature {
-        geometry,
-        properties,
-        index,
-    })
+    Ok((
+        Feature {
+            geometry,
+            properties,
+            index,
+        },
+        doubts,
+    ))
 }
 
-fn read_geometry(value: &Value) -> Result<geo::Geometry<f64>, GeometryProblem> {
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn read_geometry(
+    value: &Value,
+    reprojection: Option<&Reprojection>,
+) -> Result<geo::Geometry<f64>, GeometryProblem> {
     let geometry: geojson::Geometry = serde_json::from_value(value.clone())
         .map_err(|e| GeometryProblem::Other(format!("its geometry is not valid GeoJSON: {e}")))?;
     check_rings(&geometry.value)?;
     let geometry = geo::Geometry::<f64>::try_from(&geometry.value)
         .map_err(|e| GeometryProblem::Other(format!("its geometry cannot be used: {e}")))?;
+    let geometry = match reprojection {
+        Some(r) => r.apply(&geometry),
+        None => geometry,
+    };
     check_coordinates(&geometry)?;
     Ok(geometry)
 }
@@ -255,8 +338,16 @@ fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), GeometryProble
             )));
         }
         if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
-            if c.x.abs() > 1000.0 || c.y.abs() > 1000.0 {
+            // Projected metres stay within the Web Mercator square (±20,037,509 m).
+            let in_metres_range = c.x.abs() <= 2.01e7 && c.y.abs() <= 2.01e7;
+            if in_metres_range && (c.x.abs() > 1000.0 || c.y.abs() > 1000.0) {
                 return Err(GeometryProblem::Metres(format!("{}, {}", c.x, c.y)));
+            }
+            if !in_metres_range {
+                return Err(GeometryProblem::Other(format!(
+                    "coordinate ({}, {}) is outside any longitude/latitude or projected range",
+                    c.x, c.y
+                )));
             }
             if c.x.abs() <= 90.0 && c.y.abs() <= 180.0 {
                 return Err(GeometryProblem::Other(format!(
@@ -281,6 +372,15 @@ fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), GeometryProble
 /// Rings are checked on the GeoJSON itself: converting to `geo` would close them silently.
 fn check_rings(geometry: &geojson::GeometryValue) -> Result<(), GeometryProblem> {
     use geojson::GeometryValue as G;
+    let line = |positions: &Vec<geojson::Position>| -> Result<(), GeometryProblem> {
+        if positions.len() < 2 {
+            return Err(GeometryProblem::Other(format!(
+                "a line has {} position(s); a line needs at least 2",
+                positions.len()
+            )));
+        }
+        Ok(())
+    };
     let check = |ring: &Vec<geojson::Position>| -> Result<(), GeometryProblem> {
         if ring.len() < 4 {
             return Err(GeometryProblem::Other(format!(
@@ -297,13 +397,103 @@ fn check_rings(geometry: &geojson::GeometryValue) -> Result<(), GeometryProblem>
         }
         Ok(())
     };
+    let polygon = |rings: &Vec<Vec<geojson::Position>>| -> Result<(), GeometryProblem> {
+        if rings.is_empty() {
+            return Err(GeometryProblem::Other(
+                "a polygon has no rings; it needs at least its outer ring".to_owned(),
+            ));
+        }
+        rings.iter().try_for_each(check)
+    };
     match geometry {
-        G::Polygon { coordinates } => coordinates.iter().try_for_each(check),
-        G::MultiPolygon { coordinates } => coordinates.iter().flatten().try_for_each(check),
+        G::Polygon { coordinates } => polygon(coordinates),
+        G::MultiPolygon { coordinates } => coordinates.iter().try_for_each(polygon),
+        G::LineString { coordinates } => line(coordinates),
+        G::MultiLineString { coordinates } => coordinates.iter().try_for_each(line),
         G::GeometryCollection { geometries } => {
             geometries.iter().try_for_each(|g| check_rings(&g.value))
         }
         _ => Ok(()),
+    }
+}
+
+/// serde_json's message without its position (we say the place first), with a hint when the
+/// text is plainly something else than JSON.
+fn explain_json_error(e: &serde_json::Error, text: &str) -> String {
+    let message = strip_position(&e.to_string());
+    let first_line = text.lines().next().unwrap_or_default();
+    let looks_like_csv = e.line() == 1
+        && !first_line.trim_start().starts_with(['{', '['])
+        && first_line.split(',').count() >= 2;
+    if looks_like_csv {
+        format!("{message} (the text looks like CSV, not GeoJSON)")
+    } else if text.trim_start().starts_with('<') {
+        format!("{message} (the text looks like XML or KML, not GeoJSON)")
+    } else {
+        message
+    }
+}
+
+/// A conversion from the coordinate system a file's `crs` member names to WGS84.
+pub struct Reprojection {
+    pub name: String,
+    from: proj4rs::Proj,
+    to: proj4rs::Proj,
+}
+
+impl Reprojection {
+    /// Reads a GeoJSON 2008 `crs` member: `None` when it names WGS84 already.
+    fn from_crs_member(file: &str, crs: &Value) -> Result<Option<Self>, LoadError> {
+        let name = crs
+            .get("properties")
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let unknown = |reason: &str| LoadError::UnknownCrs {
+            file: file.to_owned(),
+            crs: name.clone(),
+            reason: reason.to_owned(),
+        };
+        let upper = name.to_ascii_uppercase();
+        if upper.ends_with("CRS84") || upper.ends_with("CRS:84") {
+            return Ok(None);
+        }
+        let code: u16 = upper
+            .rsplit(':')
+            .next()
+            .and_then(|c| c.parse().ok())
+            .filter(|_| upper.contains("EPSG"))
+            .ok_or_else(|| unknown("only EPSG codes are understood"))?;
+        if code == 4326 {
+            return Ok(None);
+        }
+        let from = proj4rs::Proj::from_epsg_code(code)
+            .map_err(|_| unknown("the EPSG code is not in the bundled list"))?;
+        let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+            .map_err(|_| unknown("WGS84 cannot be set up"))?;
+        Ok(Some(Self {
+            name: format!("EPSG:{code}"),
+            from,
+            to,
+        }))
+    }
+
+    /// Converts a geometry; coordinates that fail become NaN, which the checks then report.
+    fn apply(&self, geometry: &geo::Geometry<f64>) -> geo::Geometry<f64> {
+        use geo::MapCoords;
+        let geographic = self.from.is_latlong();
+        geometry.map_coords(|c| {
+            let mut p = if geographic {
+                geo::coord! { x: c.x.to_radians(), y: c.y.to_radians() }
+            } else {
+                c
+            };
+            match proj4rs::transform::transform(&self.from, &self.to, &mut p) {
+                Ok(()) => geo::coord! { x: p.x.to_degrees(), y: p.y.to_degrees() },
+                Err(_) => geo::coord! { x: f64::NAN, y: f64::NAN },
+            }
+        })
     }
 }
 

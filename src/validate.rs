@@ -4,7 +4,7 @@
 use crate::atlas::{Atlas, embedded_files};
 use crate::feature::Feature;
 use crate::layer::{Layer, LayerRole};
-use crate::load::{self, LoadWarning};
+use crate::load;
 use crate::projection::{ground_per_world_metre, world_from_lonlat};
 use geo::{Distance, Euclidean, Validation, Winding};
 use std::collections::HashMap;
@@ -193,16 +193,15 @@ fn check_text(
             return;
         }
     };
-    for LoadWarning {
-        feature_index,
-        message,
-        ..
-    } in &loaded.warnings
-    {
-        report
-            .findings
-            .push(error(file, Some(*feature_index), None, message.clone()));
-        report.features += 1;
+    // Skipped features and whole-file problems; doubts about kept features (repeated ids,
+    // invalid geometry) are found again, with more detail, by the checks below.
+    for w in &loaded.warnings {
+        if w.feature_index.is_none() || w.message.starts_with("skipped:") {
+            report
+                .findings
+                .push(error(file, w.feature_index, None, w.message.clone()));
+        }
+        report.features += usize::from(w.message.starts_with("skipped:"));
     }
     for feature in &loaded.features {
         report.features += 1;

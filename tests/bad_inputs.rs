@@ -1,0 +1,294 @@
+//! The bad-input corpus in `tests/data/bad/`: every file gets one clear message naming the
+//! file and the place (line and column, or feature index); a whole-file problem refuses the
+//! file, a one-feature problem skips that feature and loads the rest; nothing panics.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+use karabakh_atlas::load::{LoadError, load_path};
+use std::path::{Path, PathBuf};
+
+const LIMIT: u64 = 64 * 1024 * 1024;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad")
+}
+
+/// What loading a corpus file must give.
+enum Expect {
+    /// Refused; the message contains every needle (and always the file's name).
+    Refused(&'static [&'static str]),
+    /// Loaded with this many features; each (feature index, needle) is among the warnings.
+    Loaded(usize, &'static [(Option<usize>, &'static str)]),
+}
+use Expect::{Loaded, Refused};
+
+const CASES: &[(&str, Expect)] = &[
+    (
+        "truncated.geojson",
+        Refused(&["line 5, column 9", "not valid JSON"]),
+    ),
+    (
+        "invalid-utf8.geojson",
+        Refused(&["line 2", "not valid UTF-8"]),
+    ),
+    ("utf8-bom.geojson", Loaded(1, &[])),
+    ("nan.geojson", Refused(&["line 2", "not valid JSON"])),
+    ("infinity.geojson", Refused(&["line 2", "not valid JSON"])),
+    (
+        "numbers-as-strings.geojson",
+        Loaded(1, &[(Some(1), "skipped")]),
+    ),
+    (
+        "coordinate-1e308.geojson",
+        Loaded(
+            1,
+            &[(Some(1), "outside any longitude/latitude or projected range")],
+        ),
+    ),
+    (
+        "unclosed-ring.geojson",
+        Loaded(1, &[(Some(1), "not closed")]),
+    ),
+    (
+        "ring-of-three.geojson",
+        Loaded(1, &[(Some(1), "a ring needs at least 4")]),
+    ),
+    (
+        "self-intersecting-ring.geojson",
+        Loaded(2, &[(Some(1), "self-intersection")]),
+    ),
+    (
+        "null-geometry.geojson",
+        Loaded(1, &[(Some(1), "geometry is null")]),
+    ),
+    (
+        "empty-collection.geojson",
+        Loaded(0, &[(None, "no features")]),
+    ),
+    ("mixed-geometry-types.geojson", Loaded(3, &[])),
+    (
+        "duplicate-ids.geojson",
+        Loaded(2, &[(Some(1), "repeats the id of feature 0")]),
+    ),
+    (
+        "deep-nesting.geojson",
+        Refused(&["line 1", "recursion limit"]),
+    ),
+    (
+        "swapped-lat-lon.geojson",
+        Loaded(1, &[(Some(1), "swapped"), (Some(2), "swapped")]),
+    ),
+    (
+        "web-mercator-metres.geojson",
+        Refused(&[
+            "coordinates look like metres",
+            "WGS84 longitude/latitude (RFC 7946)",
+        ]),
+    ),
+    (
+        "utm-38n-metres.geojson",
+        Refused(&[
+            "coordinates look like metres",
+            "WGS84 longitude/latitude (RFC 7946)",
+        ]),
+    ),
+    (
+        "crs-epsg-3857.geojson",
+        Loaded(1, &[(None, "reprojected from EPSG:3857")]),
+    ),
+    (
+        "crs-utm-38n.geojson",
+        Loaded(1, &[(None, "reprojected from EPSG:32638")]),
+    ),
+    (
+        "crs-unknown.geojson",
+        Refused(&["names coordinate system", "urn:example:local-grid"]),
+    ),
+    (
+        "csv-named-geojson.geojson",
+        Refused(&["line 1", "looks like CSV"]),
+    ),
+    (
+        "kml-named-geojson.geojson",
+        Refused(&["line 1", "looks like XML or KML"]),
+    ),
+    ("geojson-named-txt.txt", Loaded(1, &[])),
+    ("empty.geojson", Refused(&["the file is empty"])),
+    ("whitespace-only.geojson", Refused(&["the file is empty"])),
+    ("top-level-array.geojson", Refused(&["not a JSON object"])),
+    ("top-level-null.geojson", Refused(&["not a JSON object"])),
+    ("top-level-string.geojson", Refused(&["not a JSON object"])),
+    ("no-type-member.geojson", Refused(&["no \"type\" member"])),
+    (
+        "features-not-array.geojson",
+        Refused(&["no \"features\" array"]),
+    ),
+    (
+        "unknown-geometry-type.geojson",
+        Loaded(1, &[(Some(1), "not valid GeoJSON")]),
+    ),
+    (
+        "feature-without-geometry.geojson",
+        Loaded(1, &[(Some(1), "geometry is null")]),
+    ),
+    (
+        "latitude-out-of-range.geojson",
+        Loaded(1, &[(Some(1), "outside the longitude -180..180")]),
+    ),
+    (
+        "properties-not-object.geojson",
+        Loaded(1, &[(Some(0), "\"properties\" is not an object")]),
+    ),
+    (
+        "point-without-coordinates.geojson",
+        Loaded(1, &[(Some(1), "skipped")]),
+    ),
+    (
+        "line-of-one-position.geojson",
+        Loaded(1, &[(Some(1), "a line needs at least 2")]),
+    ),
+    (
+        "multipolygon-with-empty-part.geojson",
+        Loaded(1, &[(Some(1), "a polygon has no rings")]),
+    ),
+    (
+        "trailing-garbage.geojson",
+        Refused(&["line 19, column 1", "trailing characters"]),
+    ),
+    ("comment-in-json.geojson", Refused(&["line 1", "column 1"])),
+    (
+        "lowercase-feature-type.geojson",
+        Loaded(1, &[(Some(1), "is not \"Feature\"")]),
+    ),
+    ("geometry-collection.geojson", Loaded(1, &[])),
+    ("bare-geometry.geojson", Loaded(1, &[])),
+    ("a-directory.geojson", Refused(&["is a directory"])),
+];
+
+fn check(name: &str, expect: &Expect) {
+    let path = corpus().join(name);
+    let result = std::panic::catch_unwind(|| load_path(&path, LIMIT))
+        .unwrap_or_else(|_| panic!("{name}: the loader panicked"));
+    match (expect, result) {
+        (Refused(needles), Err(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.contains(name),
+                "{name}: the message does not name the file: {text}"
+            );
+            for n in *needles {
+                assert!(text.contains(n), "{name}: {text:?} lacks {n:?}");
+            }
+        }
+        (Refused(_), Ok(l)) => panic!(
+            "{name}: loaded {} features instead of being refused",
+            l.features.len()
+        ),
+        (Loaded(n, warnings), Ok(l)) => {
+            assert_eq!(l.features.len(), *n, "{name}: {:?}", l.warnings);
+            for (index, needle) in *warnings {
+                assert!(
+                    l.warnings.iter().any(|w| w.feature_index == *index
+                        && w.message.contains(needle)
+                        && w.to_string().contains(name)),
+                    "{name}: no warning at {index:?} containing {needle:?}: {:?}",
+                    l.warnings
+                );
+            }
+            if warnings.is_empty() {
+                assert!(
+                    l.warnings.is_empty(),
+                    "{name}: unexpected warnings {:?}",
+                    l.warnings
+                );
+            }
+        }
+        (Loaded(..), Err(e)) => panic!("{name}: refused: {e}"),
+    }
+}
+
+#[test]
+fn every_bad_file_gets_its_clear_message() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|(name, expect)| {
+            std::panic::catch_unwind(|| check(name, expect))
+                .err()
+                .map(|e| {
+                    e.downcast_ref::<String>()
+                        .cloned()
+                        .unwrap_or_else(|| (*name).to_owned())
+                })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_corpus_has_forty_files_and_every_one_is_checked() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".project.json"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    assert!(listed.len() + 1 >= 40, "{} files", listed.len() + 1);
+}
+
+#[test]
+fn reprojected_points_land_where_they_should() {
+    let l = load_path(&corpus().join("crs-epsg-3857.geojson"), LIMIT).unwrap();
+    let geo::Geometry::Point(p) = &l.features[0].geometry else {
+        panic!()
+    };
+    assert!(
+        (p.x() - 46.75).abs() < 1e-6 && (p.y() - 39.76).abs() < 1e-6,
+        "{p:?}"
+    );
+    let l = load_path(&corpus().join("crs-utm-38n.geojson"), LIMIT).unwrap();
+    let geo::Geometry::Point(p) = &l.features[0].geometry else {
+        panic!()
+    };
+    // UTM 38N (central meridian 45°E): 648 km east, 4,402 km north is near Zangilan.
+    assert!(
+        (46.0..47.0).contains(&p.x()) && (39.0..40.0).contains(&p.y()),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_project_from_a_future_version_names_its_version() {
+    let path = corpus().join("future-version.project.json");
+    let err = karabakh_atlas::project::load(&path).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("future-version.project.json") && text.contains("version 7"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unreadable_file_and_a_huge_one_are_refused_up_front() {
+    let dir = std::env::temp_dir().join(format!("karabakh-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A symbolic link that points at itself cannot be read, even by root.
+    let looped = dir.join("looped.geojson");
+    let _ = std::fs::remove_file(&looped);
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let err = load_path(&looped, LIMIT).unwrap_err();
+    assert!(matches!(err, LoadError::Io { .. }), "{err}");
+    assert!(
+        err.to_string().contains("looped.geojson: cannot read"),
+        "{err}"
+    );
+    // A file over the cap is refused before it is read.
+    let big = dir.join("big.geojson");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(3 * 1024 * 1024 * 1024).unwrap(); // 3 GB, sparse: no disk used
+    let err = load_path(&big, LIMIT).unwrap_err();
+    assert!(matches!(err, LoadError::TooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("over the limit"), "{err}");
+    std::fs::remove_file(&big).unwrap();
+}
