@@ -34,6 +34,8 @@ pub struct AppState {
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
     pub pending_fit: Option<Fit>,
+    /// Where the session (view, layers, language) is saved, if anywhere.
+    pub session_path: Option<PathBuf>,
     /// The deck of slides, and where it is saved (autosaved when set).
     pub project: crate::project::Project,
     pub project_path: Option<PathBuf>,
@@ -76,6 +78,7 @@ impl AppState {
             map_rect: None,
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
+            session_path: None,
             project: crate::project::Project::default(),
             project_path: None,
             project_dirty: false,
@@ -329,9 +332,14 @@ impl AppState {
 }
 
 /// What is kept between runs: the view, the language, the district colours and each
-/// embedded layer's visibility and opacity.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+/// embedded layer's visibility and opacity. Written as JSON, atomically, with a `.bak`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SavedSession {
+    /// Always "karabakh-atlas-session".
+    #[serde(default)]
+    pub format: String,
+    #[serde(default)]
+    pub version: u32,
     pub view: MapView,
     pub language: crate::feature::Language,
     pub choropleth_year: Option<String>,
@@ -343,6 +351,8 @@ impl AppState {
     /// The part of the state worth restoring at the next start.
     pub fn session(&self) -> SavedSession {
         SavedSession {
+            format: SESSION_FORMAT.to_owned(),
+            version: 1,
             view: self.camera.view,
             language: self.scene.language,
             choropleth_year: self.scene.choropleth_year.clone(),
@@ -383,8 +393,55 @@ impl AppState {
     }
 }
 
-/// The key the session is stored under.
-pub const SESSION_KEY: &str = "karabakh-atlas-session";
+/// The `format` member of a session file.
+pub const SESSION_FORMAT: &str = "karabakh-atlas-session";
+
+/// Reads a session file, or its `.bak` when the file is missing or corrupt (saying so).
+pub fn load_session(path: &std::path::Path) -> Result<(SavedSession, Option<String>), String> {
+    let read = |p: &std::path::Path| -> Result<SavedSession, String> {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let session: SavedSession =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        if session.format != SESSION_FORMAT || session.version > 1 {
+            return Err(format!(
+                "{}: not a session file this version can read",
+                p.display()
+            ));
+        }
+        Ok(session)
+    };
+    match read(path) {
+        Ok(s) => Ok((s, None)),
+        Err(first) => {
+            let backup = crate::project::backup_path(path);
+            let s = read(&backup).map_err(|_| first.clone())?;
+            Ok((
+                s,
+                Some(format!(
+                    "{first}; the previous session was restored from {}",
+                    backup.display()
+                )),
+            ))
+        }
+    }
+}
+
+impl AppState {
+    /// Writes the session file atomically, if there is one.
+    pub fn save_session(&mut self) {
+        let Some(path) = self.session_path.clone() else {
+            return;
+        };
+        let result = serde_json::to_vec_pretty(&self.session())
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::project::write_atomically(&path, &bytes));
+        if let Err(e) = result {
+            self.atlas
+                .messages
+                .push(format!("{}: cannot save the session: {e}", path.display()));
+        }
+    }
+}
 
 /// The eframe application.
 pub struct AtlasApp {
@@ -445,7 +502,11 @@ impl eframe::App for AtlasApp {
         AtlasApp::ui(self, ui);
     }
 
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SESSION_KEY, &self.state.session());
+    /// Called by eframe on exit and every 30 seconds.
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        self.state.save_session();
+        if self.state.project_dirty {
+            self.state.save_project();
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use karabakh_atlas::app::{AppState, AtlasApp, SESSION_KEY, SavedSession};
+use karabakh_atlas::app::{AppState, AtlasApp, load_session};
 use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::feature::Language;
 use karabakh_atlas::fonts::{self, Faces};
@@ -212,8 +212,24 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>) -> anyhow::Result<(
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let mut state = AppState::new(Atlas::embedded(), faces);
     state.pending_files = files;
-    let project =
-        project.or_else(|| eframe::storage_dir("karabakh-atlas").map(|d| d.join("slides.json")));
+    let data_dir = eframe::storage_dir("karabakh-atlas");
+    if let Some(dir) = &data_dir {
+        let path = dir.join("session.json");
+        if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
+            match load_session(&path) {
+                Ok((session, note)) => {
+                    state.restore(&session);
+                    state.atlas.messages.extend(note);
+                }
+                Err(e) => state
+                    .atlas
+                    .messages
+                    .push(format!("the last session cannot be restored: {e}")),
+            }
+        }
+        state.session_path = Some(path);
+    }
+    let project = project.or_else(|| data_dir.as_ref().map(|d| d.join("slides.json")));
     if let Some(path) = project {
         if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
             state.open_project(&path);
@@ -234,12 +250,6 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>) -> anyhow::Result<(
         options,
         Box::new(|cc| {
             fonts::install(&cc.egui_ctx);
-            if let Some(session) = cc
-                .storage
-                .and_then(|s| eframe::get_value::<SavedSession>(s, SESSION_KEY))
-            {
-                state.restore(&session);
-            }
             Ok(Box::new(AtlasApp::new(state)))
         }),
     )
