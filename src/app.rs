@@ -34,6 +34,8 @@ pub struct AppState {
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
     pub pending_fit: Option<Fit>,
+    /// The largest file the app opens; larger ones are refused up front.
+    pub max_file_bytes: u64,
     /// Where the session (view, layers, language) is saved, if anywhere.
     pub session_path: Option<PathBuf>,
     /// The deck of slides, and where it is saved (autosaved when set).
@@ -78,6 +80,7 @@ impl AppState {
             map_rect: None,
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
+            max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
             session_path: None,
             project: crate::project::Project::default(),
             project_path: None,
@@ -320,7 +323,7 @@ impl AppState {
     /// Opens queued files as new layers; failures become messages, nothing else changes.
     pub fn open_pending_files(&mut self) {
         for path in std::mem::take(&mut self.pending_files) {
-            match self.atlas.add_file(&path) {
+            match self.atlas.add_file(&path, self.max_file_bytes) {
                 Ok(_) => {}
                 Err(e) => {
                     self.atlas.messages.push(e.to_string());

@@ -203,8 +203,10 @@ impl Atlas {
     }
 
     /// Adds a GeoJSON file as a new top layer. On error nothing changes.
-    pub fn add_file(&mut self, path: &Path) -> Result<usize, LoadError> {
-        let loaded = load::load_path(path, load::DEFAULT_MAX_FILE_BYTES)?;
+    /// Files over `max_bytes` are refused before they are read, so that a 2 GB dump cannot
+    /// drive the machine out of memory.
+    pub fn add_file(&mut self, path: &Path, max_bytes: u64) -> Result<usize, LoadError> {
+        let loaded = load::load_path(path, max_bytes)?;
         self.note_warnings(&loaded.warnings);
         let title = loaded.name.clone().unwrap_or_else(|| {
             path.file_name().map_or_else(

@@ -18,6 +18,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The largest data file to open, in megabytes; larger files are refused up front.
+    #[arg(long, global = true, default_value_t = karabakh_atlas::load::DEFAULT_MAX_FILE_BYTES / 1_000_000)]
+    max_file_mb: u64,
     /// The project (slides) file to open and autosave; by default one in the app's data folder.
     #[arg(long)]
     project: Option<PathBuf>,
@@ -28,31 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Writes a PNG of the map without opening a window (no display or GPU needed).
-    Render {
-        /// The PNG file to write (with --slides: the folder for one PNG per slide).
-        #[arg(long)]
-        out: PathBuf,
-        /// A project file whose slides to render, one PNG each.
-        #[arg(long)]
-        slides: Option<PathBuf>,
-        /// Image size in pixels, WIDTHxHEIGHT.
-        #[arg(long, default_value = "1600x1000")]
-        size: String,
-        /// Area to show, W,S,E,N in degrees; by default the liberated districts.
-        #[arg(long)]
-        bbox: Option<String>,
-        /// Label language: az or en.
-        #[arg(long, default_value = "az")]
-        lang: String,
-        /// Colour districts by demined hectares in this year.
-        #[arg(long)]
-        choropleth: Option<String>,
-        /// Show only what existed or had happened by this date (YYYY-MM-DD).
-        #[arg(long)]
-        as_of: Option<String>,
-        /// Extra GeoJSON files drawn over the map.
-        files: Vec<PathBuf>,
-    },
+    Render(RenderArgs),
     /// Prints the table comparing the liberated districts as CSV.
     Stats {
         /// Language of the names: az or en.
@@ -67,37 +46,45 @@ enum Command {
     },
 }
 
+/// The `render` command's options.
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// The PNG file to write (with --slides: the folder for one PNG per slide).
+    #[arg(long)]
+    out: PathBuf,
+    /// A project file whose slides to render, one PNG each.
+    #[arg(long)]
+    slides: Option<PathBuf>,
+    /// Image size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1600x1000")]
+    size: String,
+    /// Area to show, W,S,E,N in degrees; by default the liberated districts.
+    #[arg(long)]
+    bbox: Option<String>,
+    /// Label language: az or en.
+    #[arg(long, default_value = "az")]
+    lang: String,
+    /// Colour districts by demined hectares in this year.
+    #[arg(long)]
+    choropleth: Option<String>,
+    /// Show only what existed or had happened by this date (YYYY-MM-DD).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Extra GeoJSON files drawn over the map.
+    files: Vec<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let max_bytes = cli.max_file_mb.saturating_mul(1_000_000);
     let result = match cli.command {
-        Some(Command::Render {
-            out,
-            slides: Some(project),
-            size,
-            lang,
-            ..
-        }) => render_slides(&project, &out, &size, &lang),
-        Some(Command::Render {
-            out,
-            slides: None,
-            size,
-            bbox,
-            lang,
-            choropleth,
-            as_of,
-            files,
-        }) => render(
-            &out,
-            &size,
-            bbox.as_deref(),
-            &lang,
-            choropleth,
-            as_of,
-            &files,
-        ),
-        Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Render(args)) => match &args.slides {
+            Some(project) => render_slides(project, &args.out, &args.size, &args.lang),
+            None => render(&args, max_bytes),
+        },
+        Some(Command::Validate { files }) => validate(&files, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
-        None => run_window(cli.files, cli.project),
+        None => run_window(cli.files, cli.project, max_bytes),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,12 +127,12 @@ fn stats(lang: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
+fn validate(files: &[PathBuf], max_bytes: u64) -> anyhow::Result<()> {
     let report = if files.is_empty() {
         validate::validate_embedded()
     } else {
         let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-        validate::validate_paths(&paths)
+        validate::validate_paths(&paths, max_bytes)
     };
     let mut findings = report.findings.clone();
     findings.sort_by_key(|f| f.severity);
@@ -159,26 +146,21 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn render(
-    out: &std::path::Path,
-    size: &str,
-    bbox: Option<&str>,
-    lang: &str,
-    choropleth_year: Option<String>,
-    as_of: Option<String>,
-    files: &[PathBuf],
-) -> anyhow::Result<()> {
+fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
+    let out = args.out.as_path();
+    let as_of = args.as_of.clone();
+    let choropleth_year = args.choropleth.clone();
     if let Some(date) = &as_of
         && !validate::is_iso_date(date)
     {
         anyhow::bail!("--as-of {date}: expected a date such as 2024-05-31");
     }
-    let (width, height) = parse_size(size)?;
-    let bbox = bbox.map(parse_bbox).transpose()?;
-    let language = parse_language(lang)?;
+    let (width, height) = parse_size(&args.size)?;
+    let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    let language = parse_language(&args.lang)?;
     let mut atlas = Atlas::embedded();
-    for file in files {
-        atlas.add_file(file)?;
+    for file in &args.files {
+        atlas.add_file(file, max_bytes)?;
     }
     for message in &atlas.messages {
         eprintln!("warning: {message}");
@@ -208,9 +190,10 @@ fn render(
     Ok(())
 }
 
-fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>) -> anyhow::Result<()> {
+fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> anyhow::Result<()> {
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let mut state = AppState::new(Atlas::embedded(), faces);
+    state.max_file_bytes = max_bytes;
     state.pending_files = files;
     let data_dir = eframe::storage_dir("karabakh-atlas");
     if let Some(dir) = &data_dir {

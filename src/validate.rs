@@ -137,7 +137,7 @@ pub fn validate_embedded() -> Report {
 }
 
 /// Validates files on disk, checking districts against the embedded district layer.
-pub fn validate_paths(paths: &[&Path]) -> Report {
+pub fn validate_paths(paths: &[&Path], max_bytes: u64) -> Report {
     let atlas = Atlas::embedded();
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
     let mut report = Report::default();
@@ -149,6 +149,17 @@ pub fn validate_paths(paths: &[&Path]) -> Report {
         } else {
             LayerRole::Overlay
         };
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > max_bytes {
+            report.files += 1;
+            report.findings.push(error(
+                &file,
+                None,
+                None,
+                format!("the file is {size} bytes, over the limit of {max_bytes} bytes"),
+            ));
+            continue;
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => check_text(&mut report, &mut ids, &file, &text, role, districts),
             Err(e) => {

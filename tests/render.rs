@@ -122,3 +122,25 @@ fn render_draws_an_extra_file_over_the_map() {
         std::fs::read(&with_extra).unwrap()
     );
 }
+
+#[test]
+fn a_file_over_the_configured_cap_is_refused_up_front() {
+    let big = temp_path("over-cap.geojson");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(3_000_000).unwrap();
+    for command in [vec!["render", "--out", "/dev/null"], vec!["validate"]] {
+        let output = atlas_command()
+            .args(&command)
+            .args(["--max-file-mb", "2"])
+            .arg(&big)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("over-cap.geojson"), "{stderr}");
+        assert!(
+            stderr.contains("over the limit of 2000000 bytes"),
+            "{stderr}"
+        );
+    }
+}

@@ -66,7 +66,7 @@ fn a_broken_feature_is_reported_by_file_index_and_id() {
             GOOD_PROPS.replace("t-1", "t-4")
         ),
     );
-    let report = validate_paths(&[path.as_path()]);
+    let report = validate_paths(&[path.as_path()], 1 << 30);
     let text: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
     let has = |needle: &str| text.iter().any(|t| t.contains(needle));
     assert!(
@@ -106,7 +106,7 @@ fn clockwise_exteriors_break_rfc_7946() {
   "geometry":{{"type":"Polygon","coordinates":[[[47.1,39.6],[47.1,39.61],[47.11,39.61],[47.11,39.6],[47.1,39.6]]]}}}}]}}"#
         ),
     );
-    let report = validate_paths(&[path.as_path()]);
+    let report = validate_paths(&[path.as_path()], 1 << 30);
     assert!(
         report
             .findings
