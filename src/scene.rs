@@ -15,6 +15,9 @@ use crate::view::MapView;
 use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
 use std::ops::Range;
 
+/// A layer with more features than this in view gets no labels (they could not fit anyway).
+pub const MAX_LABELLED_PER_LAYER: usize = 400;
+
 /// What the user chose that changes the picture.
 #[derive(Clone, Debug, Default)]
 pub struct SceneOptions {
@@ -195,6 +198,9 @@ pub fn build<'a>(
             .filter(|&i| options.filter.shows(&layer.features[i].feature))
             .collect();
         in_view.sort_unstable();
+        // Label placement must not grow with the data: a layer crowded on screen is drawn
+        // without labels until the user zooms in.
+        let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
         for i in in_view {
             let f = &layer.features[i];
             let fill = feature_fill(layer, f, legend.as_ref());
@@ -204,7 +210,7 @@ pub fn build<'a>(
                 let half = layer.style.symbol_size / 2.0 + 1.0;
                 occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
             }
-            if layer.style.labels
+            if label_this_layer
                 && let Some(mut c) =
                     label_candidate(layer, f, view, viewport, options.language, faces)
             {
