@@ -143,7 +143,7 @@ impl AppState {
             title,
             &self.camera.view,
             &self.atlas,
-            self.scene.filter.as_of.clone(),
+            &self.scene.filter,
             highlights,
             self.scene.choropleth_year.clone(),
         )
@@ -176,6 +176,7 @@ impl AppState {
             }
         }
         self.scene.filter.as_of = slide.as_of.clone();
+        self.scene.filter.layers = slide.filters.clone();
         self.scene.choropleth_year = slide
             .choropleth_year
             .clone()
@@ -237,7 +238,9 @@ impl AppState {
             self.scene.filter.as_of = Some(as_of);
             for (li, layer) in self.atlas.layers.iter().enumerate() {
                 for (fi, f) in layer.features.iter().enumerate() {
-                    if self.scene.filter.shows(&f.feature) && !before.shows(&f.feature) {
+                    if self.scene.filter.shows(&layer.id, &f.feature)
+                        && !before.shows(&layer.id, &f.feature)
+                    {
                         self.timeline.flashes.push((
                             FeatureRef {
                                 layer: li,

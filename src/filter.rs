@@ -1,36 +1,119 @@
 //! Which features are shown: the global "as of" date (only what existed or had happened by
-//! then). The scene draws, and picking finds, only what the filter shows.
+//! then) and each layer's attribute filter (kinds, confidence, text). The scene draws, and
+//! picking finds, only what the filter shows.
 
 use crate::feature::Feature;
 
 /// The first month the timeline offers: the liberation began in November 2020.
 pub const FIRST_MONTH: (i32, u32) = (2020, 11);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureFilter {
     /// Show only features dated on or before this ISO date; `None` shows all.
     pub as_of: Option<String>,
+    /// Attribute filters by layer id.
+    #[serde(default)]
+    pub layers: std::collections::BTreeMap<String, LayerFilter>,
+}
+
+/// One layer's attribute filter; an empty filter passes everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LayerFilter {
+    /// Kinds hidden (unticked in the layer panel).
+    #[serde(default)]
+    pub hidden_kinds: std::collections::BTreeSet<String>,
+    /// Confidence levels hidden.
+    #[serde(default)]
+    pub hidden_confidence: std::collections::BTreeSet<String>,
+    /// Show only features with this text in a name or the description (any case).
+    #[serde(default)]
+    pub text: String,
+}
+
+impl LayerFilter {
+    pub fn is_active(&self) -> bool {
+        !self.hidden_kinds.is_empty()
+            || !self.hidden_confidence.is_empty()
+            || !self.text.trim().is_empty()
+    }
+
+    pub fn shows(&self, f: &Feature) -> bool {
+        if f.kind().is_some_and(|k| self.hidden_kinds.contains(k)) {
+            return false;
+        }
+        if f.str("confidence")
+            .is_some_and(|c| self.hidden_confidence.contains(c))
+        {
+            return false;
+        }
+        let text = self.text.trim().to_lowercase();
+        text.is_empty()
+            || ["name_az", "name_en", "description"]
+                .iter()
+                .filter_map(|k| f.str(k))
+                .any(|v| v.to_lowercase().contains(&text))
+    }
+
+    /// The filter in words, for the legend.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.hidden_kinds.is_empty() {
+            parts.push(format!(
+                "hiding {}",
+                self.hidden_kinds
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.hidden_confidence.is_empty() {
+            parts.push(format!(
+                "hiding {} confidence",
+                self.hidden_confidence
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.text.trim().is_empty() {
+            parts.push(format!("text contains “{}”", self.text.trim()));
+        }
+        parts.join("; ")
+    }
 }
 
 impl FeatureFilter {
-    /// Whether `f` passes. Undated features (things that existed before the liberation)
-    /// always pass. A feature dated by month or year appears at that month's or year's start.
-    pub fn shows(&self, f: &Feature) -> bool {
-        match (&self.as_of, f.str("date")) {
+    /// Whether `f`, of layer `layer_id`, passes. Undated features (things that existed before
+    /// the liberation) pass the date. A feature dated by month or year appears at that
+    /// month's or year's start.
+    pub fn shows(&self, layer_id: &str, f: &Feature) -> bool {
+        let dated_ok = match (&self.as_of, f.str("date")) {
             (Some(as_of), Some(date)) => date <= as_of.as_str(),
             _ => true,
-        }
+        };
+        dated_ok && self.layers.get(layer_id).is_none_or(|l| l.shows(f))
     }
 
     pub fn is_active(&self) -> bool {
-        self.as_of.is_some()
+        self.as_of.is_some() || self.layers.values().any(LayerFilter::is_active)
     }
 
-    /// A line for legends and exported images, so that a filtered picture never misleads.
-    pub fn describe(&self) -> Option<String> {
-        self.as_of
-            .as_ref()
+    /// Lines for legends and exported images, so that a filtered picture never misleads.
+    pub fn describe(&self, layer_title: impl Fn(&str) -> String) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .as_of
+            .iter()
             .map(|d| format!("As of {d}: only what existed or had happened by then"))
+            .collect();
+        lines.extend(
+            self.layers
+                .iter()
+                .filter(|(_, l)| l.is_active())
+                .map(|(id, l)| format!("{}: {}", layer_title(id), l.describe())),
+        );
+        lines
     }
 }
 

@@ -181,7 +181,10 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
         options: SceneOptions {
             language,
             choropleth_year,
-            filter: karabakh_atlas::filter::FeatureFilter { as_of },
+            filter: karabakh_atlas::filter::FeatureFilter {
+                as_of,
+                ..Default::default()
+            },
             ..SceneOptions::default()
         },
     };

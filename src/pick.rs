@@ -36,7 +36,7 @@ pub fn pick(
         }
         let mut layer_hits: Vec<usize> = layer
             .features_in(&probe)
-            .filter(|&i| filter.shows(&layer.features[i].feature))
+            .filter(|&i| filter.shows(&layer.id, &layer.features[i].feature))
             .filter(|&i| is_under(&layer.features[i], at, tolerance))
             .collect();
         order_topmost_first(layer, &mut layer_hits);
@@ -61,7 +61,7 @@ pub fn pick_brute_force(
             continue;
         }
         let mut layer_hits: Vec<usize> = (0..layer.features.len())
-            .filter(|&i| filter.shows(&layer.features[i].feature))
+            .filter(|&i| filter.shows(&layer.id, &layer.features[i].feature))
             .filter(|&i| is_under(&layer.features[i], at, tolerance))
             .collect();
         order_topmost_first(layer, &mut layer_hits);

@@ -50,6 +50,9 @@ pub struct Slide {
     /// Show only what existed by this date.
     #[serde(default)]
     pub as_of: Option<String>,
+    /// Attribute filters by layer id.
+    #[serde(default)]
+    pub filters: std::collections::BTreeMap<String, crate::filter::LayerFilter>,
     /// Ids of features to highlight.
     #[serde(default)]
     pub highlights: Vec<String>,
@@ -74,7 +77,7 @@ impl Slide {
         title: String,
         view: &MapView,
         atlas: &Atlas,
-        as_of: Option<String>,
+        filter: &crate::filter::FeatureFilter,
         highlights: Vec<String>,
         choropleth_year: Option<String>,
     ) -> Self {
@@ -94,7 +97,8 @@ impl Slide {
                     opacity: l.opacity,
                 })
                 .collect(),
-            as_of,
+            as_of: filter.as_of.clone(),
+            filters: filter.layers.clone(),
             highlights,
             choropleth_year,
             timeline: None,

@@ -96,7 +96,10 @@ pub fn render_slides(
                 .filter_map(|id| atlas.find_by_id(id))
                 .collect(),
             large_labels: true,
-            filter: crate::filter::FeatureFilter { as_of },
+            filter: crate::filter::FeatureFilter {
+                as_of,
+                layers: slide.filters.clone(),
+            },
             title_card: Some((slide.title.clone(), slide.caption.clone())),
             ..SceneOptions::default()
         };

@@ -177,7 +177,11 @@ pub fn build<'a>(
         badges: Vec::new(),
         labels: Vec::new(),
         scale_bar: scale_bar(view, viewport),
-        notes: options.filter.describe().into_iter().collect(),
+        notes: options.filter.describe(|id| {
+            atlas
+                .layer_by_id(id)
+                .map_or_else(|| id.to_owned(), |i| atlas.layers[i].title.clone())
+        }),
         card: options
             .title_card
             .as_ref()
@@ -195,7 +199,7 @@ pub fn build<'a>(
         }
         let mut in_view: Vec<usize> = layer
             .features_in(&visible)
-            .filter(|&i| options.filter.shows(&layer.features[i].feature))
+            .filter(|&i| options.filter.shows(&layer.id, &layer.features[i].feature))
             .collect();
         in_view.sort_unstable();
         // Label placement must not grow with the data: a layer crowded on screen is drawn

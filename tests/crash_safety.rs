@@ -22,6 +22,7 @@ fn state(n: u64) -> Project {
         metres_per_point: 100.0,
         layers: Vec::new(),
         as_of: None,
+        filters: Default::default(),
         highlights: Vec::new(),
         choropleth_year: None,
         timeline: None,

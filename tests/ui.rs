@@ -189,7 +189,7 @@ fn several_features_under_the_click_are_listed_topmost_first() {
     // Choosing another entry shows it.
     let factory = feature_ref(&harness, "facility-khankendi-sewing-factory");
     harness
-        .get_by_label_contains("Xankəndi tikiş fabriki")
+        .get_by_label_contains("Xankəndi tikiş fabriki ·")
         .click();
     harness.run();
     assert_eq!(harness.state().state.scene.selected, Some(factory));
@@ -362,4 +362,60 @@ fn the_district_table_sorts_by_a_clicked_column() {
     assert!(sort.descending);
     // The biggest 2023 figure, Jabrayil's 14,016.7 ha, is shown.
     harness.get_by_label("14016.7");
+}
+
+#[test]
+fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
+    use karabakh_atlas::pick::pick;
+    let mut harness = harness();
+    let facilities = harness
+        .state()
+        .state
+        .atlas
+        .layer_by_id("facilities")
+        .unwrap();
+    let filters = harness.get_all_by_label("Filter").count();
+    assert!(
+        filters >= 7,
+        "one filter per thematic layer, found {filters}"
+    );
+    // The layers are listed top first: airports, settlements, then services and facilities.
+    harness.get_all_by_label("Filter").nth(2).unwrap().click();
+    harness.run();
+    harness.get_by_label("hotel").click();
+    harness.run();
+    let state = &harness.state().state;
+    let f = &state.scene.filter.layers["facilities"];
+    assert!(f.hidden_kinds.contains("hotel"), "{f:?}");
+    let hotel = state
+        .atlas
+        .find_by_id("facility-khankendi-palace-hotel")
+        .unwrap();
+    assert_eq!(hotel.layer, facilities);
+    let at = state.atlas.feature(hotel).unwrap().anchor;
+    assert!(!pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&hotel));
+    let factory = state
+        .atlas
+        .find_by_id("facility-khankendi-sewing-factory")
+        .unwrap();
+    assert!(pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&factory));
+    let rect = state.map_rect.unwrap();
+    let built = scene::build(
+        &state.atlas,
+        &state.camera.view,
+        rect,
+        &state.scene,
+        &state.faces,
+    );
+    assert!(
+        built
+            .notes
+            .iter()
+            .any(|n| n == "Services and facilities: hiding hotel"),
+        "{:?}",
+        built.notes
+    );
+    harness.get_by_label("Filter (on)");
+    let slide = harness.state().state.capture_slide("filtered".to_owned());
+    assert!(slide.filters["facilities"].hidden_kinds.contains("hotel"));
 }

