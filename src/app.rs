@@ -64,9 +64,23 @@ pub struct AppState {
     /// The last "Save CSV" result, shown beside the button.
     pub table_message: Option<String>,
     pub show_about: bool,
-    /// Files to open on the next frame (command line, drag and drop).
+    /// Files to open on the next frame (command line, drag and drop, File → Open).
     pub pending_files: Vec<PathBuf>,
+    /// Files being read in the background.
+    pub loading: Vec<crate::loader::Loading>,
+    /// Files opened lately, newest first.
+    pub recent_files: Vec<PathBuf>,
+    /// How restored files should look once they have loaded (from the session or a project).
+    pub restore_file_layers: Vec<SavedLayer>,
+    /// The open or save dialog, when one is showing.
+    pub file_dialog: Option<crate::ui::file_dialog::FileDialog>,
+    /// What a map export carries, and whether its window shows.
+    pub export: crate::export::ExportOptions,
+    pub show_export: bool,
 }
+
+/// How many files "Open Recent" remembers.
+pub const RECENT_FILES: usize = 10;
 
 impl AppState {
     pub fn new(atlas: Atlas, faces: Faces) -> Self {
@@ -101,6 +115,12 @@ impl AppState {
             table_message: None,
             show_about: false,
             pending_files: Vec::new(),
+            loading: Vec::new(),
+            recent_files: Vec::new(),
+            restore_file_layers: Vec::new(),
+            file_dialog: None,
+            export: crate::export::ExportOptions::default(),
+            show_export: false,
         }
     }
 
@@ -257,10 +277,15 @@ impl AppState {
         self.timeline.playing || !self.timeline.flashes.is_empty()
     }
 
-    /// Replaces the deck with a project read from `path` (or its backup).
-    pub fn open_project(&mut self, path: &std::path::Path) {
+    /// Replaces the deck with a project read from `path` (or its backup); with `apply_setup`,
+    /// the map also takes the project's setup (view, layers, files, filters).
+    pub fn open_project(&mut self, path: &std::path::Path, apply_setup: bool) {
         match crate::project::load(path) {
             Ok((project, recovered)) => {
+                if apply_setup && let Some(setup) = &project.setup {
+                    let base = path.parent().unwrap_or(std::path::Path::new(""));
+                    self.apply_setup(setup, base);
+                }
                 self.project = project;
                 self.project_path = Some(path.to_path_buf());
                 self.current_slide = 0;
@@ -274,6 +299,110 @@ impl AppState {
                 self.atlas.messages.push(e.to_string());
                 self.show_messages = true;
             }
+        }
+    }
+
+    /// The map's whole setup, with file paths relative to `base` where they lie inside it.
+    pub fn capture_setup(&self, base: &std::path::Path) -> crate::project::Setup {
+        use crate::layer::LayerRole;
+        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+        let view = &self.camera.view;
+        crate::project::Setup {
+            center: crate::projection::lonlat_from_world(view.center),
+            metres_per_point: view.metres_per_point,
+            language: self.scene.language,
+            choropleth_year: self.scene.choropleth_year.clone(),
+            layers: self
+                .atlas
+                .layers
+                .iter()
+                .filter(|l| l.role != LayerRole::User)
+                .map(|l| crate::project::LayerState {
+                    id: l.id.clone(),
+                    visible: l.visible,
+                    opacity: l.opacity,
+                })
+                .collect(),
+            files: self
+                .opened_files()
+                .into_iter()
+                .filter_map(|f| {
+                    let path = f.path?;
+                    let path = std::path::absolute(&path).unwrap_or(path);
+                    Some(crate::project::FileLayer {
+                        path: crate::project::relative_to(&path, &base),
+                        visible: f.visible,
+                        opacity: f.opacity,
+                    })
+                })
+                .collect(),
+            filter: self.scene.filter.clone(),
+        }
+    }
+
+    /// Shows the map as `setup` says: closes opened files and opens the setup's (relative
+    /// paths from `base`). Values that make no sense are ignored.
+    pub fn apply_setup(&mut self, setup: &crate::project::Setup, base: &std::path::Path) {
+        let view = MapView {
+            center: crate::projection::world_from_lonlat(setup.center),
+            metres_per_point: crate::view::clamp_zoom(setup.metres_per_point),
+        };
+        if view.center.iter().all(|c| c.is_finite()) {
+            self.camera = Camera::new(view);
+            self.pending_fit = None;
+        }
+        self.scene.language = setup.language;
+        self.scene.choropleth_year = setup
+            .choropleth_year
+            .clone()
+            .filter(|y| self.atlas.demining_years().contains(y));
+        for state in &setup.layers {
+            if let Some(i) = self.atlas.layer_by_id(&state.id) {
+                self.atlas.layers[i].visible = state.visible;
+                self.atlas.layers[i].opacity = state.opacity.clamp(0.0, 1.0);
+            }
+        }
+        if setup
+            .filter
+            .as_of
+            .as_deref()
+            .is_none_or(crate::validate::is_iso_date)
+        {
+            self.scene.filter = setup.filter.clone();
+        }
+        while let Some(i) = self
+            .atlas
+            .layers
+            .iter()
+            .rposition(|l| l.role == crate::layer::LayerRole::User)
+        {
+            self.close_layer(i);
+        }
+        for loading in std::mem::take(&mut self.loading) {
+            loading.cancel();
+        }
+        let files: Vec<SavedLayer> = setup
+            .files
+            .iter()
+            .map(|f| {
+                let path = base.join(&f.path);
+                SavedLayer {
+                    id: format!("file:{}", path.display()),
+                    path: Some(path),
+                    visible: f.visible,
+                    opacity: f.opacity,
+                }
+            })
+            .collect();
+        self.reopen_files(&files);
+    }
+
+    /// Saves the project (setup and slides) to `path`, which it is from then on.
+    pub fn save_project_as(&mut self, path: &std::path::Path) {
+        self.project_path = Some(path.to_path_buf());
+        self.save_project();
+        if self.project_path.is_some() {
+            self.notice = Some(format!("Saved {}", path.display()));
         }
     }
 
@@ -297,6 +426,8 @@ impl AppState {
         };
         // Dirty no longer either way: a failing disk is reported once, not every frame.
         self.project_dirty = false;
+        let base = path.parent().unwrap_or(std::path::Path::new(""));
+        self.project.setup = Some(self.capture_setup(base));
         match crate::project::save(&path, &self.project) {
             Ok(()) => {}
             Err(e) => {
@@ -323,18 +454,157 @@ impl AppState {
         self.picked.clear();
     }
 
-    /// Opens queued files as new layers; failures become messages, nothing else changes.
-    pub fn open_pending_files(&mut self) {
+    /// Starts reading queued files in the background; `wake` repaints when one finishes.
+    pub fn open_pending_files(&mut self, wake: &(impl Fn() + Clone + Send + 'static)) {
         for path in std::mem::take(&mut self.pending_files) {
-            match self.atlas.add_file(&path, self.max_file_bytes) {
-                Ok(_) => {}
-                Err(e) => {
-                    self.atlas.messages.push(e.to_string());
+            let loading = crate::loader::Loading::start(path, self.max_file_bytes, wake.clone());
+            self.loading.push(loading);
+        }
+    }
+
+    /// Adds the files that have finished loading as layers; failures become messages and
+    /// change nothing else. Returns true while files are still loading.
+    pub fn poll_loading(&mut self) -> bool {
+        let mut still = Vec::new();
+        for loading in std::mem::take(&mut self.loading) {
+            match loading.poll() {
+                Some(outcome) => self.finish_loading(&loading.path, outcome),
+                None => still.push(loading),
+            }
+        }
+        self.loading = still;
+        !self.loading.is_empty()
+    }
+
+    /// Waits for every file being loaded and adds it (for the command line and tests).
+    pub fn wait_for_loading(&mut self) {
+        for loading in std::mem::take(&mut self.loading) {
+            let outcome = loading.wait();
+            self.finish_loading(&loading.path, outcome);
+        }
+    }
+
+    /// Stops loading `path`; nothing of it is added.
+    pub fn cancel_loading(&mut self, path: &std::path::Path) {
+        self.loading.retain(|l| {
+            if l.path == path {
+                l.cancel();
+            }
+            l.path != path
+        });
+    }
+
+    fn finish_loading(&mut self, path: &std::path::Path, outcome: crate::loader::Outcome) {
+        use crate::loader::Outcome;
+        match outcome {
+            Outcome::Loaded(file) => {
+                let warnings = file.warnings.len();
+                let index = self.atlas.add_prepared(file);
+                self.remember_recent(path);
+                let layer = &mut self.atlas.layers[index];
+                if let Some(saved) = self
+                    .restore_file_layers
+                    .iter()
+                    .position(|s| s.path.as_deref() == Some(path))
+                    .map(|i| self.restore_file_layers.swap_remove(i))
+                {
+                    layer.visible = saved.visible;
+                    layer.opacity = saved.opacity.clamp(0.0, 1.0);
+                }
+                if warnings > 0 {
                     self.show_messages = true;
                 }
             }
+            Outcome::Failed(e) => {
+                self.atlas.messages.push(e.to_string());
+                self.show_messages = true;
+            }
+            Outcome::Cancelled => {}
         }
     }
+
+    fn remember_recent(&mut self, path: &std::path::Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent_files.retain(|p| *p != path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(RECENT_FILES);
+    }
+
+    /// The scene of a map export of the current view, as the export options say.
+    pub fn export_scene(&self) -> crate::scene::Scene<'_> {
+        let visible = match self.map_rect {
+            Some(rect) => self.camera.view.visible_bounds(rect),
+            None => self.atlas.home_bounds(),
+        };
+        let view = crate::export::export_view(&visible, &self.export);
+        let options = crate::scene::SceneOptions {
+            hovered: None,
+            selected: None,
+            flashing: Vec::new(),
+            reserved: Vec::new(),
+            ..self.scene.clone()
+        };
+        crate::export::export_scene(
+            &self.atlas,
+            &self.faces,
+            &view,
+            &options,
+            &self.export,
+            &crate::filter::today_iso(),
+        )
+    }
+
+    /// Exports the current view to `path`, as PNG or SVG by its extension.
+    pub fn export_map(&mut self, path: &std::path::Path) {
+        let result = crate::export::write(path, &self.export_scene(), &self.faces);
+        match result {
+            Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                self.atlas.messages.push(e.to_string());
+                self.show_messages = true;
+            }
+        }
+    }
+
+    /// The current view with its export furniture, as an image for the clipboard.
+    pub fn map_image(&self) -> Result<egui::ColorImage, crate::raster::RasterError> {
+        let pixmap = crate::raster::rasterize(&self.export_scene(), &self.faces)?;
+        Ok(egui::ColorImage::from_rgba_premultiplied(
+            [pixmap.width() as usize, pixmap.height() as usize],
+            pixmap.data(),
+        ))
+    }
+
+    /// Removes a layer the user opened.
+    pub fn close_layer(&mut self, index: usize) {
+        if self
+            .atlas
+            .layers
+            .get(index)
+            .is_some_and(|l| l.role == crate::layer::LayerRole::User)
+        {
+            self.atlas.layers.remove(index);
+            // References into later layers would now point at the wrong features.
+            self.clear_selection();
+            self.scene.hovered = None;
+            self.scene.highlighted.clear();
+            self.scene.flashing.clear();
+            self.timeline.flashes.clear();
+            self.card = None;
+        }
+    }
+}
+
+/// How one layer looks, as saved: by id for the shipped layers, by path for opened files.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedLayer {
+    pub id: String,
+    /// The file a user layer was opened from; `None` for the shipped layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    pub visible: bool,
+    pub opacity: f32,
 }
 
 /// What is kept between runs: the view, the language, the district colours and each
@@ -349,8 +619,17 @@ pub struct SavedSession {
     pub view: MapView,
     pub language: crate::feature::Language,
     pub choropleth_year: Option<String>,
-    /// Layer id, visible, opacity.
+    /// Layer id, visible, opacity, for the shipped layers.
     pub layers: Vec<(String, bool, f32)>,
+    /// The files that were open, in layer order, and how they looked.
+    #[serde(default)]
+    pub files: Vec<SavedLayer>,
+    /// "Open Recent", newest first.
+    #[serde(default)]
+    pub recent_files: Vec<PathBuf>,
+    /// The "as of" date and the layers' attribute filters.
+    #[serde(default)]
+    pub filter: crate::filter::FeatureFilter,
 }
 
 impl AppState {
@@ -369,6 +648,41 @@ impl AppState {
                 .filter(|l| l.role != crate::layer::LayerRole::User)
                 .map(|l| (l.id.clone(), l.visible, l.opacity))
                 .collect(),
+            files: self.opened_files(),
+            recent_files: self.recent_files.clone(),
+            filter: self.scene.filter.clone(),
+        }
+    }
+
+    /// The files open as layers, bottom first, and how they look; files still loading too.
+    pub fn opened_files(&self) -> Vec<SavedLayer> {
+        let open = self
+            .atlas
+            .layers
+            .iter()
+            .filter(|l| l.role == crate::layer::LayerRole::User)
+            .map(|l| SavedLayer {
+                id: l.id.clone(),
+                path: Some(PathBuf::from(&l.origin)),
+                visible: l.visible,
+                opacity: l.opacity,
+            });
+        let loading = self.loading.iter().map(|l| SavedLayer {
+            id: format!("file:{}", l.path.display()),
+            path: Some(l.path.clone()),
+            visible: true,
+            opacity: 1.0,
+        });
+        open.chain(loading).collect()
+    }
+
+    /// Opens `files` again, to look as they did once they have loaded.
+    pub fn reopen_files(&mut self, files: &[SavedLayer]) {
+        for file in files {
+            if let Some(path) = &file.path {
+                self.pending_files.push(path.clone());
+                self.restore_file_layers.push(file.clone());
+            }
         }
     }
 
@@ -396,6 +710,17 @@ impl AppState {
                 self.atlas.layers[i].opacity = opacity.clamp(0.0, 1.0);
             }
         }
+        if session
+            .filter
+            .as_of
+            .as_deref()
+            .is_none_or(crate::validate::is_iso_date)
+        {
+            self.scene.filter = session.filter.clone();
+        }
+        self.recent_files = session.recent_files.clone();
+        self.recent_files.truncate(RECENT_FILES);
+        self.reopen_files(&session.files);
     }
 }
 
@@ -470,7 +795,13 @@ impl AtlasApp {
                 .collect()
         });
         state.pending_files.extend(dropped);
-        state.open_pending_files();
+        let ctx = ui.ctx().clone();
+        state.open_pending_files(&move || ctx.request_repaint());
+        if state.poll_loading() {
+            // Keep the progress moving while files load.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
         let now = ui.input(|i| i.time);
         let dt = ui.input(|i| i.stable_dt);
         if state.tick_timeline(now, dt) {

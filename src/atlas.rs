@@ -202,13 +202,28 @@ impl Atlas {
             .extend(warnings.iter().map(ToString::to_string));
     }
 
-    /// Adds a GeoJSON file as a new top layer. On error nothing changes.
+    /// Reads a file and adds it as a new top layer, on this thread. On error nothing changes.
     /// Files over `max_bytes` are refused before they are read, so that a 2 GB dump cannot
     /// drive the machine out of memory.
     pub fn add_file(&mut self, path: &Path, max_bytes: u64) -> Result<usize, LoadError> {
-        let loaded = load::load_path(path, max_bytes)?;
-        self.note_warnings(&loaded.warnings);
-        let title = loaded.name.clone().unwrap_or_else(|| {
+        let progress = crate::loader::Progress::default();
+        let never = std::sync::atomic::AtomicBool::new(false);
+        match crate::loader::read_and_prepare(path, max_bytes, &progress, &never) {
+            crate::loader::Outcome::Loaded(file) => Ok(self.add_prepared(file)),
+            crate::loader::Outcome::Failed(e) => Err(e),
+            // Nothing sets `never`.
+            crate::loader::Outcome::Cancelled => Err(LoadError::Io {
+                file: path.display().to_string(),
+                source: std::io::ErrorKind::Interrupted.into(),
+            }),
+        }
+    }
+
+    /// Adds a file read by the loader as a new top layer; returns its index.
+    pub fn add_prepared(&mut self, file: crate::loader::PreparedFile) -> usize {
+        self.note_warnings(&file.warnings);
+        let path = &file.path;
+        let title = file.name.clone().unwrap_or_else(|| {
             path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into(),
@@ -220,16 +235,23 @@ impl Atlas {
             .filter(|l| l.role == LayerRole::User)
             .count();
         let mut style = user_style(user_layers);
-        style.labels = loaded.features.iter().any(|f| f.is_point());
-        self.layers.push(Layer::new(
-            &format!("user-{}", self.layers.len()),
+        style.labels = file.features.iter().any(|f| f.feature.is_point());
+        // Named by its path, so that sessions and projects find it again.
+        let mut id = format!("file:{}", path.display());
+        let mut copy = 1;
+        while self.layer_by_id(&id).is_some() {
+            copy += 1;
+            id = format!("file:{}#{copy}", path.display());
+        }
+        self.layers.push(Layer::from_prepared(
+            &id,
             &title,
             LayerRole::User,
             style,
             &path.display().to_string(),
-            loaded.features,
+            file.features,
         ));
-        Ok(self.layers.len() - 1)
+        self.layers.len() - 1
     }
 
     pub fn layer_by_id(&self, id: &str) -> Option<usize> {

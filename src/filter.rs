@@ -142,23 +142,36 @@ pub fn month_index(year: i32, month: u32) -> u32 {
 
 /// This month, from the system clock (UTC).
 pub fn current_month() -> (i32, u32) {
+    let (year, month, _) = today();
+    (year, month)
+}
+
+/// Today's year, month and day, from the system clock (UTC).
+pub fn today() -> (i32, u32, u32) {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400) as i64;
     civil_from_days(days)
 }
 
-/// Year and month of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i32, u32) {
+/// Today as an ISO date.
+pub fn today_iso() -> String {
+    let (y, m, d) = today();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i32, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month)
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -167,9 +180,10 @@ mod tests {
 
     #[test]
     fn days_since_the_epoch_become_the_right_month() {
-        assert_eq!(civil_from_days(0), (1970, 1));
-        assert_eq!(civil_from_days(20_781), (2026, 11)); // 2026-11-24
-        assert_eq!(civil_from_days(19_782), (2024, 2)); // 2024-02-29
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_781), (2026, 11, 24));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(19_783), (2024, 3, 1));
     }
 
     #[test]

@@ -41,6 +41,11 @@ impl Faces {
         font.ascent() - font.descent() + font.line_gap()
     }
 
+    /// From the top of a row to its baseline, at `size`.
+    pub fn ascent(&self, size: f32, bold: bool) -> f32 {
+        self.face(bold).as_scaled(self.scale(size, bold)).ascent()
+    }
+
     /// Width of `text` at `size` pixels per em, with kerning.
     pub fn text_width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let font = self.face(bold).as_scaled(self.scale(size, bold));

@@ -62,7 +62,19 @@ impl Layer {
         origin: &str,
         features: Vec<Feature>,
     ) -> Self {
-        let features: Vec<PreparedFeature> = features.into_iter().filter_map(prepare).collect();
+        let features = features.into_iter().filter_map(prepare).collect();
+        Self::from_prepared(id, title, role, style, origin, features)
+    }
+
+    /// A layer of features already prepared (by a background loader, say).
+    pub fn from_prepared(
+        id: &str,
+        title: &str,
+        role: LayerRole,
+        style: LayerStyle,
+        origin: &str,
+        features: Vec<PreparedFeature>,
+    ) -> Self {
         let entries = features
             .iter()
             .enumerate()
@@ -97,7 +109,8 @@ impl Layer {
     }
 }
 
-fn prepare(feature: Feature) -> Option<PreparedFeature> {
+/// Projects, triangulates and measures one feature; `None` for an empty geometry.
+pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
     let world = project_geometry(&feature.geometry);
     let rect = world.bounding_rect()?;
     let bounds = WorldBounds {

@@ -6,12 +6,14 @@
 
 pub mod app;
 pub mod atlas;
+pub mod export;
 pub mod feature;
 pub mod filter;
 pub mod fonts;
 pub mod labels;
 pub mod layer;
 pub mod load;
+pub mod loader;
 pub mod measure;
 pub mod paint;
 pub mod pick;
@@ -24,6 +26,7 @@ pub mod scene;
 pub mod search;
 pub mod stats;
 pub mod style;
+pub mod svg;
 pub mod tessellate;
 pub mod ui;
 pub mod validate;

@@ -1,4 +1,5 @@
-//! The `karabakh-atlas` command: the map window, or `render` to a PNG without a display.
+//! The `karabakh-atlas` command: the map window, or `render` (PNG or SVG), `validate` and
+//! `stats` without a display.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -6,7 +7,7 @@ use karabakh_atlas::app::{AppState, AtlasApp, load_session};
 use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::feature::Language;
 use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::render::{RenderRequest, parse_bbox, parse_size, render_png};
+use karabakh_atlas::render::{RenderRequest, parse_bbox, parse_size, render_to_file};
 use karabakh_atlas::scene::SceneOptions;
 use karabakh_atlas::validate;
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Writes a PNG of the map without opening a window (no display or GPU needed).
+    /// Writes a PNG or SVG of the map without opening a window (no display or GPU needed).
     Render(RenderArgs),
     /// Prints the table comparing the liberated districts as CSV.
     Stats {
@@ -49,7 +50,7 @@ enum Command {
 /// The `render` command's options.
 #[derive(clap::Args)]
 struct RenderArgs {
-    /// The PNG file to write (with --slides: the folder for one PNG per slide).
+    /// The PNG or SVG file to write (with --slides: the folder for one PNG per slide).
     #[arg(long)]
     out: PathBuf,
     /// A project file whose slides to render, one PNG each.
@@ -70,7 +71,28 @@ struct RenderArgs {
     /// Show only what existed or had happened by this date (YYYY-MM-DD).
     #[arg(long)]
     as_of: Option<String>,
-    /// Extra GeoJSON files drawn over the map.
+    /// A title drawn at the top of the map.
+    #[arg(long, default_value = "")]
+    title: String,
+    /// Draw a legend of the layers, district colours and filters.
+    #[arg(long)]
+    legend: bool,
+    /// Draw a north arrow.
+    #[arg(long)]
+    north_arrow: bool,
+    /// Print the date (the --as-of date, or today's).
+    #[arg(long)]
+    date: bool,
+    /// Print the data attribution.
+    #[arg(long)]
+    attribution: bool,
+    /// All of the above: legend, north arrow, date and attribution.
+    #[arg(long)]
+    furniture: bool,
+    /// Leave out the scale bar.
+    #[arg(long)]
+    no_scale_bar: bool,
+    /// Extra data files drawn over the map.
     files: Vec<PathBuf>,
 }
 
@@ -175,8 +197,16 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     }
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let request = RenderRequest {
-        width,
-        height,
+        export: karabakh_atlas::export::ExportOptions {
+            width,
+            height,
+            title: args.title.clone(),
+            legend: args.legend || args.furniture,
+            scale_bar: !args.no_scale_bar,
+            north_arrow: args.north_arrow || args.furniture,
+            date: args.date || args.furniture,
+            attribution: args.attribution || args.furniture,
+        },
         bbox,
         options: SceneOptions {
             language,
@@ -188,8 +218,7 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
             ..SceneOptions::default()
         },
     };
-    let png = render_png(&atlas, &faces, &request)?;
-    std::fs::write(out, png).with_context(|| format!("{}: cannot write the PNG", out.display()))?;
+    render_to_file(&atlas, &faces, &request, out)?;
     Ok(())
 }
 
@@ -215,10 +244,13 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> 
         }
         state.session_path = Some(path);
     }
+    // A project named on the command line brings its whole setup; the deck kept between
+    // runs brings only its slides, since the session holds the rest.
+    let explicit = project.is_some();
     let project = project.or_else(|| data_dir.as_ref().map(|d| d.join("slides.json")));
     if let Some(path) = project {
         if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
-            state.open_project(&path);
+            state.open_project(&path, explicit);
         }
         state.project_path = Some(path);
     }

@@ -115,6 +115,49 @@ pub struct Project {
     pub title: String,
     #[serde(default)]
     pub slides: Vec<Slide>,
+    /// The whole map as it was saved: view, layers, opened files, filters. Absent in a deck
+    /// that only holds slides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<Setup>,
+}
+
+/// A planner's whole setup, to share: what the map shows and how.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Setup {
+    /// The view's centre, `[longitude, latitude]`.
+    pub center: [f64; 2],
+    pub metres_per_point: f64,
+    #[serde(default)]
+    pub language: crate::feature::Language,
+    #[serde(default)]
+    pub choropleth_year: Option<String>,
+    /// The shipped layers.
+    #[serde(default)]
+    pub layers: Vec<LayerState>,
+    /// Opened files, bottom first. A path relative to the project file's folder is read from
+    /// there, so a folder holding a project and its data can be shared as it is.
+    #[serde(default)]
+    pub files: Vec<FileLayer>,
+    /// The "as of" date and the layers' attribute filters (user layers by `file:` + path).
+    #[serde(default)]
+    pub filter: crate::filter::FeatureFilter,
+}
+
+/// An opened file in a setup.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FileLayer {
+    pub path: String,
+    pub visible: bool,
+    #[serde(default = "one")]
+    pub opacity: f32,
+}
+
+/// `path` relative to `base` when it lies inside it, else as it is.
+pub fn relative_to(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 impl Default for Project {
@@ -124,6 +167,7 @@ impl Default for Project {
             version: VERSION,
             title: String::new(),
             slides: Vec::new(),
+            setup: None,
         }
     }
 }

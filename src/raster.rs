@@ -2,7 +2,8 @@
 
 use crate::fonts::Faces;
 use crate::scene::{
-    AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Scene, SymbolItem, symbol_outline,
+    AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Mark, Scene, SymbolItem,
+    symbol_outline,
 };
 use ab_glyph::{Font, OutlineCurve, ScaleFont};
 use egui::{Color32, Pos2};
@@ -77,23 +78,43 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
             fill(&mut pixmap, &path, item.label.color, FillRule::Winding);
         }
     }
+    if scene.show_scale_bar {
+        paint_scale_bar(&mut pixmap, scene, faces, at);
+    }
+    paint_card(&mut pixmap, scene, faces, origin);
+    paint_notes(&mut pixmap, scene, faces);
+    for mark in &scene.overlay {
+        paint_mark(&mut pixmap, mark, faces, at);
+    }
+    Ok(pixmap)
+}
+
+fn paint_scale_bar(
+    pixmap: &mut Pixmap,
+    scene: &Scene<'_>,
+    faces: &Faces,
+    at: impl Fn(Pos2) -> Pos2,
+) {
     let bar = &scene.scale_bar;
     let o = at(bar.origin);
     let end = Pos2::new(o.x + bar.length_points, o.y);
     let dark = Color32::from_rgb(30, 30, 30);
     if let Some(p) = polyline(&[o, end], false) {
-        stroke(&mut pixmap, &p, Color32::WHITE, 5.0);
-        stroke(&mut pixmap, &p, dark, 2.0);
+        stroke(pixmap, &p, Color32::WHITE, 5.0);
+        stroke(pixmap, &p, dark, 2.0);
     }
     for x in [o.x, end.x] {
         if let Some(p) = polyline(&[Pos2::new(x, o.y), Pos2::new(x, o.y - 6.0)], false) {
-            stroke(&mut pixmap, &p, dark, 2.0);
+            stroke(pixmap, &p, dark, 2.0);
         }
     }
     let text_top = Pos2::new(o.x, o.y - 9.0 - faces.row_height(12.0));
     if let Some(path) = text_path(faces, &bar.text, 12.0, false, text_top) {
-        fill(&mut pixmap, &path, dark, FillRule::Winding);
+        fill(pixmap, &path, dark, FillRule::Winding);
     }
+}
+
+fn paint_card(pixmap: &mut Pixmap, scene: &Scene<'_>, faces: &Faces, origin: egui::Vec2) {
     if let Some(card) = &scene.card {
         let r = card.rect.translate(-origin);
         let corners = [
@@ -104,17 +125,17 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
         ];
         if let Some(path) = polyline(&corners, true) {
             fill(
-                &mut pixmap,
+                pixmap,
                 &path,
                 Color32::from_rgba_unmultiplied(255, 255, 255, 235),
                 FillRule::Winding,
             );
-            stroke(&mut pixmap, &path, Color32::from_gray(160), 1.0);
+            stroke(pixmap, &path, Color32::from_gray(160), 1.0);
         }
         let title_at = r.left_top() + egui::vec2(16.0, 10.0);
         if let Some(path) = text_path(faces, &card.title, CARD_TITLE_SIZE, true, title_at) {
             fill(
-                &mut pixmap,
+                pixmap,
                 &path,
                 Color32::from_rgb(15, 15, 15),
                 FillRule::Winding,
@@ -124,7 +145,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
             let at = r.left_top() + egui::vec2(16.0, 54.0 + CARD_LINE_STEP * i as f32);
             if let Some(path) = text_path(faces, line, CARD_TEXT_SIZE, false, at) {
                 fill(
-                    &mut pixmap,
+                    pixmap,
                     &path,
                     Color32::from_rgb(30, 30, 30),
                     FillRule::Winding,
@@ -132,6 +153,9 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
             }
         }
     }
+}
+
+fn paint_notes(pixmap: &mut Pixmap, scene: &Scene<'_>, faces: &Faces) {
     for (i, note) in scene.notes.iter().enumerate() {
         let top_left = Pos2::new(10.0, 10.0 + 22.0 * i as f32);
         let width = faces.text_width(note, 13.0, false);
@@ -144,7 +168,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
         ];
         if let Some(path) = polyline(&box_points, true) {
             fill(
-                &mut pixmap,
+                pixmap,
                 &path,
                 Color32::from_rgba_unmultiplied(255, 255, 255, 225),
                 FillRule::Winding,
@@ -152,14 +176,63 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
         }
         if let Some(path) = text_path(faces, note, 13.0, false, top_left) {
             fill(
-                &mut pixmap,
+                pixmap,
                 &path,
                 Color32::from_rgb(20, 20, 20),
                 FillRule::Winding,
             );
         }
     }
-    Ok(pixmap)
+}
+
+fn paint_mark(pixmap: &mut Pixmap, mark: &Mark, faces: &Faces, at: impl Fn(Pos2) -> Pos2) {
+    let shape = |points: &[Pos2]| {
+        let points: Vec<Pos2> = points.iter().map(|p| at(*p)).collect();
+        polyline(&points, true)
+    };
+    match mark {
+        Mark::Box {
+            rect,
+            fill: colour,
+            stroke: line,
+        } => {
+            let corners = [
+                rect.left_top(),
+                rect.right_top(),
+                rect.right_bottom(),
+                rect.left_bottom(),
+            ];
+            if let Some(path) = shape(&corners) {
+                fill(pixmap, &path, *colour, FillRule::Winding);
+                if line.width > 0.0 {
+                    stroke(pixmap, &path, line.color, line.width);
+                }
+            }
+        }
+        Mark::Polygon {
+            points,
+            fill: colour,
+            stroke: line,
+        } => {
+            if let Some(path) = shape(points) {
+                fill(pixmap, &path, *colour, FillRule::Winding);
+                if line.width > 0.0 {
+                    stroke(pixmap, &path, line.color, line.width);
+                }
+            }
+        }
+        Mark::Text {
+            top_left,
+            text,
+            size,
+            bold,
+            color,
+        } => {
+            if let Some(path) = text_path(faces, text, *size, *bold, at(*top_left)) {
+                fill(pixmap, &path, *color, FillRule::Winding);
+            }
+        }
+    }
 }
 
 /// Paints `scene` and encodes it as PNG bytes.

@@ -10,11 +10,11 @@ use egui::{Rect, pos2, vec2};
 /// What to render.
 #[derive(Clone, Debug)]
 pub struct RenderRequest {
-    pub width: u32,
-    pub height: u32,
     /// West, south, east, north in degrees; `None` fits the liberated districts.
     pub bbox: Option<[f64; 4]>,
     pub options: SceneOptions,
+    /// The image size, and the title, legend and the rest drawn on the map.
+    pub export: crate::export::ExportOptions,
 }
 
 /// Why a render request was refused.
@@ -113,14 +113,15 @@ pub fn render_slides(
     Ok(project.slides.len())
 }
 
-/// Renders `atlas` as the request says, returning PNG bytes.
-pub fn render_png(
+/// Renders `atlas` as the request says into `out`, as PNG or SVG by its extension.
+pub fn render_to_file(
     atlas: &Atlas,
     faces: &Faces,
     request: &RenderRequest,
-) -> Result<Vec<u8>, RenderError> {
-    let size = vec2(request.width as f32, request.height as f32);
-    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    out: &std::path::Path,
+) -> Result<(), crate::export::ExportError> {
+    let export = &request.export;
+    let size = vec2(export.width as f32, export.height as f32);
     let bounds = match request.bbox {
         Some([w, s, e, n]) => WorldBounds {
             min: world_from_lonlat([w, s]),
@@ -130,6 +131,7 @@ pub fn render_png(
     };
     let margin = if request.bbox.is_some() { 0.0 } else { 24.0 };
     let view = MapView::fitting(&bounds, size, margin);
-    let built = scene::build(atlas, &view, viewport, &request.options, faces);
-    Ok(crate::raster::render_png(&built, faces)?)
+    let today = crate::filter::today_iso();
+    let built = crate::export::export_scene(atlas, faces, &view, &request.options, export, &today);
+    crate::export::write(out, &built, faces)
 }

@@ -110,6 +110,32 @@ pub struct Scene<'a> {
     pub notes: Vec<String>,
     /// A slide's title card, at the bottom left.
     pub card: Option<TitleCard>,
+    /// Whether the scale bar is drawn (an export can leave it out).
+    pub show_scale_bar: bool,
+    /// Marks drawn over everything: an export's title, legend, north arrow and credits.
+    pub overlay: Vec<Mark>,
+}
+
+/// A simple mark in screen points, drawn over the map.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    Box {
+        rect: Rect,
+        fill: Color32,
+        stroke: Stroke,
+    },
+    Polygon {
+        points: Vec<Pos2>,
+        fill: Color32,
+        stroke: Stroke,
+    },
+    Text {
+        top_left: Pos2,
+        text: String,
+        size: f32,
+        bold: bool,
+        color: Color32,
+    },
 }
 
 /// A slide's title and caption, laid out.
@@ -186,6 +212,8 @@ pub fn build<'a>(
             .title_card
             .as_ref()
             .map(|(title, caption)| title_card(title, caption, viewport)),
+        show_scale_bar: true,
+        overlay: Vec::new(),
     };
     let legend = options
         .choropleth_year

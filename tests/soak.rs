@@ -56,7 +56,9 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
         .with_size(egui::vec2(1200.0, 800.0))
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
-    harness.run_steps(3);
+    harness.run_steps(1);
+    harness.state_mut().state.wait_for_loading();
+    harness.run_steps(2);
     assert_eq!(
         harness
             .state()

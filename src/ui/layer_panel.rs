@@ -10,12 +10,19 @@ use egui::{Color32, Sense, Stroke, vec2};
 pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
     ui.heading("Layers");
     egui::ScrollArea::vertical().show(ui, |ui| {
+        loading_ui(ui, state);
+        let mut close = None;
         // Top layer first, as in QGIS.
-        for layer in state.atlas.layers.iter_mut().rev() {
-            layer_row_ui(ui, layer);
+        for (index, layer) in state.atlas.layers.iter_mut().enumerate().rev() {
+            if layer_row_ui(ui, layer) {
+                close = Some(index);
+            }
             if layer.role != LayerRole::Context {
                 layer_filter_ui(ui, layer, &mut state.scene.filter);
             }
+        }
+        if let Some(index) = close {
+            state.close_layer(index);
         }
         ui.separator();
         as_of_ui(ui, state);
@@ -24,12 +31,46 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
     });
 }
 
-fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) {
+/// Files being read, each with its progress and a Cancel button.
+fn loading_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let mut cancel = None;
+    for loading in &state.loading {
+        let name = loading.path.file_name().map_or_else(
+            || loading.path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!("Opening {name}"));
+            if ui.small_button("Cancel").clicked() {
+                cancel = Some(loading.path.clone());
+            }
+        });
+        let bar = match loading.fraction() {
+            Some(f) => egui::ProgressBar::new(f),
+            None => egui::ProgressBar::new(0.0).animate(true),
+        };
+        ui.add(bar.text(loading.describe()));
+    }
+    if let Some(path) = cancel {
+        state.cancel_loading(&path);
+    }
+}
+
+/// One layer's row; returns true when the user asks to close it.
+fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) -> bool {
+    let mut close = false;
     ui.horizontal(|ui| {
         swatch_ui(ui, layer);
         ui.checkbox(&mut layer.visible, &layer.title)
             .on_hover_text(format!("Source file: {}", layer.origin));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if layer.role == LayerRole::User {
+                close = ui
+                    .small_button("Close")
+                    .on_hover_text(format!("Close {}", layer.title))
+                    .clicked();
+            }
             ui.weak(format!("{}", layer.features.len()))
                 .on_hover_text("features in the layer");
         });
@@ -46,6 +87,7 @@ fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) {
         .on_hover_text(format!("Opacity of {}", layer.title));
     });
     ui.add_space(2.0);
+    close
 }
 
 fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {

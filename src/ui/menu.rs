@@ -1,11 +1,14 @@
-//! The menu bar: view commands, the label language, help.
+//! The menu bar: files and projects, view commands, slides, the label language, measuring,
+//! help.
 
 use crate::app::{AppState, Fit};
 use crate::feature::Language;
 use crate::measure::MeasureMode;
+use crate::ui::file_dialog::{FileDialog, Purpose, start_dir};
 
 pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
     egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| file_menu_ui(ui, state));
         ui.menu_button("View", |ui| {
             if ui.button("Fit the liberated districts (Home)").clicked() {
                 state.pending_fit = Some(Fit::Glide);
@@ -79,4 +82,48 @@ pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
             state.pending_fit = Some(Fit::Glide);
         }
     });
+}
+
+fn file_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    if ui.button("Open… (Ctrl+O)").clicked() {
+        open_dialog(state, Purpose::OpenData);
+    }
+    ui.add_enabled_ui(!state.recent_files.is_empty(), |ui| {
+        ui.menu_button("Open Recent", |ui| {
+            for path in state.recent_files.clone() {
+                if ui.button(path.display().to_string()).clicked() {
+                    state.pending_files.push(path);
+                }
+            }
+            ui.separator();
+            if ui.button("Clear the list").clicked() {
+                state.recent_files.clear();
+            }
+        });
+    });
+    ui.separator();
+    if ui.button("Open project…").clicked() {
+        open_dialog(state, Purpose::OpenProject);
+    }
+    if ui.button("Save project as…").clicked() {
+        let name = state
+            .project_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(|| "project.json".to_owned(), |n| n.to_string_lossy().into());
+        state.file_dialog = Some(FileDialog::new(
+            Purpose::SaveProject,
+            start_dir(state),
+            &name,
+        ));
+    }
+    ui.separator();
+    if ui.button("Export map…").clicked() {
+        state.show_export = true;
+    }
+}
+
+/// Opens the file dialog for `purpose`, in the folder of the latest file.
+pub fn open_dialog(state: &mut AppState, purpose: Purpose) {
+    state.file_dialog = Some(FileDialog::new(purpose, start_dir(state), ""));
 }

@@ -2,6 +2,8 @@
 
 pub mod detail_panel;
 pub mod district_stats;
+pub mod export_window;
+pub mod file_dialog;
 pub mod layer_panel;
 pub mod map_view;
 pub mod menu;

@@ -24,6 +24,9 @@ pub fn shortcuts(ui: &mut egui::Ui, state: &mut AppState) {
     if ui.input(|i| i.key_pressed(Key::F5)) {
         start(ui.ctx(), state);
     }
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::O)) {
+        crate::ui::menu::open_dialog(state, crate::ui::file_dialog::Purpose::OpenData);
+    }
 }
 
 /// Starts presenting, full screen.

@@ -1,4 +1,5 @@
-//! Floating windows: load messages (readable and copyable) and "About the data".
+//! Floating windows: load messages (readable and copyable) and "About the data", and the call
+//! to every other window (measure, slides, districts, export, file dialog).
 
 use crate::app::AppState;
 
@@ -28,6 +29,8 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
     measurement_ui(ctx, state);
     crate::ui::slides_panel::slides_window_ui(ctx, state);
     crate::ui::district_stats::compare_window_ui(ctx, state);
+    crate::ui::export_window::export_window_ui(ctx, state);
+    crate::ui::file_dialog::file_dialog_ui(ctx, state);
 
     let mut open = state.show_about;
     egui::Window::new("About the data")

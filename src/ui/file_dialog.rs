@@ -1,0 +1,321 @@
+//! The open and save dialog, drawn in the app so it works on every desktop: a folder path, the
+//! folders and the files that can be used here, a file name, and the recent files.
+
+use crate::app::AppState;
+use std::path::{Path, PathBuf};
+
+/// Data files the app opens, by extension.
+pub const DATA_EXTENSIONS: &[&str] = &[
+    "geojson", "json", "geojsonl", "geojsons", "csv", "tsv", "txt", "kml", "kmz", "shp", "zip",
+    "gpkg",
+];
+
+/// What the chosen path is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A data file to open as a layer.
+    OpenData,
+    /// A project (a whole setup and its slides) to open.
+    OpenProject,
+    /// Where to save the project.
+    SaveProject,
+    /// Where to export the map, as PNG or SVG.
+    ExportMap,
+}
+
+impl Purpose {
+    fn title(self) -> &'static str {
+        match self {
+            Purpose::OpenData => "Open a data file",
+            Purpose::OpenProject => "Open a project",
+            Purpose::SaveProject => "Save the project as",
+            Purpose::ExportMap => "Export the map as",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Purpose::OpenData | Purpose::OpenProject => "Open",
+            Purpose::SaveProject | Purpose::ExportMap => "Save",
+        }
+    }
+
+    fn saves(self) -> bool {
+        matches!(self, Purpose::SaveProject | Purpose::ExportMap)
+    }
+
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Purpose::OpenData => DATA_EXTENSIONS,
+            Purpose::OpenProject | Purpose::SaveProject => &["json"],
+            Purpose::ExportMap => &["png", "svg"],
+        }
+    }
+}
+
+/// One line of the folder listing.
+#[derive(Clone, Debug)]
+struct Entry {
+    name: String,
+    is_dir: bool,
+    size: u64,
+}
+
+/// The dialog's state while it shows.
+#[derive(Clone, Debug)]
+pub struct FileDialog {
+    pub purpose: Purpose,
+    /// The folder listed.
+    pub dir: PathBuf,
+    /// The name typed or clicked; a full path also works.
+    pub file_name: String,
+    dir_text: String,
+    entries: Vec<Entry>,
+    pub error: Option<String>,
+}
+
+impl FileDialog {
+    pub fn new(purpose: Purpose, dir: PathBuf, file_name: &str) -> Self {
+        let mut dialog = Self {
+            purpose,
+            dir: PathBuf::new(),
+            file_name: file_name.to_owned(),
+            dir_text: String::new(),
+            entries: Vec::new(),
+            error: None,
+        };
+        dialog.enter(dir);
+        dialog
+    }
+
+    /// Lists `dir`; on failure keeps the current listing and says why.
+    pub fn enter(&mut self, dir: PathBuf) {
+        match list(&dir, self.purpose.extensions()) {
+            Ok(entries) => {
+                self.entries = entries;
+                self.dir_text = dir.display().to_string();
+                self.dir = dir;
+                self.error = None;
+            }
+            Err(e) => {
+                self.dir_text = self.dir.display().to_string();
+                self.error = Some(format!("{}: {e}", dir.display()));
+            }
+        }
+    }
+
+    /// The path the dialog would use now, with the default extension added when saving.
+    pub fn chosen_path(&self) -> Option<PathBuf> {
+        let name = self.file_name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let mut path = self.dir.join(name);
+        if self.purpose.saves() && path.extension().is_none() {
+            path.set_extension(self.purpose.extensions()[0]);
+        }
+        Some(path)
+    }
+
+    /// Checks the chosen path for the purpose; `Err` says what is wrong.
+    fn accept(&self) -> Result<PathBuf, String> {
+        let path = self.chosen_path().ok_or("Type or choose a file name.")?;
+        if self.purpose.saves() {
+            let ext = extension_of(&path);
+            if !self.purpose.extensions().contains(&ext.as_str()) {
+                return Err(format!(
+                    "{}: the name must end in .{}",
+                    path.display(),
+                    self.purpose.extensions().join(" or .")
+                ));
+            }
+            if path.parent().is_some_and(|p| !p.is_dir()) {
+                return Err(format!("{}: the folder does not exist", path.display()));
+            }
+        } else if !path.is_file() {
+            return Err(format!("{}: no such file", path.display()));
+        }
+        Ok(path)
+    }
+}
+
+fn extension_of(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// The folders (hidden ones left out) and the files with one of `extensions`, folders first,
+/// each group by name without regard to case.
+fn list(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let Ok(item) = item else { continue };
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        // Follows links, so a link to a folder lists as a folder.
+        let Ok(meta) = std::fs::metadata(item.path()) else {
+            continue;
+        };
+        let is_dir = meta.is_dir();
+        if is_dir || extensions.contains(&extension_of(&item.path()).as_str()) {
+            entries.push(Entry {
+                name,
+                is_dir,
+                size: meta.len(),
+            });
+        }
+    }
+    entries.sort_by_key(|e| (!e.is_dir, e.name.to_lowercase()));
+    Ok(entries)
+}
+
+/// Where a dialog starts: the folder of the latest file, else the working folder.
+pub fn start_dir(state: &AppState) -> PathBuf {
+    state
+        .recent_files
+        .first()
+        .and_then(|p| p.parent())
+        .filter(|p| p.is_dir())
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Shows the dialog, if one is open, and acts on the choice.
+pub fn file_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
+    let Some(mut dialog) = state.file_dialog.take() else {
+        return;
+    };
+    let mut open = true;
+    let mut chosen = None;
+    egui::Window::new(dialog.purpose.title())
+        .open(&mut open)
+        .collapsible(false)
+        .default_size([560.0, 420.0])
+        .show(ctx, |ui| {
+            chosen = dialog_ui(ui, &mut dialog, &state.recent_files);
+        });
+    match chosen {
+        Some(Choice::Cancel) => {}
+        Some(Choice::Path(path)) => act(state, dialog.purpose, path),
+        None if open => state.file_dialog = Some(dialog),
+        None => {}
+    }
+}
+
+enum Choice {
+    Path(PathBuf),
+    Cancel,
+}
+
+fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> Option<Choice> {
+    let mut choice = None;
+    ui.horizontal(|ui| {
+        if ui.button("Up").on_hover_text("The parent folder").clicked()
+            && let Some(parent) = dialog.dir.parent()
+        {
+            dialog.enter(parent.to_path_buf());
+        }
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut dialog.dir_text)
+                .desired_width(f32::INFINITY)
+                .hint_text("Folder"),
+        );
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            dialog.enter(PathBuf::from(dialog.dir_text.trim()));
+        }
+    });
+    if dialog.purpose == Purpose::OpenData && !recent.is_empty() {
+        egui::CollapsingHeader::new("Recent files")
+            .default_open(false)
+            .show(ui, |ui| {
+                for path in recent {
+                    if ui.button(path.display().to_string()).clicked() {
+                        choice = Some(Choice::Path(path.clone()));
+                    }
+                }
+            });
+    }
+    ui.separator();
+    let mut enter = None;
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            if dialog.entries.is_empty() {
+                ui.weak(format!(
+                    "No folders and no .{} files here.",
+                    dialog.purpose.extensions().join(" .")
+                ));
+            }
+            for entry in &dialog.entries {
+                if entry.is_dir {
+                    if ui
+                        .selectable_label(false, format!("{}/", entry.name))
+                        .clicked()
+                    {
+                        enter = Some(dialog.dir.join(&entry.name));
+                    }
+                    continue;
+                }
+                ui.horizontal(|ui| {
+                    let selected = dialog.file_name == entry.name;
+                    let response = ui.selectable_label(selected, &entry.name);
+                    if response.clicked() {
+                        dialog.file_name = entry.name.clone();
+                    }
+                    if response.double_clicked() {
+                        dialog.file_name = entry.name.clone();
+                        choice = choice.take().or(Some(Choice::Path(PathBuf::new())));
+                    }
+                    ui.weak(crate::loader::human_bytes(entry.size));
+                });
+            }
+        });
+    if let Some(dir) = enter {
+        dialog.enter(dir);
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label("File name:");
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut dialog.file_name)
+                .desired_width(300.0)
+                .hint_text(format!(".{}", dialog.purpose.extensions()[0])),
+        );
+        let typed_enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button(dialog.purpose.action()).clicked() || typed_enter {
+            choice = Some(Choice::Path(PathBuf::new()));
+        }
+        if ui.button("Cancel").clicked() {
+            choice = Some(Choice::Cancel);
+        }
+    });
+    if let Some(error) = &dialog.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    // An empty path stands for "what the dialog says now"; check it before closing.
+    match choice {
+        Some(Choice::Path(p)) if p.as_os_str().is_empty() => match dialog.accept() {
+            Ok(path) => Some(Choice::Path(path)),
+            Err(e) => {
+                dialog.error = Some(e);
+                None
+            }
+        },
+        other => other,
+    }
+}
+
+/// Does what the dialog was opened for.
+fn act(state: &mut AppState, purpose: Purpose, path: PathBuf) {
+    match purpose {
+        Purpose::OpenData => state.pending_files.push(path),
+        Purpose::OpenProject => state.open_project(&path, true),
+        Purpose::SaveProject => state.save_project_as(&path),
+        Purpose::ExportMap => state.export_map(&path),
+    }
+}
