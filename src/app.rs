@@ -333,6 +333,7 @@ impl AppState {
                         path: crate::project::relative_to(&path, &base),
                         visible: f.visible,
                         opacity: f.opacity,
+                        colour_by: f.colour_by,
                     })
                 })
                 .collect(),
@@ -391,6 +392,7 @@ impl AppState {
                     path: Some(path),
                     visible: f.visible,
                     opacity: f.opacity,
+                    colour_by: f.colour_by.clone(),
                 }
             })
             .collect();
@@ -510,6 +512,9 @@ impl AppState {
                 {
                     layer.visible = saved.visible;
                     layer.opacity = saved.opacity.clamp(0.0, 1.0);
+                    layer.style.categories = saved.colour_by.as_deref().map(|a| {
+                        crate::style::Categories::of(a, layer.features.iter().map(|p| &p.feature))
+                    });
                 }
                 if warnings > 0 {
                     self.show_messages = true;
@@ -605,6 +610,9 @@ pub struct SavedLayer {
     pub path: Option<PathBuf>,
     pub visible: bool,
     pub opacity: f32,
+    /// The attribute the layer is coloured by, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour_by: Option<String>,
 }
 
 /// What is kept between runs: the view, the language, the district colours and each
@@ -666,12 +674,14 @@ impl AppState {
                 path: Some(PathBuf::from(&l.origin)),
                 visible: l.visible,
                 opacity: l.opacity,
+                colour_by: l.style.categories.as_ref().map(|c| c.attribute.clone()),
             });
         let loading = self.loading.iter().map(|l| SavedLayer {
             id: format!("file:{}", l.path.display()),
             path: Some(l.path.clone()),
             visible: true,
             opacity: 1.0,
+            colour_by: None,
         });
         open.chain(loading).collect()
     }

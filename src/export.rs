@@ -300,6 +300,21 @@ fn legend(
             label.push_str(&format!(", filtered: {}", f.describe()));
         }
         rows.push((Some(swatch), label));
+        if let Some(categories) = &layer.style.categories {
+            for (value, colour) in &categories.classes {
+                rows.push((
+                    Some(Swatch::Area(*colour, Stroke::new(1.0, INK))),
+                    format!("{}: {value}", categories.attribute),
+                ));
+            }
+            rows.push((
+                Some(Swatch::Area(
+                    crate::style::OTHER_CATEGORY,
+                    Stroke::new(1.0, INK),
+                )),
+                format!("{}: other values, or none", categories.attribute),
+            ));
+        }
     }
     if let Some(year) = &options.choropleth_year
         && let Some(choropleth) = choropleth_legend(atlas, year)

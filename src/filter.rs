@@ -7,7 +7,7 @@ use crate::feature::Feature;
 /// The first month the timeline offers: the liberation began in November 2020.
 pub const FIRST_MONTH: (i32, u32) = (2020, 11);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureFilter {
     /// Show only features dated on or before this ISO date; `None` shows all.
     pub as_of: Option<String>,
@@ -17,7 +17,7 @@ pub struct FeatureFilter {
 }
 
 /// One layer's attribute filter; an empty filter passes everything.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerFilter {
     /// Kinds hidden (unticked in the layer panel).
     #[serde(default)]
@@ -28,6 +28,44 @@ pub struct LayerFilter {
     /// Show only features with this text in a name or the description (any case).
     #[serde(default)]
     pub text: String,
+    /// Show only features whose number lies in a range (features without it are hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<NumericRange>,
+}
+
+/// A numeric attribute's range, both ends included.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NumericRange {
+    pub attribute: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl NumericRange {
+    pub fn contains(&self, f: &Feature) -> bool {
+        f.number(&self.attribute)
+            .is_some_and(|v| v >= self.min && v <= self.max)
+    }
+}
+
+/// The attributes of `features` that hold numbers, each with its smallest and largest value.
+pub fn numeric_attributes<'a>(
+    features: impl Iterator<Item = &'a Feature>,
+) -> Vec<(String, f64, f64)> {
+    let mut found: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for f in features {
+        for (key, value) in &f.properties {
+            if let Some(v) = value.as_f64().filter(|v| v.is_finite()) {
+                let entry = found.entry(key.clone()).or_insert((v, v));
+                entry.0 = entry.0.min(v);
+                entry.1 = entry.1.max(v);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(key, (lo, hi))| (key, lo, hi))
+        .collect()
 }
 
 impl LayerFilter {
@@ -35,6 +73,7 @@ impl LayerFilter {
         !self.hidden_kinds.is_empty()
             || !self.hidden_confidence.is_empty()
             || !self.text.trim().is_empty()
+            || self.range.is_some()
     }
 
     pub fn shows(&self, f: &Feature) -> bool {
@@ -44,6 +83,9 @@ impl LayerFilter {
         if f.str("confidence")
             .is_some_and(|c| self.hidden_confidence.contains(c))
         {
+            return false;
+        }
+        if self.range.as_ref().is_some_and(|r| !r.contains(f)) {
             return false;
         }
         let text = self.text.trim().to_lowercase();
@@ -79,6 +121,9 @@ impl LayerFilter {
         }
         if !self.text.trim().is_empty() {
             parts.push(format!("text contains “{}”", self.text.trim()));
+        }
+        if let Some(r) = &self.range {
+            parts.push(format!("{} from {} to {}", r.attribute, r.min, r.max));
         }
         parts.join("; ")
     }
@@ -184,6 +229,55 @@ mod tests {
         assert_eq!(civil_from_days(20_781), (2026, 11, 24));
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(civil_from_days(19_783), (2024, 3, 1));
+    }
+
+    fn settlement(population: Option<f64>) -> Feature {
+        let mut properties = serde_json::Map::new();
+        properties.insert("kind".into(), "village".into());
+        if let Some(p) = population {
+            properties.insert("population".into(), p.into());
+        }
+        Feature {
+            geometry: geo::Point::new(46.7, 39.7).into(),
+            properties,
+            index: 0,
+        }
+    }
+
+    #[test]
+    fn a_numeric_range_keeps_only_features_inside_it_and_says_so() {
+        let mut layer = LayerFilter {
+            range: Some(NumericRange {
+                attribute: "population".into(),
+                min: 100.0,
+                max: 1_000.0,
+            }),
+            ..Default::default()
+        };
+        assert!(layer.shows(&settlement(Some(100.0))));
+        assert!(layer.shows(&settlement(Some(1_000.0))));
+        assert!(!layer.shows(&settlement(Some(1_000.5))));
+        assert!(!layer.shows(&settlement(Some(99.0))));
+        // No number, no match: as a GIS query on a range treats a missing value.
+        assert!(!layer.shows(&settlement(None)));
+        assert!(layer.is_active());
+        assert_eq!(layer.describe(), "population from 100 to 1000");
+        layer.range = None;
+        assert!(layer.shows(&settlement(None)));
+        assert!(!layer.is_active());
+    }
+
+    #[test]
+    fn numeric_attributes_are_found_with_their_extent() {
+        let features = [
+            settlement(Some(40.0)),
+            settlement(None),
+            settlement(Some(7.5)),
+        ];
+        assert_eq!(
+            numeric_attributes(features.iter()),
+            vec![("population".to_owned(), 7.5, 40.0)]
+        );
     }
 
     #[test]

@@ -150,6 +150,9 @@ pub struct FileLayer {
     pub visible: bool,
     #[serde(default = "one")]
     pub opacity: f32,
+    /// The attribute the layer is coloured by, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour_by: Option<String>,
 }
 
 /// `path` relative to `base` when it lies inside it, else as it is.

@@ -357,8 +357,11 @@ fn feature_fill(layer: &Layer, f: &PreparedFeature, legend: Option<&ChoroplethLe
                 None => NO_DATA,
             }
         }
-        _ if f.feature.is_point() => layer.style.symbol_for(f.feature.kind()).1,
-        _ => layer.style.fill,
+        _ => match &layer.style.categories {
+            Some(categories) => categories.colour(&f.feature),
+            None if f.feature.is_point() => layer.style.symbol_for(f.feature.kind()).1,
+            None => layer.style.fill,
+        },
     };
     base.gamma_multiply(layer.opacity)
 }
@@ -417,13 +420,20 @@ fn add_feature<'a>(
         }
         return;
     }
+    let line_colour = match &layer.style.categories {
+        Some(categories) => categories.colour(&f.feature),
+        None => layer.style.stroke,
+    };
     for line in lines_of(&f.world) {
         scene.lines.push(LineItem {
             points: line
                 .iter()
                 .map(|w| view.screen_from_world(viewport, *w))
                 .collect(),
-            stroke: Stroke::new(layer.style.stroke_width.max(1.5), layer.style.stroke),
+            stroke: Stroke::new(
+                layer.style.stroke_width.max(1.5),
+                line_colour.gamma_multiply(layer.opacity),
+            ),
         });
     }
 }

@@ -24,6 +24,88 @@ pub struct LayerStyle {
     pub symbol_size: f32,
     /// Whether features of this layer get a label on the map.
     pub labels: bool,
+    /// Colours by the values of one attribute, when chosen.
+    pub categories: Option<Categories>,
+}
+
+/// Colours for categories (Okabe and Ito's palette, readable with colour-blindness).
+pub const CATEGORY_COLOURS: [Color32; 8] = [
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(86, 180, 233),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(90, 90, 90),
+];
+/// The colour of values beyond the palette, and of features without the attribute.
+pub const OTHER_CATEGORY: Color32 = Color32::from_rgb(190, 190, 190);
+/// An attribute with more distinct values than this is not offered for colouring.
+pub const MAX_CATEGORIES: usize = 40;
+
+/// Colours by an attribute's values: the most frequent values get the palette's colours.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Categories {
+    pub attribute: String,
+    /// Value and colour, most frequent first.
+    pub classes: Vec<(String, Color32)>,
+}
+
+impl Categories {
+    /// Classes of `attribute` over `features`: the most frequent values first (ties by value),
+    /// one colour each while the palette lasts.
+    pub fn of<'a>(
+        attribute: &str,
+        features: impl Iterator<Item = &'a crate::feature::Feature>,
+    ) -> Self {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for f in features {
+            if let Some(value) = f.text(attribute) {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        let mut values: Vec<(String, usize)> = counts.into_iter().collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Self {
+            attribute: attribute.to_owned(),
+            classes: values
+                .into_iter()
+                .zip(CATEGORY_COLOURS)
+                .map(|((value, _), colour)| (value, colour))
+                .collect(),
+        }
+    }
+
+    /// The colour of `f`'s value.
+    pub fn colour(&self, f: &crate::feature::Feature) -> Color32 {
+        f.text(&self.attribute)
+            .and_then(|v| self.classes.iter().find(|(c, _)| *c == v))
+            .map_or(OTHER_CATEGORY, |(_, colour)| *colour)
+    }
+
+    /// The attributes worth colouring by: two to [`MAX_CATEGORIES`] distinct values.
+    pub fn candidates<'a>(
+        features: impl Iterator<Item = &'a crate::feature::Feature> + Clone,
+    ) -> Vec<String> {
+        let mut values: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
+            Default::default();
+        for f in features {
+            for key in f.properties.keys() {
+                let set = values.entry(key.as_str()).or_default();
+                if set.len() <= MAX_CATEGORIES
+                    && let Some(v) = f.text(key)
+                {
+                    set.insert(v);
+                }
+            }
+        }
+        values
+            .into_iter()
+            .filter(|(_, set)| (2..=MAX_CATEGORIES).contains(&set.len()))
+            .map(|(key, _)| key.to_owned())
+            .collect()
+    }
 }
 
 impl LayerStyle {
@@ -35,6 +117,7 @@ impl LayerStyle {
             symbol: Symbol::Circle,
             symbol_size: 8.0,
             labels: false,
+            categories: None,
         }
     }
 
@@ -46,6 +129,7 @@ impl LayerStyle {
             symbol,
             symbol_size: size,
             labels: false,
+            categories: None,
         }
     }
 

@@ -27,7 +27,8 @@ fn points_file(dir: &Path, name: &str, n: usize) -> PathBuf {
     let features: Vec<String> = (0..n)
         .map(|i| {
             format!(
-                r#"{{"type":"Feature","properties":{{"name":"site {i}","kind":"survey"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
+                r#"{{"type":"Feature","properties":{{"name":"site {i}","kind":"{}"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
+                ["survey", "cleared", "planned"][i % 3],
                 46.90 + i as f64 * 0.001,
                 39.99
             )
@@ -209,6 +210,46 @@ fn a_cancelled_load_adds_nothing() {
         "{:?}",
         state.atlas.messages
     );
+}
+
+#[test]
+fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row() {
+    let dir = temp_dir("colour-by");
+    let mut state = app_state();
+    state
+        .pending_files
+        .push(points_file(&dir, "sites.geojson", 9));
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let mut harness = harness_with(state);
+    // The panel lists the top layer first: the opened file.
+    harness
+        .get_all_by_label("colour by")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label("kind").click();
+    harness.run();
+
+    let state = &harness.state().state;
+    let layer = state.atlas.layers.last().unwrap();
+    let categories = layer.style.categories.as_ref().expect("coloured by kind");
+    assert_eq!(categories.attribute, "kind");
+    let values: Vec<&str> = categories.classes.iter().map(|(v, _)| v.as_str()).collect();
+    assert_eq!(values, ["cleared", "planned", "survey"]);
+    let colours: std::collections::BTreeSet<[u8; 4]> = layer
+        .features
+        .iter()
+        .map(|f| categories.colour(&f.feature).to_array())
+        .collect();
+    assert_eq!(colours.len(), 3);
+    for value in ["cleared", "planned", "survey", "other values, or none"] {
+        harness.get_by_label(value);
+    }
+    // The session keeps the choice.
+    let saved = state.session();
+    assert_eq!(saved.files[0].colour_by.as_deref(), Some("kind"));
 }
 
 #[test]

@@ -419,3 +419,63 @@ fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
     let slide = harness.state().state.capture_slide("filtered".to_owned());
     assert!(slide.filters["facilities"].hidden_kinds.contains("hotel"));
 }
+
+#[test]
+fn a_numeric_range_filter_on_population_hides_the_smaller_settlements() {
+    let mut harness = harness();
+    // Settlements are the second layer from the top.
+    harness.get_all_by_label("Filter").nth(1).unwrap().click();
+    harness.run();
+    harness.get_by_label("range shown").click();
+    harness.run();
+    // The list opens below the panel's fold, so choose through accessibility, as a screen
+    // reader would.
+    harness.get_by_label("population").click_accesskit();
+    harness.run();
+    let range = harness.state().state.scene.filter.layers["settlements"]
+        .range
+        .clone()
+        .expect("a range on population");
+    assert_eq!(range.attribute, "population");
+    // At first the range spans the layer: every settlement with a population shows.
+    let shown = |state: &karabakh_atlas::app::AppState| {
+        let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+        layer
+            .features
+            .iter()
+            .filter(|f| state.scene.filter.shows("settlements", &f.feature))
+            .count()
+    };
+    let with_population = {
+        let state = &harness.state().state;
+        let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+        layer
+            .features
+            .iter()
+            .filter(|f| f.feature.number("population").is_some())
+            .count()
+    };
+    assert_eq!(shown(&harness.state().state), with_population);
+    // Raise the lower end above Khankendi's figure: only larger places remain.
+    harness
+        .state_mut()
+        .state
+        .scene
+        .filter
+        .layers
+        .get_mut("settlements")
+        .unwrap()
+        .range
+        .as_mut()
+        .unwrap()
+        .min = 5_000.0;
+    harness.run();
+    let state = &harness.state().state;
+    let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+    for f in &layer.features {
+        let big = f.feature.number("population").is_some_and(|p| p >= 5_000.0);
+        assert_eq!(state.scene.filter.shows("settlements", &f.feature), big);
+    }
+    assert!(shown(state) < with_population);
+    harness.get_by_label("Filter (on)");
+}

@@ -1,4 +1,5 @@
-//! The layer panel: legend swatch, visibility, opacity and feature count per layer, and the
+//! The layer panel: legend swatch, visibility, opacity, feature count, colouring by an
+//! attribute and the attribute filter per layer; files loading; the "as of" date; and the
 //! district choropleth selector with its legend.
 
 use crate::app::AppState;
@@ -86,8 +87,42 @@ fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) -> bool {
         )
         .on_hover_text(format!("Opacity of {}", layer.title));
     });
+    if !matches!(layer.role, LayerRole::Context | LayerRole::Districts) {
+        colour_by_ui(ui, layer);
+    }
     ui.add_space(2.0);
     close
+}
+
+/// "Colour by": one colour, or a colour per value of a chosen attribute, with its legend.
+fn colour_by_ui(ui: &mut egui::Ui, layer: &mut Layer) {
+    use crate::style::{Categories, OTHER_CATEGORY};
+    let current = layer.style.categories.as_ref().map(|c| c.attribute.clone());
+    let mut chosen = current.clone();
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        egui::ComboBox::new(("colour-by", &layer.id), "colour by")
+            .selected_text(chosen.clone().unwrap_or_else(|| "one colour".to_owned()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "one colour");
+                // Worked out only while the list is open.
+                for attribute in Categories::candidates(layer.features.iter().map(|p| &p.feature)) {
+                    ui.selectable_value(&mut chosen, Some(attribute.clone()), attribute);
+                }
+            });
+    });
+    if chosen != current {
+        layer.style.categories =
+            chosen.map(|a| Categories::of(&a, layer.features.iter().map(|p| &p.feature)));
+    }
+    if let Some(categories) = &layer.style.categories {
+        ui.indent(("categories", &layer.id), |ui| {
+            for (value, colour) in &categories.classes {
+                legend_row_ui(ui, *colour, value);
+            }
+            legend_row_ui(ui, OTHER_CATEGORY, "other values, or none");
+        });
+    }
 }
 
 fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {
@@ -274,6 +309,56 @@ fn layer_filter_ui(ui: &mut egui::Ui, layer: &Layer, filter: &mut crate::filter:
                     egui::TextEdit::singleline(&mut f.text).hint_text("in names or description"),
                 )
                 .labelled_by(label.id);
+                range_ui(ui, layer, f);
             });
     });
+}
+
+/// A numeric attribute chosen from the layer's, and the range of it to show.
+fn range_ui(ui: &mut egui::Ui, layer: &Layer, f: &mut crate::filter::LayerFilter) {
+    use crate::filter::{NumericRange, numeric_attributes};
+    let numeric = numeric_attributes(layer.features.iter().map(|p| &p.feature));
+    if numeric.is_empty() {
+        return;
+    }
+    let current = f.range.as_ref().map(|r| r.attribute.clone());
+    let mut chosen = current.clone();
+    ui.horizontal(|ui| {
+        egui::ComboBox::new(("range", &layer.id), "range shown")
+            .selected_text(chosen.clone().unwrap_or_else(|| "no number".to_owned()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "no number");
+                for (attribute, _, _) in &numeric {
+                    ui.selectable_value(&mut chosen, Some(attribute.clone()), attribute);
+                }
+            });
+    });
+    if chosen != current {
+        f.range = chosen.and_then(|a| {
+            let (_, min, max) = numeric.iter().find(|(name, _, _)| *name == a)?.clone();
+            Some(NumericRange {
+                attribute: a,
+                min,
+                max,
+            })
+        });
+    }
+    if let Some(range) = &mut f.range
+        && let Some((_, lo, hi)) = numeric.iter().find(|(a, _, _)| *a == range.attribute)
+    {
+        let speed = ((hi - lo) / 200.0).max(0.01);
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::DragValue::new(&mut range.min)
+                    .speed(speed)
+                    .prefix("from "),
+            );
+            ui.add(
+                egui::DragValue::new(&mut range.max)
+                    .speed(speed)
+                    .prefix("to "),
+            );
+        });
+        ui.weak(format!("in the layer: {lo} to {hi}"));
+    }
 }
