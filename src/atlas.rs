@@ -122,7 +122,8 @@ pub fn embedded_style(layer_id: &str) -> LayerStyle {
 }
 
 /// Distinct looks for files the user opens, taken in turn.
-fn user_style(n: usize) -> LayerStyle {
+/// The look of the `n`th opened file: a distinct colour each.
+pub fn user_style(n: usize) -> LayerStyle {
     const COLOURS: [Color32; 6] = [
         Color32::from_rgb(0, 114, 178),
         Color32::from_rgb(213, 94, 0),
@@ -165,13 +166,18 @@ pub struct Atlas {
 }
 
 impl Atlas {
-    /// The embedded dataset. Problems in it are reported in `messages`, never fatal.
-    pub fn embedded() -> Self {
-        let mut atlas = Atlas {
+    /// An atlas without layers, for files on their own (the `bench` command).
+    pub fn empty() -> Self {
+        Atlas {
             layers: Vec::new(),
             region_facts: Vec::new(),
             messages: Vec::new(),
-        };
+        }
+    }
+
+    /// The embedded dataset. Problems in it are reported in `messages`, never fatal.
+    pub fn embedded() -> Self {
+        let mut atlas = Atlas::empty();
         for (id, title, role, file) in embedded_files() {
             match load::load_str(file.file_name, file.text) {
                 Ok(loaded) => {

@@ -1,5 +1,5 @@
-//! The `karabakh-atlas` command: the map window, or `render` (PNG or SVG), `validate` and
-//! `stats` without a display.
+//! The `karabakh-atlas` command: the map window, or `render` (PNG or SVG), `validate`, `stats`
+//! and `bench` without a display.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -33,6 +33,22 @@ struct Cli {
 enum Command {
     /// Writes a PNG or SVG of the map without opening a window (no display or GPU needed).
     Render(RenderArgs),
+    /// Loads files as the window does and times each phase: parse, prepare (projection and
+    /// triangulation), index, render of the full extent and of a sixteenth of it, and picks.
+    Bench {
+        /// Files to load, together, as one map.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Render size, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1920x1080")]
+        size: String,
+        /// How many exact picks to time, at points spread over the data.
+        #[arg(long, default_value_t = 10_000)]
+        picks: usize,
+        /// Print one JSON line instead of a line per measure.
+        #[arg(long)]
+        json: bool,
+    },
     /// Prints the table comparing the liberated districts as CSV.
     Stats {
         /// Language of the names: az or en.
@@ -106,6 +122,12 @@ fn main() -> ExitCode {
         },
         Some(Command::Validate { files }) => validate(&files, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
+        Some(Command::Bench {
+            files,
+            size,
+            picks,
+            json,
+        }) => bench(&files, &size, picks, json, max_bytes),
         None => run_window(cli.files, cli.project, max_bytes),
     };
     match result {
@@ -140,6 +162,24 @@ fn parse_language(lang: &str) -> anyhow::Result<Language> {
         "en" => Ok(Language::English),
         other => anyhow::bail!("--lang {other}: expected az or en"),
     }
+}
+
+fn bench(
+    files: &[PathBuf],
+    size: &str,
+    picks: usize,
+    json: bool,
+    max_bytes: u64,
+) -> anyhow::Result<()> {
+    let (width, height) = parse_size(size)?;
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let report = karabakh_atlas::bench::run(&paths, max_bytes, width, height, picks)?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(())
 }
 
 fn stats(lang: &str) -> anyhow::Result<()> {

@@ -1,0 +1,197 @@
+//! The `bench` command: loads files as the app does and times each phase on its own (parse,
+//! prepare, index, render, pick), for BENCHMARKS.md.
+
+use crate::atlas::Atlas;
+use crate::fonts::Faces;
+use crate::layer::{Layer, LayerRole};
+use crate::scene::SceneOptions;
+use crate::view::{MapView, WorldBounds};
+use egui::{Rect, pos2, vec2};
+use std::path::Path;
+use std::time::Instant;
+
+/// What `bench` measured, in the units its names say.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct BenchReport {
+    pub files: Vec<String>,
+    pub features: usize,
+    pub vertices: usize,
+    pub load_ms: f64,
+    pub prepare_ms: f64,
+    pub index_ms: f64,
+    pub render_full_ms: f64,
+    pub render_zoom_ms: f64,
+    pub picks: usize,
+    pub pick_median_us: f64,
+    pub pick_p99_us: f64,
+    pub peak_rss_mb: f64,
+}
+
+/// Loads `files` into an atlas without the shipped layers, timing each phase, then renders
+/// the full extent and a sixteenth of it at `width`×`height` and picks at `picks` points
+/// spread by a fixed seed.
+pub fn run(
+    files: &[&Path],
+    max_bytes: u64,
+    width: u32,
+    height: u32,
+    picks: usize,
+) -> anyhow::Result<BenchReport> {
+    let mut report = BenchReport {
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+        picks,
+        ..Default::default()
+    };
+    let mut atlas = Atlas::empty();
+    for (n, path) in files.iter().enumerate() {
+        let started = Instant::now();
+        let loaded = crate::load::load_path(path, max_bytes)?;
+        report.load_ms += ms(started);
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+        let started = Instant::now();
+        let prepared: Vec<_> = loaded
+            .features
+            .into_iter()
+            .filter_map(crate::layer::prepare)
+            .collect();
+        report.prepare_ms += ms(started);
+        report.features += prepared.len();
+        report.vertices += prepared
+            .iter()
+            .map(|f| geo::CoordsIter::coords_count(&f.world))
+            .sum::<usize>();
+        let started = Instant::now();
+        let layer = Layer::from_prepared(
+            &format!("bench-{n}"),
+            &path.display().to_string(),
+            LayerRole::User,
+            crate::atlas::user_style(n),
+            &path.display().to_string(),
+            prepared,
+        );
+        report.index_ms += ms(started);
+        atlas.layers.push(layer);
+    }
+    let faces = Faces::load().map_err(|e| anyhow::anyhow!("the bundled font: {e}"))?;
+    let full = atlas
+        .layers
+        .iter()
+        .filter_map(Layer::bounds)
+        .reduce(|a, b| a.union(&b))
+        .ok_or_else(|| anyhow::anyhow!("the files hold no features"))?;
+    let size = vec2(width as f32, height as f32);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let options = SceneOptions::default();
+    let full_view = MapView::fitting(&full, size, 0.0);
+    report.render_full_ms = time_render(&atlas, &faces, &full_view, viewport, &options)?;
+    let zoom = WorldBounds {
+        min: [
+            full.center()[0] - full.width() / 8.0,
+            full.center()[1] - full.height() / 8.0,
+        ],
+        max: [
+            full.center()[0] + full.width() / 8.0,
+            full.center()[1] + full.height() / 8.0,
+        ],
+    };
+    let zoom_view = MapView::fitting(&zoom, size, 0.0);
+    report.render_zoom_ms = time_render(&atlas, &faces, &zoom_view, viewport, &options)?;
+
+    // Picks at points spread over the full extent, at the full view's pixel tolerance.
+    let tolerance = crate::pick::PICK_TOLERANCE_POINTS * full_view.metres_per_point;
+    let mut rng = SplitMix(0x5eed);
+    let mut times: Vec<f64> = (0..picks)
+        .map(|_| {
+            let at = [
+                full.min[0] + rng.unit() * full.width(),
+                full.min[1] + rng.unit() * full.height(),
+            ];
+            let started = Instant::now();
+            let hits = crate::pick::pick(&atlas.layers, &options.filter, at, tolerance);
+            std::hint::black_box(hits);
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    report.pick_median_us = percentile(&times, 0.5);
+    report.pick_p99_us = percentile(&times, 0.99);
+    report.peak_rss_mb = peak_rss_mb().unwrap_or(f64::NAN);
+    Ok(report)
+}
+
+/// Builds the scene and rasterizes it to PNG bytes, as `render` does; returns milliseconds.
+fn time_render(
+    atlas: &Atlas,
+    faces: &Faces,
+    view: &MapView,
+    viewport: Rect,
+    options: &SceneOptions,
+) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let scene = crate::scene::build(atlas, view, viewport, options, faces);
+    let png = crate::raster::render_png(&scene, faces)?;
+    std::hint::black_box(png);
+    Ok(ms(started))
+}
+
+fn ms(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1e3
+}
+
+/// The value at `q` (0..1) of sorted `values`; NaN when there are none.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), in megabytes.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// A small deterministic generator (SplitMix64), so every run picks the same points.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+impl BenchReport {
+    /// The report for people, one measure a line.
+    pub fn to_text(&self) -> String {
+        format!(
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npeak_rss_mb: {:.1}\n",
+            self.files.join(" "),
+            self.features,
+            self.vertices,
+            self.load_ms,
+            self.index_ms,
+            self.prepare_ms,
+            self.render_full_ms,
+            self.render_zoom_ms,
+            self.picks,
+            self.pick_median_us,
+            self.pick_p99_us,
+            self.peak_rss_mb
+        )
+    }
+}

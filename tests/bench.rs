@@ -1,0 +1,63 @@
+//! The `bench` command loads files as the window does and reports every phase it times.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+use std::process::Command;
+
+#[test]
+fn bench_reports_each_phase_as_one_json_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_karabakh-atlas"))
+        .args([
+            "bench",
+            "geodata/districts.geojson",
+            "geodata/settlements.geojson",
+            "--size",
+            "320x200",
+            "--picks",
+            "200",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let settlements = karabakh_atlas::load::load_path(
+        std::path::Path::new("geodata/settlements.geojson"),
+        u64::MAX,
+    )
+    .unwrap()
+    .features
+    .len();
+    assert_eq!(report["features"], 13 + settlements);
+    assert_eq!(report["picks"], 200);
+    for key in [
+        "load_ms",
+        "index_ms",
+        "prepare_ms",
+        "render_full_ms",
+        "render_zoom_ms",
+        "pick_median_us",
+        "pick_p99_us",
+        "peak_rss_mb",
+    ] {
+        let value = report[key].as_f64().unwrap_or_else(|| panic!("no {key}"));
+        assert!(value.is_finite() && value >= 0.0, "{key} = {value}");
+    }
+    assert!(report["vertices"].as_u64().unwrap() > 800);
+}
+
+#[test]
+fn bench_refuses_a_bad_file_naming_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_karabakh-atlas"))
+        .args(["bench", "tests/data/bad/truncated.geojson"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("truncated.geojson"), "{stderr}");
+}
