@@ -25,6 +25,11 @@ pub struct BenchReport {
     pub pick_median_us: f64,
     pub pick_p99_us: f64,
     pub peak_rss_mb: f64,
+    /// Interactive frames timed (`--frames`), and the CPU time each took: the scene (culling,
+    /// styling, labels), egui shapes and their tessellation; the GPU upload is not included.
+    pub frames: usize,
+    pub frame_p50_ms: f64,
+    pub frame_p95_ms: f64,
 }
 
 /// Loads `files` into an atlas without the shipped layers, timing each phase, then renders
@@ -36,10 +41,12 @@ pub fn run(
     width: u32,
     height: u32,
     picks: usize,
+    frames: usize,
 ) -> anyhow::Result<BenchReport> {
     let mut report = BenchReport {
         files: files.iter().map(|f| f.display().to_string()).collect(),
         picks,
+        frames,
         ..Default::default()
     };
     let mut atlas = Atlas::empty();
@@ -117,8 +124,71 @@ pub fn run(
     times.sort_by(f64::total_cmp);
     report.pick_median_us = percentile(&times, 0.5);
     report.pick_p99_us = percentile(&times, 0.99);
+    if frames > 0 {
+        let mut times = time_frames(&atlas, &faces, &full, size, frames);
+        times.sort_by(f64::total_cmp);
+        report.frame_p50_ms = percentile(&times, 0.5);
+        report.frame_p95_ms = percentile(&times, 0.95);
+    }
     report.peak_rss_mb = peak_rss_mb().unwrap_or(f64::NAN);
     Ok(report)
+}
+
+/// The view of frame `i` of `n` in a scripted session over `full`: a pan across the whole
+/// extent, a zoom in to a sixteenth of it while panning, and a zoom back out.
+pub fn scripted_view(full: &WorldBounds, size: egui::Vec2, i: usize, n: usize) -> MapView {
+    let t = i as f64 / n.max(1) as f64;
+    let whole = MapView::fitting(full, size, 0.0);
+    let (dx, zoom) = if t < 1.0 / 3.0 {
+        (t * 3.0 - 0.5, 1.0)
+    } else if t < 2.0 / 3.0 {
+        let u = (t - 1.0 / 3.0) * 3.0;
+        (0.5 - u * 0.5, 4f64.powf(u))
+    } else {
+        let u = (t - 2.0 / 3.0) * 3.0;
+        (0.0, 4f64.powf(1.0 - u))
+    };
+    MapView {
+        center: [whole.center[0] + dx * full.width() * 0.5, whole.center[1]],
+        metres_per_point: whole.metres_per_point / zoom,
+    }
+}
+
+/// CPU milliseconds of each frame of the scripted session, as the window spends them.
+fn time_frames(
+    atlas: &Atlas,
+    faces: &Faces,
+    full: &WorldBounds,
+    size: egui::Vec2,
+    frames: usize,
+) -> Vec<f64> {
+    let ctx = egui::Context::default();
+    crate::fonts::install(&ctx);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let options = SceneOptions::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(viewport),
+        ..Default::default()
+    };
+    // Two frames to build the font atlas and settle egui's caches.
+    for _ in 0..2 {
+        ctx.run_ui(input(), |_| {}).drop_without_applying_deltas();
+    }
+    (0..frames)
+        .map(|i| {
+            let view = scripted_view(full, size, i, frames);
+            let started = Instant::now();
+            let mut output = ctx.run_ui(input(), |ui| {
+                let scene = crate::scene::build(atlas, &view, viewport, &options, faces);
+                crate::paint::paint_scene(ui.painter(), &scene);
+            });
+            // No GPU here to upload glyph textures to.
+            output.textures_delta.clear();
+            let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+            std::hint::black_box(primitives);
+            ms(started)
+        })
+        .collect()
 }
 
 /// Builds the scene and rasterizes it to PNG bytes, as `render` does; returns milliseconds.
@@ -179,7 +249,7 @@ impl BenchReport {
     /// The report for people, one measure a line.
     pub fn to_text(&self) -> String {
         format!(
-            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npeak_rss_mb: {:.1}\n",
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\n",
             self.files.join(" "),
             self.features,
             self.vertices,
@@ -191,6 +261,9 @@ impl BenchReport {
             self.picks,
             self.pick_median_us,
             self.pick_p99_us,
+            self.frames,
+            self.frame_p50_ms,
+            self.frame_p95_ms,
             self.peak_rss_mb
         )
     }

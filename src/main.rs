@@ -45,6 +45,10 @@ enum Command {
         /// How many exact picks to time, at points spread over the data.
         #[arg(long, default_value_t = 10_000)]
         picks: usize,
+        /// Also time this many interactive frames of a scripted pan and zoom (CPU time of
+        /// the scene, egui shapes and tessellation), and report p50 and p95.
+        #[arg(long, default_value_t = 0)]
+        frames: usize,
         /// Print one JSON line instead of a line per measure.
         #[arg(long)]
         json: bool,
@@ -126,8 +130,9 @@ fn main() -> ExitCode {
             files,
             size,
             picks,
+            frames,
             json,
-        }) => bench(&files, &size, picks, json, max_bytes),
+        }) => bench(&files, &size, picks, frames, json, max_bytes),
         None => run_window(cli.files, cli.project, max_bytes),
     };
     match result {
@@ -168,12 +173,13 @@ fn bench(
     files: &[PathBuf],
     size: &str,
     picks: usize,
+    frames: usize,
     json: bool,
     max_bytes: u64,
 ) -> anyhow::Result<()> {
     let (width, height) = parse_size(size)?;
     let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-    let report = karabakh_atlas::bench::run(&paths, max_bytes, width, height, picks)?;
+    let report = karabakh_atlas::bench::run(&paths, max_bytes, width, height, picks, frames)?;
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else {

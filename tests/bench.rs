@@ -14,6 +14,8 @@ fn bench_reports_each_phase_as_one_json_line() {
             "320x200",
             "--picks",
             "200",
+            "--frames",
+            "12",
             "--json",
         ])
         .output()
@@ -35,6 +37,7 @@ fn bench_reports_each_phase_as_one_json_line() {
     .len();
     assert_eq!(report["features"], 13 + settlements);
     assert_eq!(report["picks"], 200);
+    assert_eq!(report["frames"], 12);
     for key in [
         "load_ms",
         "index_ms",
@@ -43,6 +46,8 @@ fn bench_reports_each_phase_as_one_json_line() {
         "render_zoom_ms",
         "pick_median_us",
         "pick_p99_us",
+        "frame_p50_ms",
+        "frame_p95_ms",
         "peak_rss_mb",
     ] {
         let value = report[key].as_f64().unwrap_or_else(|| panic!("no {key}"));
