@@ -485,3 +485,33 @@ fn the_render_command_writes_svg_with_the_same_furniture() {
     assert!(text.contains(">Airports</text>"));
     assert!(text.contains(">Legend</text>"));
 }
+
+#[test]
+fn slides_export_into_a_folder_chosen_in_the_dialog() {
+    let dir = temp_dir("slides");
+    let mut state = app_state();
+    state.open_shipped_deck();
+    let mut harness = harness_with(state);
+    harness.get_by_label("Export PNGs…").click();
+    harness.run();
+    {
+        let dialog = harness.state_mut().state.file_dialog.as_mut().unwrap();
+        dialog.enter(dir.clone());
+        dialog.file_name = "deck".to_owned();
+    }
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let slides = harness.state().state.project.slides.len();
+    let written = std::fs::read_dir(dir.join("deck")).unwrap().count();
+    assert_eq!(written, slides);
+    assert!(
+        harness
+            .state()
+            .state
+            .notice
+            .as_deref()
+            .unwrap()
+            .starts_with(&format!("Wrote {slides} PNGs"))
+    );
+}

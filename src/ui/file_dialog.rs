@@ -21,6 +21,8 @@ pub enum Purpose {
     SaveProject,
     /// Where to export the map, as PNG or SVG.
     ExportMap,
+    /// The folder the slides are written to, one PNG each.
+    ExportSlides,
 }
 
 impl Purpose {
@@ -30,18 +32,22 @@ impl Purpose {
             Purpose::OpenProject => "Open a project",
             Purpose::SaveProject => "Save the project as",
             Purpose::ExportMap => "Export the map as",
+            Purpose::ExportSlides => "Export the slides into the folder",
         }
     }
 
     fn action(self) -> &'static str {
         match self {
             Purpose::OpenData | Purpose::OpenProject => "Open",
-            Purpose::SaveProject | Purpose::ExportMap => "Save",
+            Purpose::SaveProject | Purpose::ExportMap | Purpose::ExportSlides => "Save",
         }
     }
 
     fn saves(self) -> bool {
-        matches!(self, Purpose::SaveProject | Purpose::ExportMap)
+        matches!(
+            self,
+            Purpose::SaveProject | Purpose::ExportMap | Purpose::ExportSlides
+        )
     }
 
     fn extensions(self) -> &'static [&'static str] {
@@ -49,6 +55,8 @@ impl Purpose {
             Purpose::OpenData => DATA_EXTENSIONS,
             Purpose::OpenProject | Purpose::SaveProject => &["json"],
             Purpose::ExportMap => &["png", "svg"],
+            // Folders only.
+            Purpose::ExportSlides => &[],
         }
     }
 }
@@ -111,8 +119,11 @@ impl FileDialog {
             return None;
         }
         let mut path = self.dir.join(name);
-        if self.purpose.saves() && path.extension().is_none() {
-            path.set_extension(self.purpose.extensions()[0]);
+        if let Some(ext) = self.purpose.extensions().first()
+            && self.purpose.saves()
+            && path.extension().is_none()
+        {
+            path.set_extension(ext);
         }
         Some(path)
     }
@@ -120,7 +131,11 @@ impl FileDialog {
     /// Checks the chosen path for the purpose; `Err` says what is wrong.
     fn accept(&self) -> Result<PathBuf, String> {
         let path = self.chosen_path().ok_or("Type or choose a file name.")?;
-        if self.purpose.saves() {
+        if self.purpose == Purpose::ExportSlides {
+            if path.is_file() {
+                return Err(format!("{}: is a file, not a folder", path.display()));
+            }
+        } else if self.purpose.saves() {
             let ext = extension_of(&path);
             if !self.purpose.extensions().contains(&ext.as_str()) {
                 return Err(format!(
@@ -246,10 +261,10 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> 
         .auto_shrink([false, true])
         .show(ui, |ui| {
             if dialog.entries.is_empty() {
-                ui.weak(format!(
-                    "No folders and no .{} files here.",
-                    dialog.purpose.extensions().join(" .")
-                ));
+                ui.weak(match dialog.purpose.extensions() {
+                    [] => "No folders here.".to_owned(),
+                    exts => format!("No folders and no .{} files here.", exts.join(" .")),
+                });
             }
             for entry in &dialog.entries {
                 if entry.is_dir {
@@ -284,7 +299,13 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> 
         let edit = ui.add(
             egui::TextEdit::singleline(&mut dialog.file_name)
                 .desired_width(300.0)
-                .hint_text(format!(".{}", dialog.purpose.extensions()[0])),
+                .hint_text(
+                    dialog
+                        .purpose
+                        .extensions()
+                        .first()
+                        .map_or_else(|| "folder".to_owned(), |e| format!(".{e}")),
+                ),
         );
         let typed_enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button(dialog.purpose.action()).clicked() || typed_enter {
@@ -317,5 +338,18 @@ fn act(state: &mut AppState, purpose: Purpose, path: PathBuf) {
         Purpose::OpenProject => state.open_project(&path, true),
         Purpose::SaveProject => state.save_project_as(&path),
         Purpose::ExportMap => state.export_map(&path),
+        Purpose::ExportSlides => {
+            let written = crate::render::render_slides(
+                &state.project,
+                &path,
+                1920,
+                1080,
+                state.scene.language,
+            );
+            state.notice = Some(match written {
+                Ok(n) => format!("Wrote {n} PNGs to {}", path.display()),
+                Err(e) => format!("Export failed: {e:#}"),
+            });
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::app::AppState;
 
-/// Where "Export PNGs" writes, in the working directory.
+/// The folder "Export PNGs" offers to create.
 pub const EXPORT_DIR: &str = "karabakh-atlas-slides";
 
 pub fn slides_window_ui(ctx: &egui::Context, state: &mut AppState) {
@@ -27,8 +27,12 @@ fn slides_ui(ui: &mut egui::Ui, state: &mut AppState) {
         if ui.button("▶ Present (F5)").clicked() {
             crate::ui::presentation::start(ui.ctx(), state);
         }
-        if ui.button("Export PNGs").clicked() {
-            state.notice = Some(export_pngs(state));
+        if ui.button("Export PNGs…").clicked() {
+            state.file_dialog = Some(crate::ui::file_dialog::FileDialog::new(
+                crate::ui::file_dialog::Purpose::ExportSlides,
+                crate::ui::file_dialog::start_dir(state),
+                EXPORT_DIR,
+            ));
         }
         if state.project_path.is_some() && ui.button("Save").clicked() {
             state.save_project();
@@ -148,12 +152,4 @@ fn apply(state: &mut AppState, action: SlideAction) {
         }
     }
     state.project_dirty = true;
-}
-
-fn export_pngs(state: &AppState) -> String {
-    let dir = std::path::Path::new(EXPORT_DIR);
-    match crate::render::render_slides(&state.project, dir, 1920, 1080, state.scene.language) {
-        Ok(n) => format!("Wrote {n} PNGs to {}", dir.display()),
-        Err(e) => format!("Export failed: {e}"),
-    }
 }
