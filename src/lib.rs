@@ -9,6 +9,7 @@ pub mod atlas;
 pub mod feature;
 pub mod filter;
 pub mod fonts;
+pub mod formats;
 pub mod labels;
 pub mod layer;
 pub mod load;

@@ -628,6 +628,13 @@ impl Reprojection {
         Self::to_wgs84(format!("EPSG:{code}"), from).map(Some)
     }
 
+    /// The conversion from a proj string; `name` says in messages where it came from.
+    pub(crate) fn from_proj_string(name: String, proj: &str) -> Result<Self, String> {
+        let from = proj4rs::Proj::from_proj_string(proj)
+            .map_err(|e| format!("the projection {proj:?} cannot be set up: {e}"))?;
+        Self::to_wgs84(name, from)
+    }
+
     fn to_wgs84(name: String, from: proj4rs::Proj) -> Result<Self, String> {
         let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
             .map_err(|_| "WGS84 cannot be set up".to_owned())?;
