@@ -202,11 +202,12 @@ impl Atlas {
             .extend(warnings.iter().map(ToString::to_string));
     }
 
-    /// Adds a GeoJSON file as a new top layer. On error nothing changes.
+    /// Adds a file (any format [`crate::formats::load_any`] opens) as a new top layer. On error
+    /// nothing changes.
     /// Files over `max_bytes` are refused before they are read, so that a 2 GB dump cannot
     /// drive the machine out of memory.
     pub fn add_file(&mut self, path: &Path, max_bytes: u64) -> Result<usize, LoadError> {
-        let loaded = load::load_path(path, max_bytes)?;
+        let loaded = crate::formats::load_any(path, max_bytes)?;
         self.note_warnings(&loaded.warnings);
         let title = loaded.name.clone().unwrap_or_else(|| {
             path.file_name().map_or_else(
