@@ -52,7 +52,7 @@ pub fn run(
     let mut atlas = Atlas::empty();
     for (n, path) in files.iter().enumerate() {
         let started = Instant::now();
-        let loaded = crate::load::load_path(path, max_bytes)?;
+        let loaded = crate::formats::load_any(path, max_bytes)?;
         report.load_ms += ms(started);
         for w in &loaded.warnings {
             eprintln!("warning: {w}");

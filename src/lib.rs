@@ -11,6 +11,7 @@ pub mod export;
 pub mod feature;
 pub mod filter;
 pub mod fonts;
+pub mod formats;
 pub mod labels;
 pub mod layer;
 pub mod load;

@@ -2,6 +2,10 @@
 //!
 //! A problem with the whole file (unreadable, not JSON, not GeoJSON, metres instead of degrees)
 //! refuses the file. A problem in one feature skips that feature with a warning.
+//!
+//! GeoJSON text sequences are read too: records led by the RS byte (RFC 8142) or one feature
+//! per line (newline-delimited GeoJSON). The other formats live in [`crate::formats`], which
+//! shares this module's errors, checks and reprojection.
 
 use crate::feature::Feature;
 use serde_json::Value;
@@ -18,7 +22,7 @@ pub enum LoadError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: is a directory, not a GeoJSON file")]
+    #[error("{file}: is a directory, not a map data file")]
     Directory { file: String },
     #[error("{file}: the file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge { file: String, size: u64, limit: u64 },
@@ -43,6 +47,34 @@ pub enum LoadError {
         "{file}: coordinates look like metres (for example {example}); this viewer reads WGS84 longitude/latitude (RFC 7946). Reproject the file to EPSG:4326 first"
     )]
     Metres { file: String, example: String },
+    #[error("{file}: line {line}, column {column}: not valid {format}: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{file}: not a {format} file: {message}")]
+    NotFormat {
+        file: String,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{file}: {message}; the columns are: {headers}")]
+    Columns {
+        file: String,
+        message: String,
+        headers: String,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("{file}: {message}; supported formats: {supported}")]
+    UnknownFormat {
+        file: String,
+        message: String,
+        supported: &'static str,
+    },
 }
 
 /// A feature that was skipped, or a doubt about one that was kept, or about the whole file.
@@ -71,8 +103,9 @@ pub struct Loaded {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// Reads a GeoJSON file from disk.
-pub fn load_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+/// Checks a file before it is read: it can be looked at, is no directory, and is within
+/// `max_bytes`. Returns its size.
+pub(crate) fn check_path(path: &Path, max_bytes: u64) -> Result<u64, LoadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
         file: file.clone(),
@@ -88,10 +121,22 @@ pub fn load_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
             limit: max_bytes,
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
+    Ok(meta.len())
+}
+
+/// Reads a whole file after [`check_path`].
+pub(crate) fn read_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>, LoadError> {
+    check_path(path, max_bytes)?;
+    std::fs::read(path).map_err(|source| LoadError::Io {
+        file: path.display().to_string(),
         source,
-    })?;
+    })
+}
+
+/// Reads a GeoJSON file (or GeoJSON text sequence) from disk.
+pub fn load_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+    let file = path.display().to_string();
+    let bytes = read_capped(path, max_bytes)?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -107,7 +152,8 @@ pub fn load_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
     load_str(&file, text)
 }
 
-/// Reads GeoJSON text; `file` names it in messages.
+/// Reads GeoJSON text; `file` names it in messages. A text that starts with the RS byte, or
+/// whose first line is a whole feature with more after it, is read as a text sequence.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -115,12 +161,25 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
             file: file.to_owned(),
         });
     }
-    let root: Value = serde_json::from_str(text).map_err(|e| LoadError::Json {
-        file: file.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: explain_json_error(&e, text),
-    })?;
+    if text.trim_start().starts_with(RECORD_SEPARATOR) {
+        return load_seq_str(file, text);
+    }
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(e)
+            if e.classify() == serde_json::error::Category::Syntax && is_feature_per_line(text) =>
+        {
+            return load_seq_str(file, text);
+        }
+        Err(e) => {
+            return Err(LoadError::Json {
+                file: file.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: explain_json_error(&e, text),
+            });
+        }
+    };
     let not_geojson = |message: &str| LoadError::NotGeoJson {
         file: file.to_owned(),
         message: message.to_owned(),
@@ -240,7 +299,122 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
-enum GeometryProblem {
+/// The RS byte that leads each record of a GeoJSON text sequence (RFC 8142).
+const RECORD_SEPARATOR: char = '\u{1e}';
+
+/// Newline-delimited GeoJSON: the first non-empty line alone is a whole Feature, and more follows.
+fn is_feature_per_line(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    lines.next().is_some()
+        && serde_json::from_str::<Value>(first)
+            .ok()
+            .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("Feature"))
+}
+
+/// Reads a GeoJSON text sequence: records led by RS (RFC 8142), or one record per line.
+/// Each record is a Feature (a FeatureCollection's features are taken too); a record that
+/// cannot be read is skipped with a warning naming its line.
+pub fn load_seq_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    // (line number, record text)
+    let mut records: Vec<(usize, &str)> = Vec::new();
+    if text.trim_start().starts_with(RECORD_SEPARATOR) {
+        let mut line = 1;
+        for chunk in text.split(RECORD_SEPARATOR) {
+            let leading = chunk.len() - chunk.trim_start().len();
+            let first_line = line + chunk[..leading].matches('\n').count();
+            if !chunk.trim().is_empty() {
+                records.push((first_line, chunk.trim()));
+            }
+            line += chunk.matches('\n').count();
+        }
+    } else {
+        for (i, l) in text.lines().enumerate() {
+            if !l.trim().is_empty() {
+                records.push((i + 1, l.trim()));
+            }
+        }
+    }
+    let mut loaded = Loaded::default();
+    let mut metres_example = None;
+    let mut index = 0usize;
+    let skip = |loaded: &mut Loaded, index: usize, line: usize, message: String| {
+        loaded.warnings.push(LoadWarning {
+            file: file.to_owned(),
+            feature_index: Some(index),
+            message: format!("skipped: line {line}: {message}"),
+        });
+    };
+    for (line, record) in records {
+        let value: Value = match serde_json::from_str(record) {
+            Ok(v) => v,
+            Err(e) => {
+                let message = format!("not valid JSON: {}", strip_position(&e.to_string()));
+                skip(&mut loaded, index, line, message);
+                index += 1;
+                continue;
+            }
+        };
+        let features: Vec<&Value> = match value.get("type").and_then(Value::as_str) {
+            Some("FeatureCollection") => value
+                .get("features")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            _ => vec![&value],
+        };
+        for feature in features {
+            match read_feature(feature, index, None) {
+                Ok((feature, doubts)) => {
+                    loaded
+                        .warnings
+                        .extend(doubts.into_iter().map(|message| LoadWarning {
+                            file: file.to_owned(),
+                            feature_index: Some(index),
+                            message,
+                        }));
+                    loaded.features.push(feature);
+                }
+                Err(GeometryProblem::Metres(example)) => {
+                    let message =
+                        format!("coordinates look like metres ({example}), not longitude/latitude");
+                    metres_example.get_or_insert(example);
+                    skip(&mut loaded, index, line, message);
+                }
+                Err(GeometryProblem::Other(message)) => skip(&mut loaded, index, line, message),
+            }
+            index += 1;
+        }
+    }
+    if loaded.features.is_empty()
+        && let Some(example) = metres_example
+    {
+        return Err(LoadError::Metres {
+            file: file.to_owned(),
+            example,
+        });
+    }
+    if index == 0 {
+        loaded.warnings.push(LoadWarning {
+            file: file.to_owned(),
+            feature_index: None,
+            message: "the sequence has no features".to_owned(),
+        });
+    }
+    Ok(loaded)
+}
+
+/// Why one geometry cannot be used.
+pub(crate) enum GeometryProblem {
+    /// The coordinates look like projected metres; the example is one of them.
     Metres(String),
     Other(String),
 }
@@ -326,7 +500,8 @@ fn read_geometry(
     Ok(geometry)
 }
 
-fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), GeometryProblem> {
+/// Checks that a geometry is in longitude/latitude degrees: finite, in range, not metres.
+pub(crate) fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), GeometryProblem> {
     use geo::CoordsIter;
     let mut count = 0usize;
     for c in geometry.coords_iter() {
@@ -434,7 +609,7 @@ fn explain_json_error(e: &serde_json::Error, text: &str) -> String {
     }
 }
 
-/// A conversion from the coordinate system a file's `crs` member names to WGS84.
+/// A conversion from the coordinate system a file names to WGS84.
 pub struct Reprojection {
     pub name: String,
     from: proj4rs::Proj,
@@ -442,6 +617,30 @@ pub struct Reprojection {
 }
 
 impl Reprojection {
+    /// The conversion from an EPSG code: `Ok(None)` for EPSG:4326 (nothing to do), `Err`
+    /// with the reason when proj4rs's bundled list does not have the code.
+    pub(crate) fn from_epsg(code: u16) -> Result<Option<Self>, String> {
+        if code == 4326 {
+            return Ok(None);
+        }
+        let from = proj4rs::Proj::from_epsg_code(code)
+            .map_err(|_| format!("EPSG:{code} is not in the bundled list of systems"))?;
+        Self::to_wgs84(format!("EPSG:{code}"), from).map(Some)
+    }
+
+    /// The conversion from a proj string; `name` says in messages where it came from.
+    pub(crate) fn from_proj_string(name: String, proj: &str) -> Result<Self, String> {
+        let from = proj4rs::Proj::from_proj_string(proj)
+            .map_err(|e| format!("the projection {proj:?} cannot be set up: {e}"))?;
+        Self::to_wgs84(name, from)
+    }
+
+    fn to_wgs84(name: String, from: proj4rs::Proj) -> Result<Self, String> {
+        let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+            .map_err(|_| "WGS84 cannot be set up".to_owned())?;
+        Ok(Self { name, from, to })
+    }
+
     /// Reads a GeoJSON 2008 `crs` member: `None` when it names WGS84 already.
     fn from_crs_member(file: &str, crs: &Value) -> Result<Option<Self>, LoadError> {
         let name = crs
@@ -468,19 +667,14 @@ impl Reprojection {
         if code == 4326 {
             return Ok(None);
         }
-        let from = proj4rs::Proj::from_epsg_code(code)
-            .map_err(|_| unknown("the EPSG code is not in the bundled list"))?;
-        let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
-            .map_err(|_| unknown("WGS84 cannot be set up"))?;
-        Ok(Some(Self {
-            name: format!("EPSG:{code}"),
-            from,
-            to,
-        }))
+        if proj4rs::Proj::from_epsg_code(code).is_err() {
+            return Err(unknown("the EPSG code is not in the bundled list"));
+        }
+        Self::from_epsg(code).map_err(|reason| unknown(&reason))
     }
 
     /// Converts a geometry; coordinates that fail become NaN, which the checks then report.
-    fn apply(&self, geometry: &geo::Geometry<f64>) -> geo::Geometry<f64> {
+    pub(crate) fn apply(&self, geometry: &geo::Geometry<f64>) -> geo::Geometry<f64> {
         use geo::MapCoords;
         let geographic = self.from.is_latlong();
         geometry.map_coords(|c| {
@@ -506,7 +700,7 @@ fn strip_position(message: &str) -> String {
 }
 
 /// 1-based line and column of a byte offset.
-fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;

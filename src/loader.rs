@@ -49,7 +49,7 @@ pub fn read_and_prepare(
     if let Ok(meta) = std::fs::metadata(path) {
         progress.bytes_total.store(meta.len(), Ordering::Relaxed);
     }
-    let loaded = match crate::load::load_path(path, max_bytes) {
+    let loaded = match crate::formats::load_any(path, max_bytes) {
         Ok(loaded) => loaded,
         Err(e) => return Outcome::Failed(e),
     };

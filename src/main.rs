@@ -25,7 +25,7 @@ struct Cli {
     /// The project (slides) file to open and autosave; by default one in the app's data folder.
     #[arg(long)]
     project: Option<PathBuf>,
-    /// GeoJSON files to open as extra layers in the window.
+    /// Files to open as extra layers in the window: GeoJSON, CSV, KML/KMZ, Shapefile, GeoPackage.
     files: Vec<PathBuf>,
 }
 
@@ -59,7 +59,7 @@ enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
-    /// Checks GeoJSON files (by default the shipped data): required properties, unique ids,
+    /// Checks data files (by default the shipped data): required properties, unique ids,
     /// ISO dates, URLs, geometry, and distance to the named district.
     Validate {
         /// Files to check; none checks the shipped geodata.
@@ -112,7 +112,7 @@ struct RenderArgs {
     /// Leave out the scale bar.
     #[arg(long)]
     no_scale_bar: bool,
-    /// Extra data files drawn over the map.
+    /// Extra files drawn over the map: GeoJSON, CSV, KML/KMZ, Shapefile, GeoPackage.
     files: Vec<PathBuf>,
 }
 

@@ -136,7 +136,8 @@ pub fn validate_embedded() -> Report {
     report
 }
 
-/// Validates files on disk, checking districts against the embedded district layer.
+/// Validates files on disk (any format [`crate::formats::load_any`] opens), checking districts
+/// against the embedded district layer.
 pub fn validate_paths(paths: &[&Path], max_bytes: u64) -> Report {
     let atlas = Atlas::embedded();
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
@@ -149,29 +150,8 @@ pub fn validate_paths(paths: &[&Path], max_bytes: u64) -> Report {
         } else {
             LayerRole::Overlay
         };
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size > max_bytes {
-            report.files += 1;
-            report.findings.push(error(
-                &file,
-                None,
-                None,
-                format!("the file is {size} bytes, over the limit of {max_bytes} bytes"),
-            ));
-            continue;
-        }
-        match std::fs::read_to_string(path) {
-            Ok(text) => check_text(&mut report, &mut ids, &file, &text, role, districts),
-            Err(e) => {
-                report.files += 1;
-                report.findings.push(error(
-                    &file,
-                    None,
-                    None,
-                    format!("cannot read the file: {e}"),
-                ));
-            }
-        }
+        let loaded = crate::formats::load_any(path, max_bytes);
+        check_loaded(&mut report, &mut ids, &file, loaded, role, districts);
     }
     report
 }
@@ -194,8 +174,20 @@ fn check_text(
     role: LayerRole,
     districts: Option<&Layer>,
 ) {
+    let loaded = load::load_str(file, text);
+    check_loaded(report, ids, file, loaded, role, districts);
+}
+
+fn check_loaded(
+    report: &mut Report,
+    ids: &mut HashMap<String, String>,
+    file: &str,
+    loaded: Result<load::Loaded, load::LoadError>,
+    role: LayerRole,
+    districts: Option<&Layer>,
+) {
     report.files += 1;
-    let loaded = match load::load_str(file, text) {
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
             report

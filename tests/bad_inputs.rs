@@ -1,8 +1,11 @@
 //! The bad-input corpus in `tests/data/bad/`: every file gets one clear message naming the
 //! file and the place (line and column, or feature index); a whole-file problem refuses the
-//! file, a one-feature problem skips that feature and loads the rest; nothing panics.
+//! file, a one-feature problem skips that feature and loads the rest; nothing panics. Each file
+//! is opened as the app opens it, through `formats::load_any` (the non-GeoJSON ones are
+//! written by `tests/data/formats/make.py`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
+use karabakh_atlas::formats::load_any;
 use karabakh_atlas::load::{LoadError, load_path};
 use std::path::{Path, PathBuf};
 
@@ -162,11 +165,54 @@ const CASES: &[(&str, Expect)] = &[
     ("geometry-collection.geojson", Loaded(1, &[])),
     ("bare-geometry.geojson", Loaded(1, &[])),
     ("a-directory.geojson", Refused(&["is a directory"])),
+    (
+        "csv-bad-rows.csv",
+        Loaded(
+            3,
+            &[
+                (Some(1), "skipped: line 3: the latitude"),
+                (
+                    Some(3),
+                    "skipped: line 5: the latitude (latitude) 139.63742 is outside",
+                ),
+            ],
+        ),
+    ),
+    (
+        "no-coordinate-columns.csv",
+        Refused(&[
+            "no latitude and longitude columns",
+            "\"id\", \"name_az\", \"district\", \"population\"",
+        ]),
+    ),
+    (
+        "not-xml.kml",
+        Refused(&["line 6, column 3", "not valid XML"]),
+    ),
+    (
+        "text-named.gpkg",
+        Refused(&["not a GeoPackage file", "SQLite format 3"]),
+    ),
+    (
+        "truncated.shp",
+        Loaded(
+            3,
+            &[
+                (Some(3), "skipped: record 3: the record cannot be read"),
+                (None, "no .dbf"),
+                (None, "no .prj"),
+            ],
+        ),
+    ),
+    (
+        "unknown-crs-shapefile.zip",
+        Refused(&["site-grid.prj", "Karabakh_Site_Grid", "cannot convert"]),
+    ),
 ];
 
 fn check(name: &str, expect: &Expect) {
     let path = corpus().join(name);
-    let result = std::panic::catch_unwind(|| load_path(&path, LIMIT))
+    let result = std::panic::catch_unwind(|| load_any(&path, LIMIT))
         .unwrap_or_else(|_| panic!("{name}: the loader panicked"));
     match (expect, result) {
         (Refused(needles), Err(e)) => {
