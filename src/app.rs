@@ -74,6 +74,8 @@ pub struct AppState {
     pub restore_file_layers: Vec<SavedLayer>,
     /// The open or save dialog, when one is showing.
     pub file_dialog: Option<crate::ui::file_dialog::FileDialog>,
+    /// A CSV file whose coordinate columns the user is asked to choose.
+    pub csv_columns: Option<CsvColumns>,
     /// What a map export carries, and whether its window shows.
     pub export: crate::export::ExportOptions,
     pub show_export: bool,
@@ -119,6 +121,7 @@ impl AppState {
             recent_files: Vec::new(),
             restore_file_layers: Vec::new(),
             file_dialog: None,
+            csv_columns: None,
             export: crate::export::ExportOptions::default(),
             show_export: false,
         }
@@ -459,7 +462,26 @@ impl AppState {
     /// Starts reading queued files in the background; `wake` repaints when one finishes.
     pub fn open_pending_files(&mut self, wake: &(impl Fn() + Clone + Send + 'static)) {
         for path in std::mem::take(&mut self.pending_files) {
-            let loading = crate::loader::Loading::start(path, self.max_file_bytes, wake.clone());
+            let loading =
+                crate::loader::Loading::start(path, self.max_file_bytes, None, wake.clone());
+            self.loading.push(loading);
+        }
+        if let Some(choice) = self.csv_columns.as_mut()
+            && choice.confirmed
+        {
+            let options = crate::formats::csv::CsvOptions {
+                lat_column: Some(choice.lat.clone()),
+                lon_column: Some(choice.lon.clone()),
+                delimiter: None,
+            };
+            let path = choice.path.clone();
+            self.csv_columns = None;
+            let loading = crate::loader::Loading::start(
+                path,
+                self.max_file_bytes,
+                Some(options),
+                wake.clone(),
+            );
             self.loading.push(loading);
         }
     }
@@ -523,6 +545,18 @@ impl AppState {
             Outcome::Failed(e) => {
                 self.atlas.messages.push(e.to_string());
                 self.show_messages = true;
+                // A CSV whose coordinates were not found: let the user name the columns.
+                if let crate::load::LoadError::Columns { headers, .. } = e
+                    && headers.len() >= 2
+                {
+                    self.csv_columns = Some(CsvColumns {
+                        path: path.to_path_buf(),
+                        lat: headers[0].clone(),
+                        lon: headers[1].clone(),
+                        headers,
+                        confirmed: false,
+                    });
+                }
             }
             Outcome::Cancelled => {}
         }
@@ -599,6 +633,17 @@ impl AppState {
             self.card = None;
         }
     }
+}
+
+/// The coordinate columns chosen for a CSV file the app could not place by itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvColumns {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    pub lat: String,
+    pub lon: String,
+    /// The user pressed Open: read the file with these columns on the next frame.
+    pub confirmed: bool,
 }
 
 /// How one layer looks, as saved: by id for the shipped layers, by path for opened files.

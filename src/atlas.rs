@@ -214,7 +214,7 @@ impl Atlas {
     pub fn add_file(&mut self, path: &Path, max_bytes: u64) -> Result<usize, LoadError> {
         let progress = crate::loader::Progress::default();
         let never = std::sync::atomic::AtomicBool::new(false);
-        match crate::loader::read_and_prepare(path, max_bytes, &progress, &never) {
+        match crate::loader::read_and_prepare(path, max_bytes, None, &progress, &never) {
             crate::loader::Outcome::Loaded(file) => Ok(self.add_prepared(file)),
             crate::loader::Outcome::Failed(e) => Err(e),
             // Nothing sets `never`.

@@ -61,11 +61,12 @@ pub enum LoadError {
         format: &'static str,
         message: String,
     },
-    #[error("{file}: {message}; the columns are: {headers}")]
+    #[error("{file}: {message}; the columns are: {}", crate::formats::list(.headers))]
     Columns {
         file: String,
         message: String,
-        headers: String,
+        /// Every column of the file, so that the user can choose.
+        headers: Vec<String>,
     },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },

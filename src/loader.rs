@@ -1,6 +1,7 @@
 //! Opening files off the UI thread: a worker reads, parses and prepares each file as a layer,
 //! reports its progress, and gives up when cancelled. The map stays usable meanwhile.
 
+use crate::formats::csv::CsvOptions;
 use crate::layer::{PreparedFeature, prepare};
 use crate::load::{LoadError, LoadWarning};
 use std::path::{Path, PathBuf};
@@ -43,13 +44,18 @@ pub enum Outcome {
 pub fn read_and_prepare(
     path: &Path,
     max_bytes: u64,
+    csv: Option<&CsvOptions>,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Outcome {
     if let Ok(meta) = std::fs::metadata(path) {
         progress.bytes_total.store(meta.len(), Ordering::Relaxed);
     }
-    let loaded = match crate::formats::load_any(path, max_bytes) {
+    let read = match csv {
+        Some(options) => crate::formats::csv::load_path(path, max_bytes, options),
+        None => crate::formats::load_any(path, max_bytes),
+    };
+    let loaded = match read {
         Ok(loaded) => loaded,
         Err(e) => return Outcome::Failed(e),
     };
@@ -81,8 +87,14 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// Starts a worker thread for `path`; `wake` is called when it has finished.
-    pub fn start(path: PathBuf, max_bytes: u64, wake: impl Fn() + Send + 'static) -> Self {
+    /// Starts a worker thread for `path`; `wake` is called when it has finished. `csv` names
+    /// the columns of a CSV file; `None` detects the format and the columns.
+    pub fn start(
+        path: PathBuf,
+        max_bytes: u64,
+        csv: Option<CsvOptions>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let progress = Arc::new(Progress::default());
         let cancel = Arc::new(AtomicBool::new(false));
         let (send, outcome) = mpsc::channel();
@@ -91,7 +103,7 @@ impl Loading {
             let progress = Arc::clone(&progress);
             let cancel = Arc::clone(&cancel);
             move || {
-                let result = read_and_prepare(&path, max_bytes, &progress, &cancel);
+                let result = read_and_prepare(&path, max_bytes, csv.as_ref(), &progress, &cancel);
                 // The receiver is gone only when the load was dropped; nobody waits then.
                 let _ = send.send(result);
                 wake();

@@ -515,3 +515,100 @@ fn slides_export_into_a_folder_chosen_in_the_dialog() {
             .starts_with(&format!("Wrote {slides} PNGs"))
     );
 }
+
+/// Opens `name` from `dir` the way a user does: Ctrl+O, the folder, the name, Open.
+fn open_through_dialog(harness: &mut Harness<'_, AtlasApp>, dir: &Path, name: &str) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run();
+    harness
+        .state_mut()
+        .state
+        .file_dialog
+        .as_mut()
+        .expect("Ctrl+O opens the dialog")
+        .enter(dir.to_path_buf());
+    harness.run();
+    // The folder lists 30 files, more than the list shows at once: choose through
+    // accessibility, which reaches entries scrolled out of view.
+    harness.get_by_label(name).click_accesskit();
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert!(
+        harness.state().state.file_dialog.is_none(),
+        "{name}: the dialog stayed open: {:?}",
+        harness.state().state.file_dialog.as_ref().map(|d| &d.error)
+    );
+    finish_loading(harness);
+}
+
+#[test]
+fn every_format_in_tests_data_opens_from_the_file_menu_as_a_pickable_layer() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    let files = [
+        ("settlements.csv", 5),
+        ("settlements-semicolon.csv", 3),
+        ("settlements.tsv", 2),
+        ("areas-wkt.csv", 3),
+        ("settlements.geojsonl", 5),
+        ("settlements.geojsons", 3),
+        ("karabakh.kml", 5),
+        ("karabakh.kmz", 5),
+        ("towns-wgs84.shp", 5),
+        ("towns-utm38n.shp", 5),
+        ("areas-utm38n-shapefile.zip", 2),
+        ("karabakh.gpkg", 7),
+        ("sites-3857.gpkg", 4),
+    ];
+    let mut harness = harness_with(app_state());
+    for (n, (name, count)) in files.into_iter().enumerate() {
+        open_through_dialog(&mut harness, &dir, name);
+        let state = &harness.state().state;
+        let layers = user_layers(state);
+        assert_eq!(layers.len(), n + 1, "{name}: {:?}", state.atlas.messages);
+        assert_eq!(layers[n].1, count, "{name}");
+        // Each feature can be picked where it lies.
+        let index = state.atlas.layers.len() - 1;
+        let layer = &state.atlas.layers[index];
+        let f = &layer.features[0];
+        let hits =
+            karabakh_atlas::pick::pick(&state.atlas.layers, &state.scene.filter, f.anchor, 1.0);
+        assert!(
+            hits.iter().any(|r| r.layer == index),
+            "{name}: its first feature cannot be picked"
+        );
+    }
+}
+
+#[test]
+fn a_csv_with_unknown_column_names_asks_for_them_and_then_opens() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    let mut harness = harness_with(app_state());
+    open_through_dialog(&mut harness, &dir, "survey-unusual-columns.csv");
+    assert!(user_layers(&harness.state().state).is_empty());
+    let choice = harness
+        .state()
+        .state
+        .csv_columns
+        .clone()
+        .expect("asked for columns");
+    assert_eq!(choice.headers, ["site", "gps_n", "gps_e", "surveyed"]);
+
+    harness.get_by_label("latitude").click();
+    harness.run();
+    harness.get_by_label("gps_n").click();
+    harness.run();
+    harness.get_by_label("longitude").click();
+    harness.run();
+    harness.get_by_label("gps_e").click();
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    finish_loading(&mut harness);
+    let state = &harness.state().state;
+    assert!(state.csv_columns.is_none());
+    assert_eq!(
+        user_layers(state),
+        vec![("survey-unusual-columns.csv".to_owned(), 4)]
+    );
+}

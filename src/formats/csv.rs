@@ -230,7 +230,7 @@ fn choose_columns(
     let columns = |message: String| LoadError::Columns {
         file: file.to_owned(),
         message,
-        headers: super::list(headers),
+        headers: headers.to_vec(),
     };
     let named = |wanted: &Option<String>, what: &str| -> Result<Option<usize>, LoadError> {
         match wanted {

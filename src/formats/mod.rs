@@ -288,7 +288,8 @@ pub(crate) fn utf8<'a>(
 }
 
 /// A short, quoted list for messages.
-pub(crate) fn list(items: &[String]) -> String {
+/// Items quoted and joined for a message; after 30, how many more.
+pub fn list(items: &[String]) -> String {
     const SHOWN: usize = 30;
     let mut out: Vec<String> = items.iter().take(SHOWN).map(|s| format!("{s:?}")).collect();
     if items.len() > SHOWN {

@@ -1,5 +1,6 @@
-//! Floating windows: load messages (readable and copyable) and "About the data", and the call
-//! to every other window (measure, slides, districts, export, file dialog).
+//! Floating windows: load messages (readable and copyable), "About the data", the choice of a
+//! CSV file's coordinate columns, and the call to every other window (measure, slides,
+//! districts, export, file dialog).
 
 use crate::app::AppState;
 
@@ -30,6 +31,7 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
     crate::ui::slides_panel::slides_window_ui(ctx, state);
     crate::ui::district_stats::compare_window_ui(ctx, state);
     crate::ui::export_window::export_window_ui(ctx, state);
+    csv_columns_ui(ctx, state);
     crate::ui::file_dialog::file_dialog_ui(ctx, state);
 
     let mut open = state.show_about;
@@ -150,5 +152,49 @@ fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
         });
     if !open {
         state.clear_measurement();
+    }
+}
+
+/// Asks which columns hold the latitude and longitude of a CSV file that named neither in a
+/// way the app knows.
+fn csv_columns_ui(ctx: &egui::Context, state: &mut AppState) {
+    let Some(choice) = state.csv_columns.as_mut() else {
+        return;
+    };
+    let mut open = true;
+    let mut cancel = false;
+    let name = choice.path.file_name().map_or_else(
+        || choice.path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    egui::Window::new("Choose the coordinate columns")
+        .open(&mut open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "{name}: no column is named like a latitude or a longitude. Which are they?"
+            ));
+            for (which, value) in [
+                ("latitude", &mut choice.lat),
+                ("longitude", &mut choice.lon),
+            ] {
+                egui::ComboBox::new(("csv-column", which), which)
+                    .selected_text(value.as_str())
+                    .show_ui(ui, |ui| {
+                        for header in &choice.headers {
+                            ui.selectable_value(value, header.clone(), header);
+                        }
+                    });
+            }
+            ui.weak("Values in decimal degrees, WGS84.");
+            ui.horizontal(|ui| {
+                if ui.button("Open").clicked() {
+                    choice.confirmed = true;
+                }
+                cancel = ui.button("Cancel").clicked();
+            });
+        });
+    if !open || cancel {
+        state.csv_columns = None;
     }
 }
