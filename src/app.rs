@@ -740,10 +740,18 @@ pub const SESSION_FORMAT: &str = "karabakh-atlas-session";
 /// Parses session text; `file` names it in messages. [`load_session`] reads files through
 /// this, and the fuzz target `session` feeds it arbitrary text.
 pub fn parse_session(file: &str, text: &str) -> Result<SavedSession, String> {
-    let session: SavedSession = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    let mut session: SavedSession =
+        serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
     if session.format != SESSION_FORMAT || session.version > 1 {
         return Err(format!("{file}: not a session file this version can read"));
     }
+    // Out-of-range opacities would be saved as `null` and make the next start lose the session.
+    session
+        .layers
+        .iter_mut()
+        .map(|(_, _, opacity)| opacity)
+        .chain(session.files.iter_mut().map(|f| &mut f.opacity))
+        .for_each(crate::project::clamp_opacity);
     Ok(session)
 }
 
