@@ -782,19 +782,29 @@ impl AppState {
 /// The `format` member of a session file.
 pub const SESSION_FORMAT: &str = "karabakh-atlas-session";
 
+/// Parses session text; `file` names it in messages. [`load_session`] reads files through
+/// this, and the fuzz target `session` feeds it arbitrary text.
+pub fn parse_session(file: &str, text: &str) -> Result<SavedSession, String> {
+    let mut session: SavedSession =
+        serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    if session.format != SESSION_FORMAT || session.version > 1 {
+        return Err(format!("{file}: not a session file this version can read"));
+    }
+    // Out-of-range opacities would be saved as `null` and make the next start lose the session.
+    session
+        .layers
+        .iter_mut()
+        .map(|(_, _, opacity)| opacity)
+        .chain(session.files.iter_mut().map(|f| &mut f.opacity))
+        .for_each(crate::project::clamp_opacity);
+    Ok(session)
+}
+
 /// Reads a session file, or its `.bak` when the file is missing or corrupt (saying so).
 pub fn load_session(path: &std::path::Path) -> Result<(SavedSession, Option<String>), String> {
     let read = |p: &std::path::Path| -> Result<SavedSession, String> {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let session: SavedSession =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
-        if session.format != SESSION_FORMAT || session.version > 1 {
-            return Err(format!(
-                "{}: not a session file this version can read",
-                p.display()
-            ));
-        }
-        Ok(session)
+        parse_session(&p.display().to_string(), &text)
     };
     match read(path) {
         Ok(s) => Ok((s, None)),

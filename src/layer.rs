@@ -6,7 +6,7 @@ use crate::projection::{World, project_geometry};
 use crate::style::LayerStyle;
 use crate::tessellate::{FillMesh, tessellate};
 use crate::view::WorldBounds;
-use geo::{BoundingRect, GeodesicArea, InteriorPoint};
+use geo::{BoundingRect, InteriorPoint};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 /// What a layer is for, which decides where it sits and how it is treated.
@@ -121,7 +121,7 @@ pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
     let anchor = label_anchor(&world).unwrap_or_else(|| bounds.center());
     let area_ha = feature
         .is_areal()
-        .then(|| feature.geometry.geodesic_area_unsigned() / 10_000.0);
+        .then(|| areal_m2(&feature.geometry) / 10_000.0);
     Some(PreparedFeature {
         feature,
         world,
@@ -130,6 +130,17 @@ pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
         anchor,
         area_ha,
     })
+}
+
+/// The geodesic area of a polygon, multipolygon or rectangle in m², whichever way it winds.
+fn areal_m2(geometry: &geo::Geometry<f64>) -> f64 {
+    use crate::measure::polygon_area_m2;
+    match geometry {
+        geo::Geometry::Polygon(p) => polygon_area_m2(p),
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().map(polygon_area_m2).sum(),
+        geo::Geometry::Rect(r) => polygon_area_m2(&r.to_polygon()),
+        _ => 0.0,
+    }
 }
 
 /// A point inside the geometry (for a multipolygon: inside its largest part).

@@ -546,8 +546,28 @@ pub(crate) fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), Geo
 }
 
 /// Rings are checked on the GeoJSON itself: converting to `geo` would close them silently.
+/// So are positions: the geojson crate reads `[46.5]` as a position, and converting one with
+/// fewer than two numbers to `geo` panics.
 fn check_rings(geometry: &geojson::GeometryValue) -> Result<(), GeometryProblem> {
     use geojson::GeometryValue as G;
+    let position = |p: &geojson::Position| -> Result<(), GeometryProblem> {
+        let n = p.as_slice().len();
+        if n < 2 {
+            return Err(GeometryProblem::Other(format!(
+                "a position has {n} number(s); a position needs a longitude and a latitude"
+            )));
+        }
+        Ok(())
+    };
+    let positions = |ps: &Vec<geojson::Position>| ps.iter().try_for_each(position);
+    let rings = |rs: &Vec<Vec<geojson::Position>>| rs.iter().try_for_each(positions);
+    match geometry {
+        G::Point { coordinates } => position(coordinates)?,
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => positions(coordinates)?,
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => rings(coordinates)?,
+        G::MultiPolygon { coordinates } => coordinates.iter().try_for_each(rings)?,
+        G::GeometryCollection { .. } => {}
+    }
     let line = |positions: &Vec<geojson::Position>| -> Result<(), GeometryProblem> {
         if positions.len() < 2 {
             return Err(GeometryProblem::Other(format!(

@@ -83,7 +83,27 @@ pub fn geodesic_area_m2(vertices: &[[f64; 2]]) -> f64 {
         .iter()
         .map(|[x, y]| geo::coord! { x: *x, y: *y })
         .collect();
-    geo::Polygon::new(geo::LineString::new(ring), vec![]).geodesic_area_unsigned()
+    polygon_area_m2(&geo::Polygon::new(geo::LineString::new(ring), vec![]))
+}
+
+/// The geodesic area of a polygon in longitude/latitude degrees, in m², whichever way its rings
+/// wind: the exterior's area less its holes', never below 0.
+///
+/// geo's unsigned geodesic area reads a ring wound the "wrong" way as the rest of the earth: a
+/// clockwise exterior (common in older GeoJSON) came out near 510 million km², and a hole
+/// wound like its exterior made the area negative. Orienting the rings first is not enough
+/// for a self-intersecting ring, whose winding is ambiguous. So each ring is measured signed,
+/// which does not depend on the winding beyond its sign, and taken as it is without the sign.
+/// The cost: a polygon larger than half the earth is measured as the rest of the earth.
+pub fn polygon_area_m2(polygon: &geo::Polygon<f64>) -> f64 {
+    let ring_m2 = |ring: &geo::LineString<f64>| {
+        geo::Polygon::new(ring.clone(), vec![])
+            .geodesic_area_signed()
+            .abs()
+    };
+    let holes: f64 = polygon.interiors().iter().map(ring_m2).sum();
+    let area = ring_m2(polygon.exterior()) - holes;
+    if area.is_finite() { area.max(0.0) } else { 0.0 }
 }
 
 /// "850 m" or "12.35 km".

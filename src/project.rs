@@ -65,9 +65,12 @@ pub struct Slide {
 }
 
 impl Slide {
+    /// The slide's view. A longitude beyond ±180° (a hand-edited file, say) is clamped, as
+    /// `world_from_lonlat` clamps the latitude, so the view is always finite.
     pub fn view(&self) -> MapView {
+        let [lon, lat] = self.center;
         MapView {
-            center: world_from_lonlat(self.center),
+            center: world_from_lonlat([lon.clamp(-180.0, 180.0), lat]),
             metres_per_point: crate::view::clamp_zoom(self.metres_per_point),
         }
     }
@@ -237,7 +240,38 @@ pub fn parse(file: &str, text: &str) -> Result<Project, ProjectError> {
             found: version,
         });
     }
-    serde_json::from_str(text).map_err(parse_error)
+    let mut project: Project = serde_json::from_str(text).map_err(parse_error)?;
+    project.clamp_opacities();
+    Ok(project)
+}
+
+/// An opacity as the app uses it: within 0..=1.
+///
+/// serde_json reads a number beyond f32's range (`1e39`) as an infinite f32, which is written
+/// back as `null`, which no longer reads: a project or session saved after opening such a file
+/// could not be opened again. Clamping when reading keeps what is saved readable.
+pub fn clamp_opacity(opacity: &mut f32) {
+    *opacity = if opacity.is_nan() {
+        1.0
+    } else {
+        opacity.clamp(0.0, 1.0)
+    };
+}
+
+impl Project {
+    fn clamp_opacities(&mut self) {
+        let slides = self.slides.iter_mut().flat_map(|s| s.layers.iter_mut());
+        let setup = self.setup.iter_mut().flat_map(|s| {
+            s.layers
+                .iter_mut()
+                .map(|l| &mut l.opacity)
+                .chain(s.files.iter_mut().map(|f| &mut f.opacity))
+        });
+        slides
+            .map(|l| &mut l.opacity)
+            .chain(setup)
+            .for_each(clamp_opacity);
+    }
 }
 
 /// Reads a project file; if it is unreadable or corrupt and a `.bak` exists, reads that and

@@ -208,6 +208,21 @@ const CASES: &[(&str, Expect)] = &[
         "unknown-crs-shapefile.zip",
         Refused(&["site-grid.prj", "Karabakh_Site_Grid", "cannot convert"]),
     ),
+    // Found by fuzzing: a position of fewer than two numbers panicked in the geojson crate's
+    // conversion to geo.
+    (
+        "position-of-one-number.geojson",
+        Loaded(
+            1,
+            &[
+                (Some(1), "a position needs a longitude and a latitude"),
+                // The geojson crate itself refuses a point's own short position.
+                (Some(2), "A position must contain two or more elements"),
+                (Some(3), "a position needs a longitude and a latitude"),
+            ],
+        ),
+    ),
+    ("clockwise-rings.geojson", Loaded(3, &[])),
 ];
 
 fn check(name: &str, expect: &Expect) {
@@ -274,7 +289,7 @@ fn the_corpus_has_forty_files_and_every_one_is_checked() {
     let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".project.json"))
+        .filter(|n| !n.ends_with(".project.json") && !n.ends_with(".session.json"))
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = CASES.iter().map(|(n, _)| (*n).to_owned()).collect();
@@ -337,4 +352,96 @@ fn an_unreadable_file_and_a_huge_one_are_refused_up_front() {
     assert!(matches!(err, LoadError::TooLarge { .. }), "{err}");
     assert!(err.to_string().contains("over the limit"), "{err}");
     std::fs::remove_file(&big).unwrap();
+}
+
+/// Found by fuzzing: the area of a polygon wound clockwise, or with a hole wound like its
+/// exterior, came out as most of the earth, or negative.
+#[test]
+fn areas_do_not_depend_on_the_winding_of_rings() {
+    use karabakh_atlas::layer::prepare;
+    let l = load_path(&corpus().join("clockwise-rings.geojson"), LIMIT).unwrap();
+    let areas: Vec<f64> = l
+        .features
+        .into_iter()
+        .map(|f| prepare(f).unwrap().area_ha.unwrap())
+        .collect();
+    // 0.1° × 0.1° at 39.5° N is about 95 km².
+    assert!((9_000.0..10_000.0).contains(&areas[0]), "{areas:?}");
+    assert!((areas[1] - areas[0]).abs() < 1e-6 * areas[0], "{areas:?}");
+    // The hole is 0.02° × 0.02°, a twenty-fifth of the square.
+    let hole = areas[0] / 25.0;
+    assert!(
+        (areas[2] - (areas[0] - hole)).abs() < 0.01 * hole,
+        "{areas:?}"
+    );
+    // What geo gives for the clockwise ring as it is: the rest of the earth.
+    use geo::GeodesicArea;
+    let l = load_path(&corpus().join("clockwise-rings.geojson"), LIMIT).unwrap();
+    let raw = l.features[1].geometry.geodesic_area_unsigned() / 10_000.0;
+    assert!(raw > 5.0e10, "geo now handles the winding: {raw} ha");
+}
+
+/// Found by fuzzing: a self-intersecting ring's area came out as the rest of the earth.
+#[test]
+fn a_bow_tie_has_a_small_area() {
+    use karabakh_atlas::layer::prepare;
+    let text = r#"{"type": "Polygon", "coordinates": [[[46.5, 39.5], [46.6, 39.5],
+        [46.6, 39.2], [46.5, 39.6], [46.5, 39.5]]]}"#;
+    let l = karabakh_atlas::load::load_str("bow-tie.geojson", text).unwrap();
+    let area = prepare(l.features.into_iter().next().unwrap())
+        .unwrap()
+        .area_ha
+        .unwrap();
+    // Its box, 0.1° × 0.4°, holds under 40,000 ha.
+    assert!((0.0..40_000.0).contains(&area), "{area}");
+}
+
+/// Found by fuzzing: an opacity beyond f32's range read as infinity, was saved as `null`, and
+/// the saved project then no longer opened.
+#[test]
+fn a_project_with_an_opacity_beyond_f32_saves_and_opens_again() {
+    use karabakh_atlas::project;
+    let path = corpus().join("opacity-beyond-f32.project.json");
+    let (p, _) = project::load(&path).unwrap();
+    let opacities: Vec<f32> = p.slides[0].layers.iter().map(|l| l.opacity).collect();
+    assert_eq!(opacities, [1.0, 0.0]);
+    let setup = p.setup.as_ref().unwrap();
+    assert_eq!(setup.layers[0].opacity, 1.0);
+    assert_eq!(setup.files[0].opacity, 1.0);
+    let dir = std::env::temp_dir().join(format!("karabakh-opacity-{}", std::process::id()));
+    let saved = dir.join("saved.project.json");
+    project::save(&saved, &p).unwrap();
+    let (again, note) = project::load(&saved).unwrap();
+    assert_eq!(again, p);
+    assert_eq!(note, None);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Found by fuzzing: the same for a session, which would have been lost at the next start.
+#[test]
+fn a_session_with_an_opacity_beyond_f32_saves_and_opens_again() {
+    use karabakh_atlas::app::parse_session;
+    let name = "opacity-beyond-f32.session.json";
+    let text = std::fs::read_to_string(corpus().join(name)).unwrap();
+    let s = parse_session(name, &text).unwrap();
+    let opacities: Vec<f32> = s.layers.iter().map(|l| l.2).collect();
+    assert_eq!(opacities, [1.0, 0.0]);
+    assert_eq!(s.files[0].opacity, 1.0);
+    let saved = serde_json::to_string_pretty(&s).unwrap();
+    assert_eq!(parse_session(name, &saved).unwrap(), s);
+}
+
+/// Found by fuzzing: a slide centred at longitude 1e308 gave an infinite view.
+#[test]
+fn a_slide_far_off_the_map_still_gives_a_finite_view() {
+    let path = corpus().join("longitude-1e308.project.json");
+    let (p, _) = karabakh_atlas::project::load(&path).unwrap();
+    for slide in &p.slides {
+        let view = slide.view();
+        assert!(
+            view.center.iter().all(|c| c.is_finite()),
+            "{}: {view:?}",
+            slide.title
+        );
+    }
 }

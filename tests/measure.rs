@@ -74,3 +74,15 @@ fn a_polyline_reports_each_segment_and_the_total() {
     assert!(report.contains("total:"), "{report}");
     assert_eq!(m.area_m2(), None);
 }
+
+/// Found by fuzzing the loader: geo's unsigned area reads a clockwise ring as the rest of the
+/// earth. Vertices clicked clockwise measure the same as counter-clockwise.
+#[test]
+fn clicking_clockwise_measures_the_same_area() {
+    let ccw = [[46.5, 39.5], [46.6, 39.5], [46.6, 39.6], [46.5, 39.6]];
+    let cw: Vec<[f64; 2]> = ccw.iter().rev().copied().collect();
+    let a = geodesic_area_m2(&ccw);
+    let b = geodesic_area_m2(&cw);
+    assert!((9.0e7..1.0e8).contains(&a), "{a}");
+    assert!((a - b).abs() < 1e-6 * a, "{a} {b}");
+}
