@@ -341,6 +341,28 @@ impl AppState {
                 })
                 .collect(),
             filter: self.scene.filter.clone(),
+            colour_by: self.shipped_colour_by(),
+        }
+    }
+
+    /// The attribute each shipped layer is coloured by, where one is chosen.
+    pub fn shipped_colour_by(&self) -> std::collections::BTreeMap<String, String> {
+        self.atlas
+            .layers
+            .iter()
+            .filter(|l| l.role != crate::layer::LayerRole::User)
+            .filter_map(|l| Some((l.id.clone(), l.style.categories.as_ref()?.attribute.clone())))
+            .collect()
+    }
+
+    /// Colours the shipped layers as `colour_by` says, and the rest in one colour.
+    fn apply_colour_by(&mut self, colour_by: &std::collections::BTreeMap<String, String>) {
+        for layer in &mut self.atlas.layers {
+            if layer.role != crate::layer::LayerRole::User {
+                layer.style.categories = colour_by.get(&layer.id).map(|a| {
+                    crate::style::Categories::of(a, layer.features.iter().map(|p| &p.feature))
+                });
+            }
         }
     }
 
@@ -399,6 +421,7 @@ impl AppState {
                 }
             })
             .collect();
+        self.apply_colour_by(&setup.colour_by);
         self.reopen_files(&files);
     }
 
@@ -683,6 +706,9 @@ pub struct SavedSession {
     /// The "as of" date and the layers' attribute filters.
     #[serde(default)]
     pub filter: crate::filter::FeatureFilter,
+    /// The attribute each shipped layer is coloured by, where one is chosen.
+    #[serde(default)]
+    pub colour_by: std::collections::BTreeMap<String, String>,
 }
 
 impl AppState {
@@ -704,6 +730,7 @@ impl AppState {
             files: self.opened_files(),
             recent_files: self.recent_files.clone(),
             filter: self.scene.filter.clone(),
+            colour_by: self.shipped_colour_by(),
         }
     }
 
@@ -775,6 +802,7 @@ impl AppState {
         }
         self.recent_files = session.recent_files.clone();
         self.recent_files.truncate(RECENT_FILES);
+        self.apply_colour_by(&session.colour_by);
         self.reopen_files(&session.files);
     }
 }

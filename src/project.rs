@@ -144,6 +144,9 @@ pub struct Setup {
     /// The "as of" date and the layers' attribute filters (user layers by `file:` + path).
     #[serde(default)]
     pub filter: crate::filter::FeatureFilter,
+    /// The attribute each shipped layer is coloured by, where one is chosen.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub colour_by: std::collections::BTreeMap<String, String>,
 }
 
 /// An opened file in a setup.

@@ -271,6 +271,12 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
         .or_default()
         .text = "site 1".to_owned();
     state.scene.filter.as_of = Some("2023-06-30".to_owned());
+    let settlements = state.atlas.layer_by_id("settlements").unwrap();
+    let layer = &mut state.atlas.layers[settlements];
+    layer.style.categories = Some(karabakh_atlas::style::Categories::of(
+        "district",
+        layer.features.iter().map(|p| &p.feature),
+    ));
     let session = state.session();
     let json = serde_json::to_string(&session).unwrap();
 
@@ -284,6 +290,11 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     assert_eq!(layer.features.len(), 5);
     assert!((layer.opacity - 0.4).abs() < 1e-6);
     assert_eq!(restored.scene.filter, state.scene.filter);
+    let settlements = restored.atlas.layer_by_id("settlements").unwrap();
+    assert_eq!(
+        restored.atlas.layers[settlements].style.categories,
+        state.atlas.layers[settlements].style.categories
+    );
     assert_eq!(restored.recent_files, state.recent_files);
 }
 
@@ -297,6 +308,12 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     state.wait_for_loading();
     let settlements = state.atlas.layer_by_id("settlements").unwrap();
     state.atlas.layers[settlements].visible = false;
+    let facilities = state.atlas.layer_by_id("facilities").unwrap();
+    let layer = &mut state.atlas.layers[facilities];
+    layer.style.categories = Some(karabakh_atlas::style::Categories::of(
+        "kind",
+        layer.features.iter().map(|p| &p.feature),
+    ));
     state.scene.choropleth_year = Some("2023".to_owned());
     state.scene.language = karabakh_atlas::feature::Language::English;
     state.add_slide();
@@ -321,6 +338,16 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     assert_eq!(user_layers(&other), vec![("sites.geojson".to_owned(), 7)]);
     let settlements = other.atlas.layer_by_id("settlements").unwrap();
     assert!(!other.atlas.layers[settlements].visible);
+    let facilities = other.atlas.layer_by_id("facilities").unwrap();
+    assert_eq!(
+        other.atlas.layers[facilities]
+            .style
+            .categories
+            .as_ref()
+            .map(|c| c.attribute.as_str()),
+        Some("kind")
+    );
+    assert_eq!(json["setup"]["colour_by"]["facilities"], "kind");
     assert_eq!(other.scene.choropleth_year.as_deref(), Some("2023"));
     assert_eq!(
         other.scene.language,
