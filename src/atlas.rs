@@ -121,18 +121,11 @@ pub fn embedded_style(layer_id: &str) -> LayerStyle {
     }
 }
 
-/// Distinct looks for files the user opens, taken in turn.
-/// The look of the `n`th opened file: a distinct colour each.
+/// The look of the `n`th opened file: a distinct colour each, taken in turn.
 pub fn user_style(n: usize) -> LayerStyle {
-    const COLOURS: [Color32; 6] = [
-        Color32::from_rgb(0, 114, 178),
-        Color32::from_rgb(213, 94, 0),
-        Color32::from_rgb(0, 158, 115),
-        Color32::from_rgb(204, 121, 167),
-        Color32::from_rgb(86, 180, 233),
-        Color32::from_rgb(230, 159, 0),
-    ];
-    let c = COLOURS[n % COLOURS.len()];
+    // The palette's first six, blue and vermilion first, as opened files always had.
+    const ORDER: [usize; 6] = [0, 5, 2, 3, 4, 1];
+    let c = crate::style::CATEGORY_COLOURS[ORDER[n % ORDER.len()]];
     let mut style = LayerStyle::area(c.gamma_multiply(0.5), c, 1.5);
     style.symbol_size = 9.0;
     style

@@ -51,6 +51,8 @@ pub struct Layer {
     pub index: RTree<IndexEntry>,
     /// Where the layer came from: an embedded file name or a path.
     pub origin: String,
+    /// The numeric attributes and their extents, worked out once when first asked for.
+    numeric: std::sync::OnceLock<Vec<(String, f64, f64)>>,
 }
 
 impl Layer {
@@ -90,6 +92,7 @@ impl Layer {
             features,
             index: RTree::bulk_load(entries),
             origin: origin.to_owned(),
+            numeric: std::sync::OnceLock::new(),
         }
     }
 
@@ -99,6 +102,13 @@ impl Layer {
             .iter()
             .map(|f| f.bounds)
             .reduce(|a, b| a.union(&b))
+    }
+
+    /// The attributes holding numbers, each with its smallest and largest value.
+    pub fn numeric_attributes(&self) -> &[(String, f64, f64)] {
+        self.numeric.get_or_init(|| {
+            crate::filter::numeric_attributes(self.features.iter().map(|p| &p.feature))
+        })
     }
 
     /// Indices of the features whose boxes meet `bounds`.

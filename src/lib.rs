@@ -26,6 +26,7 @@ pub mod raster;
 pub mod render;
 pub mod scene;
 pub mod search;
+pub mod session;
 pub mod stats;
 pub mod style;
 pub mod svg;

@@ -3,12 +3,13 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use karabakh_atlas::app::{AppState, AtlasApp, load_session};
+use karabakh_atlas::app::{AppState, AtlasApp};
 use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::feature::Language;
 use karabakh_atlas::fonts::{self, Faces};
 use karabakh_atlas::render::{RenderRequest, parse_bbox, parse_size, render_to_file};
 use karabakh_atlas::scene::SceneOptions;
+use karabakh_atlas::session::load_session;
 use karabakh_atlas::validate;
 use std::path::PathBuf;
 use std::process::ExitCode;

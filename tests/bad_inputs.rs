@@ -420,7 +420,7 @@ fn a_project_with_an_opacity_beyond_f32_saves_and_opens_again() {
 /// Found by fuzzing: the same for a session, which would have been lost at the next start.
 #[test]
 fn a_session_with_an_opacity_beyond_f32_saves_and_opens_again() {
-    use karabakh_atlas::app::parse_session;
+    use karabakh_atlas::session::parse_session;
     let name = "opacity-beyond-f32.session.json";
     let text = std::fs::read_to_string(corpus().join(name)).unwrap();
     let s = parse_session(name, &text).unwrap();

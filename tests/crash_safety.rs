@@ -89,9 +89,10 @@ fn a_project_opens_after_sigkill_at_1000_random_moments_while_saving() {
 
 #[test]
 fn a_corrupt_session_is_restored_from_its_backup_and_says_so() {
-    use karabakh_atlas::app::{AppState, load_session};
+    use karabakh_atlas::app::AppState;
     use karabakh_atlas::atlas::Atlas;
     use karabakh_atlas::fonts::Faces;
+    use karabakh_atlas::session::load_session;
     let dir = std::env::temp_dir().join(format!("karabakh-session-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("session.json");

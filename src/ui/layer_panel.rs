@@ -316,8 +316,9 @@ fn layer_filter_ui(ui: &mut egui::Ui, layer: &Layer, filter: &mut crate::filter:
 
 /// A numeric attribute chosen from the layer's, and the range of it to show.
 fn range_ui(ui: &mut egui::Ui, layer: &Layer, f: &mut crate::filter::LayerFilter) {
-    use crate::filter::{NumericRange, numeric_attributes};
-    let numeric = numeric_attributes(layer.features.iter().map(|p| &p.feature));
+    use crate::filter::NumericRange;
+    // Cached on the layer: this runs every frame while the filter is open.
+    let numeric = layer.numeric_attributes();
     if numeric.is_empty() {
         return;
     }
@@ -328,7 +329,7 @@ fn range_ui(ui: &mut egui::Ui, layer: &Layer, f: &mut crate::filter::LayerFilter
             .selected_text(chosen.clone().unwrap_or_else(|| "no number".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut chosen, None, "no number");
-                for (attribute, _, _) in &numeric {
+                for (attribute, _, _) in numeric {
                     ui.selectable_value(&mut chosen, Some(attribute.clone()), attribute);
                 }
             });
