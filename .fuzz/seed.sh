@@ -21,6 +21,11 @@ add session .fuzz/seeds/session/* tests/data/fuzz/session/*
 # Every JSON seed is worth a try as a project or a session too.
 add project .fuzz/seeds/session/* tests/data/bad/top-level-*.geojson
 add session assets/great-return.json .fuzz/seeds/project/*
+add csv tests/data/formats/*.csv tests/data/formats/*.tsv tests/data/bad/*.csv geodata/import/*.csv geodata/import/curated/*.csv .fuzz/seeds/csv/* tests/data/fuzz/csv/*
+add kml tests/data/formats/*.kml tests/data/bad/*.kml .fuzz/seeds/kml/* tests/data/fuzz/kml/*
+add gpkg tests/data/formats/*.gpkg tests/data/bad/*.gpkg tests/data/fuzz/gpkg/*
+python3 .fuzz/make_shapefile_seeds.py
+add shapefile tests/data/fuzz/shapefile/*
 # Valid GeoJSON under the size cap from the files over it: the first features only.
 for f in geodata/*.geojson; do
   [ "$(stat -c %s "$f")" -gt "$max" ] || continue
@@ -37,6 +42,6 @@ for f in data["features"]:
 print(json.dumps(dict(data, features=features), ensure_ascii=False))
 PY
 done
-for t in geojson project session; do
+for t in geojson project session csv kml shapefile gpkg; do
   echo "$t: $(ls ".fuzz/corpus/$t" | wc -l) seeds"
 done

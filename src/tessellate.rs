@@ -1,6 +1,7 @@
 //! Triangulating polygons (concave, with holes) into index meshes, once, in world coordinates.
 //!
-//! egui fills only convex paths, so every areal feature is cut into triangles with earcut.
+//! egui fills only convex paths, so every areal feature is cut into triangles with the `earcut`
+//! crate (a port of mapbox's earcut, the one geo uses).
 //! The mesh's vertices are the rings' own vertices, so the same buffer also serves outlines.
 
 use crate::projection::World;
@@ -94,10 +95,16 @@ fn add_polygon(mesh: &mut FillMesh, polygon: &geo::Polygon<f64>) {
         .chunks_exact(2)
         .flat_map(|c| [c[0] - ox, c[1] - oy])
         .collect();
-    let triangles = earcutr::earcut(&local, &holes, 2).unwrap_or_default();
+    let mut triangles: Vec<u32> = Vec::new();
+    let holes: Vec<u32> = holes.into_iter().map(|h| h as u32).collect();
+    earcut::Earcut::new().earcut(
+        local.chunks_exact(2).map(|c| [c[0], c[1]]),
+        &holes,
+        &mut triangles,
+    );
     mesh.vertices
         .extend(flat.chunks_exact(2).map(|c| [c[0], c[1]]));
     mesh.indices
-        .extend(triangles.into_iter().map(|i| (base + i) as u32));
+        .extend(triangles.into_iter().map(|i| base as u32 + i));
     mesh.rings.extend(rings);
 }

@@ -166,6 +166,13 @@ fn error(file: &str, index: Option<usize>, id: Option<String>, message: String) 
     }
 }
 
+fn warning(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+    Finding {
+        severity: Severity::Warning,
+        ..error(file, index, id, message)
+    }
+}
+
 fn check_text(
     report: &mut Report,
     ids: &mut HashMap<String, String>,
@@ -196,13 +203,20 @@ fn check_loaded(
             return;
         }
     };
-    // Skipped features and whole-file problems; doubts about kept features (repeated ids,
-    // invalid geometry) are found again, with more detail, by the checks below.
+    // Skipped features and whole-file problems are errors; other doubts about kept features
+    // (attributes that cannot be read, say) are warnings, except repeated ids and invalid
+    // geometry, which the checks below find again with more detail.
     for w in &loaded.warnings {
+        let found_again =
+            w.message.contains("repeats the id") || w.message.contains("its geometry is invalid");
         if w.feature_index.is_none() || w.message.starts_with("skipped:") {
             report
                 .findings
                 .push(error(file, w.feature_index, None, w.message.clone()));
+        } else if !found_again {
+            report
+                .findings
+                .push(warning(file, w.feature_index, None, w.message.clone()));
         }
         report.features += usize::from(w.message.starts_with("skipped:"));
     }

@@ -189,6 +189,40 @@ const CASES: &[(&str, Expect)] = &[
         "not-xml.kml",
         Refused(&["line 6, column 3", "not valid XML"]),
     ),
+    // Found by fuzzing: the triangulator used before looped for ever on this polygon, whose
+    // holes run outside its exterior (tests/triangulation.rs runs it against a timeout).
+    (
+        "csv-polygon-earcut-hang.csv",
+        Loaded(
+            2,
+            &[
+                (Some(1), "skipped: line 3: the geometry (WKT) is empty"),
+                (Some(2), "invalid"),
+            ],
+        ),
+    ),
+    // Found by fuzzing: a .dbf whose header promises more rows than it holds made the dbase
+    // reader give the same error for ever, and reading it filled the memory.
+    (
+        "dbf-cut-short-shapefile.zip",
+        Loaded(
+            5,
+            &[
+                (Some(1), "its attributes cannot be read"),
+                (Some(2), "the .dbf has no row for it"),
+                (None, "the .dbf has 2 rows for 5 shapes"),
+            ],
+        ),
+    ),
+    // Found by fuzzing: the kml crate panicked ("removal index (is 0) should be < len") on a
+    // <Point> whose <coordinates> held no position.
+    (
+        "point-without-coordinates.kml",
+        Refused(&[
+            "line 10, column 5",
+            "not valid KML: a <Point> has no position",
+        ]),
+    ),
     (
         "text-named.gpkg",
         Refused(&["not a GeoPackage file", "SQLite format 3"]),

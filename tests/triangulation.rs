@@ -84,3 +84,36 @@ fn a_concave_polygon_does_not_fill_its_convex_hull() {
         mesh.triangle_area()
     );
 }
+
+/// Found by fuzzing the CSV loader: the triangulator used before (earcutr 0.5) looped for ever
+/// on this polygon, whose holes run outside its exterior and repeat each other, and the file
+/// never finished loading. Triangulation must end, with or without triangles.
+#[test]
+fn a_polygon_with_holes_outside_it_is_triangulated_in_finite_time() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bad/csv-polygon-earcut-hang.csv"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let loaded = karabakh_atlas::formats::csv::load_str(path, &text, &Default::default()).unwrap();
+    let feature = loaded
+        .features
+        .into_iter()
+        .find(|f| matches!(f.geometry, geo::Geometry::Polygon(_)))
+        .expect("the file holds a polygon");
+    assert!(
+        matches!(&feature.geometry, geo::Geometry::Polygon(p) if p.interiors().len() == 3),
+        "the polygon was read differently: {:?}",
+        feature.geometry
+    );
+    let (done, finished) = std::sync::mpsc::channel();
+    // `layer::prepare` projects and triangulates, as a file being opened does.
+    std::thread::spawn(move || {
+        let prepared = karabakh_atlas::layer::prepare(feature).unwrap();
+        done.send(prepared.mesh.indices.len()).unwrap();
+    });
+    let indices = finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("triangulation did not finish within 30 s");
+    assert_eq!(indices % 3, 0);
+}

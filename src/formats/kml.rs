@@ -89,12 +89,68 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
             message,
         }
     };
+    // The kml crate panics on a <Point> whose last <coordinates> holds no position, so such a
+    // file is refused here, naming the place: (where the point starts, whether its last
+    // <coordinates> so far holds a position) and whether a <coordinates> is being read.
+    let mut point: Option<(u64, Option<bool>)> = None;
+    let mut in_coordinates = false;
     loop {
+        let offset = reader.buffer_position();
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 root.get_or_insert_with(|| name.clone());
+                match (name.as_str(), &mut point) {
+                    ("Point", None) => point = Some((offset, None)),
+                    ("coordinates", Some((_, held))) => {
+                        *held = Some(false);
+                        in_coordinates = true;
+                    }
+                    _ => {}
+                }
                 open.push(name);
+            }
+            Ok(Event::Text(t)) if in_coordinates => {
+                let bytes: &[u8] = &t;
+                if !bytes.iter().all(u8::is_ascii_whitespace)
+                    && let Some((_, held)) = &mut point
+                {
+                    *held = Some(true);
+                }
+            }
+            Ok(Event::CData(t)) if in_coordinates => {
+                let bytes: &[u8] = &t;
+                if !bytes.iter().all(u8::is_ascii_whitespace)
+                    && let Some((_, held)) = &mut point
+                {
+                    *held = Some(true);
+                }
+            }
+            Ok(Event::GeneralRef(r)) if in_coordinates => {
+                // A character reference to white space adds no position; any other reference
+                // is text (or an error the kml crate reports).
+                let blank = matches!(r.resolve_char_ref(), Ok(Some(c)) if c.is_whitespace());
+                if !blank && let Some((_, held)) = &mut point {
+                    *held = Some(true);
+                }
+            }
+            Ok(Event::End(e)) if point.is_some() => {
+                open.pop();
+                in_coordinates = false;
+                if e.local_name().as_ref() == b"Point"
+                    && let Some((start, held)) = point.take()
+                    && held != Some(true)
+                {
+                    let (line, column) = at(start);
+                    return Err(LoadError::Syntax {
+                        file: file.to_owned(),
+                        line,
+                        column,
+                        format: "KML",
+                        message: "a <Point> has no position: its <coordinates> is missing or empty"
+                            .to_owned(),
+                    });
+                }
             }
             Ok(Event::Empty(e)) => {
                 root.get_or_insert_with(|| {
@@ -153,13 +209,28 @@ pub fn load_kml_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
         });
     }
     check_xml(file, text)?;
-    let root: Kml<f64> = KmlReader::<&[u8], f64>::from_string(text)
-        .read()
-        .map_err(|e| LoadError::NotFormat {
-            file: file.to_owned(),
-            format: "KML",
-            message: format!("it cannot be read as KML: {e}"),
-        })?;
+    // `check_xml` refuses the one input the kml crate is known to panic on; should it panic
+    // on another, the file is refused instead of the panic ending the loading thread.
+    let read = std::panic::catch_unwind(|| KmlReader::<&[u8], f64>::from_string(text).read());
+    let root: Kml<f64> = match read {
+        Ok(Ok(root)) => root,
+        Ok(Err(e)) => {
+            return Err(LoadError::NotFormat {
+                file: file.to_owned(),
+                format: "KML",
+                message: format!("it cannot be read as KML: {e}"),
+            });
+        }
+        Err(_) => {
+            return Err(LoadError::NotFormat {
+                file: file.to_owned(),
+                format: "KML",
+                message:
+                    "the KML reader failed on it (a fault in the reader, not in the file alone)"
+                        .to_owned(),
+            });
+        }
+    };
     let mut placemarks = Vec::new();
     let mut document_name = None;
     walk(&root, &mut Vec::new(), &mut placemarks, &mut document_name);

@@ -146,6 +146,25 @@ pub fn load_zip_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
+/// Reads a shapefile from the bytes of its files: the `.shp` and, where there are, its `.shx`,
+/// `.dbf` and `.prj`. `file` names it in messages. The path and zip readers end here too.
+pub fn load_parts(
+    file: &str,
+    shp: Vec<u8>,
+    shx: Option<Vec<u8>>,
+    dbf: Option<Vec<u8>>,
+    prj: Option<Vec<u8>>,
+) -> Result<Loaded, LoadError> {
+    let parts = Parts {
+        shp,
+        shx,
+        dbf,
+        prj,
+        prj_label: format!("{file} (.prj)"),
+    };
+    read_parts(file, parts)
+}
+
 fn read_parts(file: &str, parts: Parts) -> Result<Loaded, LoadError> {
     let not_shapefile = |e: ::shapefile::Error| LoadError::NotFormat {
         file: file.to_owned(),
@@ -264,7 +283,17 @@ fn read_dbf(collector: &mut Collector, dbf: Option<&[u8]>) -> (Vec<String>, Opti
                 .map(|f| f.name().to_owned())
                 .filter(|n| n != "DeletionFlag")
                 .collect();
-            let records = reader.iter_records().collect();
+            // The reader gives the same error again and again once a row cannot be read
+            // (its count comes from the header, not from the bytes there are), so reading
+            // stops at the first error: the rows after it are unknown.
+            let mut records = Vec::new();
+            for record in reader.iter_records() {
+                let failed = record.is_err();
+                records.push(record);
+                if failed {
+                    break;
+                }
+            }
             (fields, Some(records))
         }
         Err(e) => {

@@ -9,16 +9,19 @@
 //! `.fuzz/README.md`).
 #![allow(dead_code)] // each fuzz target uses one of these
 
-use karabakh_atlas::app::{SESSION_FORMAT, SavedSession, parse_session};
 use karabakh_atlas::layer::{Layer, LayerRole, prepare};
-use karabakh_atlas::load::load_str;
+use karabakh_atlas::load::{LoadError, Loaded, load_str};
 use karabakh_atlas::project::{FORMAT, Project, VERSION, parse};
+use karabakh_atlas::session::{SESSION_FORMAT, SavedSession, parse_session};
 use serde_json::Value;
 
 /// The name the inputs are given in messages.
 pub const GEOJSON_FILE: &str = "fuzz-input.geojson";
 pub const PROJECT_FILE: &str = "fuzz-input.project.json";
 pub const SESSION_FILE: &str = "fuzz-input.session.json";
+pub const CSV_FILE: &str = "fuzz-input.csv";
+pub const KML_FILE: &str = "fuzz-input.kml";
+pub const SHAPEFILE_FILE: &str = "fuzz-input.shp";
 
 /// GeoJSON text through `load::load_str`, then each feature through `layer::prepare` as the
 /// background loader does, then into a layer.
@@ -32,12 +35,88 @@ pub fn geojson(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let loaded = match load_str(GEOJSON_FILE, text) {
+    check_loaded(GEOJSON_FILE, load_str(GEOJSON_FILE, text));
+}
+
+/// CSV text through `formats::csv::load_str` with every column detected, as File → Open reads
+/// a `.csv`; then the same checks as [`geojson`].
+pub fn csv(data: &[u8]) {
+    // `csv::load_path` refuses bytes that are not UTF-8 before `load_str` sees them.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let options = karabakh_atlas::formats::csv::CsvOptions::default();
+    check_loaded(
+        CSV_FILE,
+        karabakh_atlas::formats::csv::load_str(CSV_FILE, text, &options),
+    );
+}
+
+/// KML text through `formats::kml::load_kml_str`; then the same checks as [`geojson`].
+pub fn kml(data: &[u8]) {
+    // `kml::load_kml_path` refuses bytes that are not UTF-8 before `load_kml_str` sees them.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    check_loaded(
+        KML_FILE,
+        karabakh_atlas::formats::kml::load_kml_str(KML_FILE, text),
+    );
+}
+
+/// A shapefile through `formats::shapefile::load_parts`; then the same checks as [`geojson`].
+///
+/// The input is split into the files of a shapefile: its first six bytes are three
+/// little-endian `u16` lengths, of the `.shx`, the `.dbf` and the `.prj` that follow them in
+/// that order (a length of 0 means the file is missing); what is left is the `.shp`.
+/// `.fuzz/make_shapefile_seeds.py` writes seeds in this layout.
+pub fn shapefile(data: &[u8]) {
+    let Some((head, mut rest)) = data.split_first_chunk::<6>() else {
+        return;
+    };
+    let mut part = |at: usize| -> Option<Vec<u8>> {
+        let n = usize::from(u16::from_le_bytes([head[at], head[at + 1]])).min(rest.len());
+        let (taken, left) = rest.split_at(n);
+        rest = left;
+        (n > 0).then(|| taken.to_vec())
+    };
+    let (shx, dbf, prj) = (part(0), part(2), part(4));
+    check_loaded(
+        SHAPEFILE_FILE,
+        karabakh_atlas::formats::shapefile::load_parts(
+            SHAPEFILE_FILE,
+            rest.to_vec(),
+            shx,
+            dbf,
+            prj,
+        ),
+    );
+}
+
+/// A GeoPackage through `formats::gpkg::load_path` (SQLite reads the file itself, so the
+/// input is written to a file first); then the same checks as [`geojson`], with the file's
+/// path as its name.
+pub fn gpkg(data: &[u8]) {
+    let path = input_file("gpkg", data);
+    let file = path.display().to_string();
+    check_loaded(
+        &file,
+        karabakh_atlas::formats::gpkg::load_path(&path, u64::MAX),
+    );
+}
+
+/// The checks every loader's result gets. Invariants: an error names the file; every kept
+/// feature has at least one coordinate, all finite and within longitude -180..180 / latitude
+/// -90..90; a prepared feature has finite bounds, a finite anchor, a well-formed mesh and a
+/// finite, non-negative area, within its box's when the box is small and the geometry valid;
+/// every warning names the file; the layer's index finds every feature.
+fn check_loaded(file: &str, result: Result<Loaded, LoadError>) {
+    let loaded = match result {
         Ok(loaded) => loaded,
         Err(e) => {
             let message = e.to_string();
             assert!(
-                message.contains(GEOJSON_FILE),
+                message.contains(file),
                 "the error does not name the file: {message}"
             );
             return;
@@ -46,7 +125,7 @@ pub fn geojson(data: &[u8]) {
     for w in &loaded.warnings {
         let message = w.to_string();
         assert!(
-            message.contains(GEOJSON_FILE),
+            message.contains(file),
             "a warning does not name the file: {message}"
         );
     }
@@ -132,7 +211,7 @@ pub fn geojson(data: &[u8]) {
         "fuzz",
         LayerRole::User,
         karabakh_atlas::atlas::embedded_style("file:fuzz"),
-        GEOJSON_FILE,
+        file,
         prepared,
     );
     if let Some(bounds) = layer.bounds() {
@@ -215,7 +294,7 @@ pub fn project(data: &[u8]) {
     assert_same_json(&project, &again, "project");
 }
 
-/// Session text through `app::parse_session`, as `app::load_session` reads it.
+/// Session text through `session::parse_session`, as `session::load_session` reads it.
 ///
 /// Invariants: an error names the file; a parsed session has the session format and a version
 /// this build reads; the session written as `AppState::save_session` writes it parses again to
