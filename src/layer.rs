@@ -128,7 +128,12 @@ pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
         max: [rect.max().x, rect.max().y],
     };
     let mesh = tessellate(&world);
-    let anchor = label_anchor(&world).unwrap_or_else(|| bounds.center());
+    // geo's interior point can panic on some invalid polygons (an assertion in its sweep);
+    // the box's centre then anchors the label.
+    let anchor = crate::guard::catching(|| label_anchor(&world))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| bounds.center());
     let area_ha = feature
         .is_areal()
         .then(|| areal_m2(&feature.geometry) / 10_000.0);

@@ -12,6 +12,7 @@ pub mod feature;
 pub mod filter;
 pub mod fonts;
 pub mod formats;
+pub mod guard;
 pub mod labels;
 pub mod layer;
 pub mod load;

@@ -453,7 +453,7 @@ fn read_feature(
             serde_json::Map::new()
         }
     };
-    if let Some(problem) = geo::Validation::validation_errors(&geometry).first() {
+    if let Some(problem) = crate::guard::geometry_problems(&geometry).first() {
         doubts.push(format!(
             "its geometry is invalid ({problem}); it is kept, but areas and fills may be wrong"
         ));

@@ -119,6 +119,7 @@ struct RenderArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    karabakh_atlas::guard::install_panic_hook();
     let max_bytes = cli.max_file_mb.saturating_mul(1_000_000);
     let result = match cli.command {
         Some(Command::Render(args)) => match &args.slides {

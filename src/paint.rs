@@ -25,13 +25,15 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
         paint_symbol(painter, symbol);
     }
     for badge in &scene.badges {
-        painter.circle_filled(badge.center, 7.0, Color32::from_rgb(40, 40, 40));
+        if badge.has_disc() {
+            painter.circle_filled(badge.center, 7.0, Color32::from_rgb(40, 40, 40));
+        }
         painter.text(
             badge.center,
             Align2::CENTER_CENTER,
-            badge.count.to_string(),
+            badge.text(),
             FontId::proportional(10.0),
-            Color32::WHITE,
+            badge.text_colour(),
         );
     }
     for item in &scene.labels {

@@ -50,7 +50,9 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     for badge in &scene.badges {
         let c = at(badge.center);
         let circle = symbol_outline(crate::style::Symbol::Circle, c, 14.0);
-        if let Some(path) = polyline(&circle, true) {
+        if badge.has_disc()
+            && let Some(path) = polyline(&circle, true)
+        {
             fill(
                 &mut pixmap,
                 &path,
@@ -58,11 +60,11 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
                 FillRule::Winding,
             );
         }
-        let text = badge.count.to_string();
+        let text = badge.text();
         let width = faces.text_width(&text, 10.0, false);
         let top_left = Pos2::new(c.x - width / 2.0, c.y - faces.row_height(10.0) / 2.0);
         if let Some(path) = text_path(faces, &text, 10.0, false, top_left) {
-            fill(&mut pixmap, &path, Color32::WHITE, FillRule::Winding);
+            fill(&mut pixmap, &path, badge.text_colour(), FillRule::Winding);
         }
     }
     for item in &scene.labels {

@@ -18,6 +18,12 @@ use std::ops::Range;
 /// A layer with more features than this in view gets no labels (they could not fit anyway).
 pub const MAX_LABELLED_PER_LAYER: usize = 400;
 
+/// A layer with more points than this in view draws them as clusters: one symbol per
+/// [`CLUSTER_CELL_POINTS`] square of the screen, with the number of points it stands for.
+pub const CLUSTER_ABOVE: usize = 2_000;
+/// The side of a cluster's square on screen, in points.
+pub const CLUSTER_CELL_POINTS: f32 = 40.0;
+
 /// What the user chose that changes the picture.
 #[derive(Clone, Debug, Default)]
 pub struct SceneOptions {
@@ -66,10 +72,41 @@ pub struct SymbolItem {
     pub stroke: Stroke,
 }
 
-/// A count of symbols drawn at the same spot (features placed at one settlement's point).
+/// A count of symbols drawn at the same spot (features placed at one settlement's point), or
+/// of the points a cluster stands for.
 pub struct BadgeItem {
     pub center: Pos2,
     pub count: usize,
+    /// Written on a cluster's own circle, without a disc of its own.
+    pub on_cluster: bool,
+}
+
+impl BadgeItem {
+    /// Whether the count sits on a dark disc of its own (a stack of symbols) rather than on a
+    /// cluster's circle.
+    pub fn has_disc(&self) -> bool {
+        !self.on_cluster
+    }
+
+    /// The colour of the count: white on the dark disc, near-black on a cluster's light circle.
+    pub fn text_colour(&self) -> Color32 {
+        if self.on_cluster {
+            Color32::from_rgb(25, 25, 25)
+        } else {
+            Color32::WHITE
+        }
+    }
+
+    /// The count as drawn: short enough for the badge (`950`, `1.2k`, `34k`, `1.0M`).
+    pub fn text(&self) -> String {
+        let n = self.count as f64;
+        match self.count {
+            0..1_000 => self.count.to_string(),
+            1_000..10_000 => format!("{:.1}k", n / 1e3),
+            10_000..1_000_000 => format!("{:.0}k", n / 1e3),
+            _ => format!("{:.1}M", n / 1e6),
+        }
+    }
 }
 
 /// A label, placed.
@@ -221,6 +258,7 @@ pub fn build<'a>(
         .and_then(|y| choropleth_legend(atlas, y));
     let mut candidates = Vec::new();
     let mut occupied = Vec::new();
+    let mut cluster_badges = Vec::new();
     for (layer_index, layer) in atlas.layers.iter().enumerate() {
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
@@ -233,11 +271,19 @@ pub fn build<'a>(
         // Label placement must not grow with the data: a layer crowded on screen is drawn
         // without labels until the user zooms in.
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
+        let mut clusters = (in_view.len() > CLUSTER_ABOVE).then(Clusters::default);
         for i in in_view {
             let f = &layer.features[i];
-            let fill = feature_fill(layer, f, legend.as_ref());
-            add_feature(&mut scene, layer, f, fill, view, viewport);
-            if f.feature.is_point() {
+            if let Some(clusters) = &mut clusters
+                && f.feature.is_point()
+                && f.mesh.vertices.is_empty()
+            {
+                clusters.add(i, view.screen_from_world(viewport, f.anchor));
+            } else {
+                let fill = feature_fill(layer, f, legend.as_ref());
+                add_feature(&mut scene, layer, f, fill, view, viewport);
+            }
+            if clusters.is_none() && f.feature.is_point() {
                 let c = view.screen_from_world(viewport, f.anchor);
                 let half = layer.style.symbol_size / 2.0 + 1.0;
                 occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
@@ -272,8 +318,25 @@ pub fn build<'a>(
                 add_highlight(&mut scene, layer, f, FLASH, view, viewport);
             }
         }
+        if let Some(clusters) = clusters {
+            for cluster in clusters.cells.into_values() {
+                if cluster.count == 1 {
+                    let f = &layer.features[cluster.first];
+                    let fill = feature_fill(layer, f, legend.as_ref());
+                    add_feature(&mut scene, layer, f, fill, view, viewport);
+                } else {
+                    cluster_badges.push(add_cluster(&mut scene, layer, &cluster));
+                }
+                let half = layer.style.symbol_size / 2.0 + 1.0;
+                occupied.push(Rect::from_center_size(
+                    cluster.center(),
+                    vec2(half * 2.0, half * 2.0),
+                ));
+            }
+        }
     }
     scene.badges = stack_badges(&scene.symbols);
+    scene.badges.extend(cluster_badges);
     if let Some(m) = &options.measurement {
         add_measurement(&mut scene, m, view, viewport);
     }
@@ -288,6 +351,66 @@ pub fn build<'a>(
         })
         .collect();
     scene
+}
+
+/// Points binned into squares of [`CLUSTER_CELL_POINTS`] on screen.
+#[derive(Default)]
+struct Clusters {
+    cells: std::collections::BTreeMap<(i32, i32), Cluster>,
+}
+
+/// The points of one square: how many, the sum of their screen positions (for the mean), and
+/// the first, drawn as itself when it is alone.
+struct Cluster {
+    count: usize,
+    sum: [f64; 2],
+    first: usize,
+}
+
+impl Clusters {
+    fn add(&mut self, feature: usize, at: Pos2) {
+        let key = (
+            (at.x / CLUSTER_CELL_POINTS).floor() as i32,
+            (at.y / CLUSTER_CELL_POINTS).floor() as i32,
+        );
+        let cell = self.cells.entry(key).or_insert(Cluster {
+            count: 0,
+            sum: [0.0; 2],
+            first: feature,
+        });
+        cell.count += 1;
+        cell.sum[0] += f64::from(at.x);
+        cell.sum[1] += f64::from(at.y);
+    }
+}
+
+impl Cluster {
+    /// The mean screen position of its points.
+    fn center(&self) -> Pos2 {
+        let n = self.count as f64;
+        pos2((self.sum[0] / n) as f32, (self.sum[1] / n) as f32)
+    }
+}
+
+/// A cluster's symbol: a circle in the layer's colour that grows with the count; returns its
+/// count badge, drawn on top.
+fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, cluster: &Cluster) -> BadgeItem {
+    let center = cluster.center();
+    let (_, colour) = layer.style.symbol_for(None);
+    // Light inside, for the count to be read, ringed in the layer's colour; larger for more.
+    let size = (18.0 + 3.0 * (cluster.count as f32).log10()).min(34.0);
+    scene.symbols.push(SymbolItem {
+        center,
+        symbol: Symbol::Circle,
+        size,
+        fill: Color32::from_rgba_unmultiplied(255, 255, 255, 225).gamma_multiply(layer.opacity),
+        stroke: Stroke::new(3.0, colour.gamma_multiply(layer.opacity)),
+    });
+    BadgeItem {
+        center,
+        count: cluster.count,
+        on_cluster: true,
+    }
 }
 
 const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
@@ -341,6 +464,7 @@ fn stack_badges(symbols: &[SymbolItem]) -> Vec<BadgeItem> {
         .map(|(count, center, size)| BadgeItem {
             center: center + vec2(size / 2.0 + 3.0, -size / 2.0 - 3.0),
             count,
+            on_cluster: false,
         })
         .collect()
 }

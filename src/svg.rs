@@ -51,15 +51,17 @@ pub fn to_svg(scene: &Scene<'_>, faces: &Faces) -> String {
         out.symbol(symbol);
     }
     for badge in &scene.badges {
-        let outline = symbol_outline(crate::style::Symbol::Circle, badge.center, 14.0);
-        out.polygon(&outline, Color32::from_rgb(40, 40, 40), Stroke::NONE);
-        let text = badge.count.to_string();
+        if badge.has_disc() {
+            let outline = symbol_outline(crate::style::Symbol::Circle, badge.center, 14.0);
+            out.polygon(&outline, Color32::from_rgb(40, 40, 40), Stroke::NONE);
+        }
+        let text = badge.text();
         let width = faces.text_width(&text, 10.0, false);
         let top_left = Pos2::new(
             badge.center.x - width / 2.0,
             badge.center.y - faces.row_height(10.0) / 2.0,
         );
-        out.text(&text, top_left, 10.0, false, Color32::WHITE, None);
+        out.text(&text, top_left, 10.0, false, badge.text_colour(), None);
     }
     out.raw("</g>\n<g id=\"labels\">\n");
     for item in &scene.labels {

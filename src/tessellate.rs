@@ -89,22 +89,63 @@ fn add_polygon(mesh: &mut FillMesh, polygon: &geo::Polygon<f64>) {
         rings.push(start..start + coords.len());
         flat.extend(coords.iter().flat_map(|c| [c[0], c[1]]));
     }
-    // Earcut is numerically happier near the origin: shift by the first vertex.
-    let (ox, oy) = (flat[0], flat[1]);
-    let local: Vec<f64> = flat
-        .chunks_exact(2)
-        .flat_map(|c| [c[0] - ox, c[1] - oy])
-        .collect();
-    let mut triangles: Vec<u32> = Vec::new();
-    let holes: Vec<u32> = holes.into_iter().map(|h| h as u32).collect();
-    earcut::Earcut::new().earcut(
-        local.chunks_exact(2).map(|c| [c[0], c[1]]),
-        &holes,
-        &mut triangles,
-    );
+    let triangles = triangulate(&flat, &rings, base);
     mesh.vertices
         .extend(flat.chunks_exact(2).map(|c| [c[0], c[1]]));
     mesh.indices
         .extend(triangles.into_iter().map(|i| base as u32 + i));
     mesh.rings.extend(rings);
+}
+
+/// The grid the triangulator sees, in world metres: positions are snapped to it.
+const SNAP_METRES: f64 = 1e-3;
+
+/// Triangles over the rings (`rings` index `flat`'s vertices from `base`; the first is the
+/// exterior), as indices into `flat`'s vertices.
+///
+/// earcut can loop for ever or panic on rings with vertices a denormal distance apart or
+/// repeated one after another, which the files it is given may have. It therefore sees the
+/// rings shifted to start at the origin (it is numerically happier there), snapped to a
+/// millimetre, with a vertex that repeats the one before dropped and rings of fewer than three
+/// vertices left out; its triangles are mapped back to the original vertices. A panic leaves
+/// the polygon without fill, drawn by its outline alone.
+fn triangulate(flat: &[f64], rings: &[Range<usize>], base: usize) -> Vec<u32> {
+    let (ox, oy) = (flat[0], flat[1]);
+    let snap = |v: f64| (v / SNAP_METRES).round() * SNAP_METRES;
+    let mut kept: Vec<u32> = Vec::new(); // original vertex of each vertex earcut sees
+    let mut points: Vec<[f64; 2]> = Vec::new();
+    let mut holes: Vec<u32> = Vec::new();
+    for (n, ring) in rings.iter().enumerate() {
+        let start = points.len();
+        for v in ring.start - base..ring.end - base {
+            let p = [snap(flat[2 * v] - ox), snap(flat[2 * v + 1] - oy)];
+            if points.len() > start && points.last() == Some(&p) {
+                continue;
+            }
+            points.push(p);
+            kept.push(v as u32);
+        }
+        while points.len() > start + 1 && points.last() == points.get(start) {
+            points.pop();
+            kept.pop();
+        }
+        if points.len() - start < 3 {
+            if n == 0 {
+                return Vec::new(); // a degenerate exterior fills nothing
+            }
+            points.truncate(start);
+            kept.truncate(start);
+            continue;
+        }
+        if n > 0 {
+            holes.push(start as u32);
+        }
+    }
+    let triangles = crate::guard::catching(|| {
+        let mut triangles: Vec<u32> = Vec::new();
+        earcut::Earcut::new().earcut(points.iter().copied(), &holes, &mut triangles);
+        triangles
+    })
+    .unwrap_or_default();
+    triangles.into_iter().map(|i| kept[i as usize]).collect()
 }

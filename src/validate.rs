@@ -6,7 +6,7 @@ use crate::feature::Feature;
 use crate::layer::{Layer, LayerRole};
 use crate::load;
 use crate::projection::{ground_per_world_metre, world_from_lonlat};
-use geo::{Distance, Euclidean, Validation, Winding};
+use geo::{Distance, Euclidean, Winding};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -322,7 +322,7 @@ pub fn check_feature(
 }
 
 fn check_geometry(g: &geo::Geometry<f64>, found: &mut Vec<(Severity, String)>) {
-    for problem in g.validation_errors() {
+    for problem in crate::guard::geometry_problems(g) {
         found.push((Severity::Error, format!("invalid geometry: {problem}")));
     }
     let mut check_polygon = |p: &geo::Polygon<f64>| {

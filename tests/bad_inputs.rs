@@ -214,6 +214,18 @@ const CASES: &[(&str, Expect)] = &[
             ],
         ),
     ),
+    // Found by fuzzing: a NaN in a polygon panicked in geo while rings were sorted into
+    // exteriors and holes.
+    (
+        "nan-in-polygon-shapefile.zip",
+        Loaded(
+            1,
+            &[(
+                Some(0),
+                "skipped: record 0: a coordinate is not a finite number (NaN, 40.03)",
+            )],
+        ),
+    ),
     // Found by fuzzing: the kml crate panicked ("removal index (is 0) should be < len") on a
     // <Point> whose <coordinates> held no position.
     (

@@ -57,6 +57,26 @@ fn session_corpus() {
     replay("session", fuzz_checks::session);
 }
 
+#[test]
+fn csv_corpus() {
+    replay("csv", fuzz_checks::csv);
+}
+
+#[test]
+fn kml_corpus() {
+    replay("kml", fuzz_checks::kml);
+}
+
+#[test]
+fn shapefile_corpus() {
+    replay("shapefile", fuzz_checks::shapefile);
+}
+
+#[test]
+fn gpkg_corpus() {
+    replay("gpkg", fuzz_checks::gpkg);
+}
+
 /// The regression inputs in `tests/data/bad/` pass the fuzz checks too.
 #[test]
 fn bad_inputs_pass_the_checks() {
@@ -72,6 +92,12 @@ fn bad_inputs_pass_the_checks() {
             fuzz_checks::project
         } else if name.ends_with(".session.json") {
             fuzz_checks::session
+        } else if name.ends_with(".csv") {
+            fuzz_checks::csv
+        } else if name.ends_with(".kml") {
+            fuzz_checks::kml
+        } else if name.ends_with(".gpkg") {
+            fuzz_checks::gpkg
         } else {
             fuzz_checks::geojson
         };

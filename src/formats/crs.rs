@@ -95,11 +95,17 @@ fn well_known(name: &str) -> Option<u16> {
     let zone = n
         .strip_prefix("wgs_1984_utm_zone_")
         .or_else(|| n.strip_prefix("wgs_84_/_utm_zone_"))?;
-    let (digits, hemisphere) = zone.split_at(zone.len().checked_sub(1)?);
-    let number: u16 = digits.parse().ok().filter(|z| (1..=60).contains(z))?;
+    // The last character is the hemisphere; split by characters, as the name may be any text.
+    let mut chars = zone.chars();
+    let hemisphere = chars.next_back()?;
+    let number: u16 = chars
+        .as_str()
+        .parse()
+        .ok()
+        .filter(|z| (1..=60).contains(z))?;
     match hemisphere {
-        "n" => Some(32600 + number),
-        "s" => Some(32700 + number),
+        'n' => Some(32600 + number),
+        's' => Some(32700 + number),
         _ => None,
     }
 }
@@ -180,6 +186,9 @@ mod tests {
         assert_eq!(well_known("GCS_WGS_1984"), Some(4326));
         assert_eq!(well_known("WGS_1984_UTM_Zone_61N"), None);
         assert_eq!(well_known("Pulkovo_1942_GK_Zone_8"), None);
+        // Found by fuzzing: a name ending in a character of more than one byte panicked.
+        assert_eq!(well_known("WGS_1984_UTM_Zone_38\u{fffd}"), None);
+        assert_eq!(well_known("WGS_1984_UTM_Zone_"), None);
     }
 
     #[test]

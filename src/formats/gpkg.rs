@@ -210,7 +210,17 @@ fn read(file: &str, db: &Connection) -> Result<Loaded, LoadError> {
         let mut statement = db
             .prepare(&format!("SELECT * FROM {}", quote(&table.name)))
             .map_err(|e| sql_error(file, &what, &e))?;
-        let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
+        // rusqlite panics on a column name that is not UTF-8; such a table is refused.
+        let columns = crate::guard::catching(|| {
+            statement
+                .column_names()
+                .map(str::to_owned)
+                .collect::<Vec<String>>()
+        })
+        .map_err(|_| LoadError::Invalid {
+            file: file.to_owned(),
+            message: format!("table {}: a column's name is not UTF-8 text", table.name),
+        })?;
         let Some(geometry_at) = columns
             .iter()
             .position(|c| c.eq_ignore_ascii_case(&table.geometry_column))

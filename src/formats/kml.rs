@@ -211,7 +211,7 @@ pub fn load_kml_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     check_xml(file, text)?;
     // `check_xml` refuses the one input the kml crate is known to panic on; should it panic
     // on another, the file is refused instead of the panic ending the loading thread.
-    let read = std::panic::catch_unwind(|| KmlReader::<&[u8], f64>::from_string(text).read());
+    let read = crate::guard::catching(|| KmlReader::<&[u8], f64>::from_string(text).read());
     let root: Kml<f64> = match read {
         Ok(Ok(root)) => root,
         Ok(Err(e)) => {

@@ -380,7 +380,7 @@ impl Collector {
                 return false;
             }
         }
-        if let Some(problem) = geo::Validation::validation_errors(&geometry).first() {
+        if let Some(problem) = crate::guard::geometry_problems(&geometry).first() {
             let at = if place.is_empty() {
                 String::new()
             } else {

@@ -240,7 +240,9 @@ fn read_parts(file: &str, parts: Parts) -> Result<Loaded, LoadError> {
             None => Map::new(),
         };
         let place = format!("record {index}");
-        match geometry(shape) {
+        let converted = crate::guard::catching(|| geometry(shape))
+            .unwrap_or_else(|panic| Err(format!("its geometry cannot be used ({panic})")));
+        match converted {
             Ok((geometry, doubts)) => {
                 if collector.push(index, &place, geometry, properties, reprojection.as_ref()) {
                     for doubt in doubts {
@@ -394,6 +396,19 @@ fn polygons<P: HasXY>(
             .map(|p| geo::coord! { x: p.x(), y: p.y() })
             .collect()
     };
+    // Sorting rings into exteriors and holes compares coordinates, which geo cannot do with
+    // NaN (it panics), so a record with one is skipped here, as the other loaders skip it.
+    if let Some(p) = rings
+        .iter()
+        .flat_map(|r| r.points())
+        .find(|p| !p.x().is_finite() || !p.y().is_finite())
+    {
+        return Err(format!(
+            "a coordinate is not a finite number ({}, {})",
+            p.x(),
+            p.y()
+        ));
+    }
     let mut exteriors: Vec<geo::Polygon<f64>> = Vec::new();
     let mut holes: Vec<geo::LineString<f64>> = Vec::new();
     for ring in rings {

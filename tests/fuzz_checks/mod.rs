@@ -2,7 +2,9 @@
 //! `tests/fuzz_corpus.rs`, which replays the committed corpus under plain `cargo test`.
 //!
 //! Each function feeds the bytes to the same entry point the app uses and panics, with a message
-//! saying which invariant broke, when the result is wrong. Any error the loader returns is
+//! saying which invariant broke, when the result is wrong. Like the app, each first installs
+//! `guard::install_panic_hook`, so that a library panic the loaders catch and report (see
+//! `src/guard.rs`) does not end the run; any other panic does. Any error the loader returns is
 //! fine; a panic, a hang or a broken invariant is a bug.
 //!
 //! To fuzz a new loader, add a function here and copy one file in `.fuzz/fuzz_targets/` (see
@@ -31,6 +33,7 @@ pub const SHAPEFILE_FILE: &str = "fuzz-input.shp";
 /// bounds, a finite anchor, a well-formed mesh and a finite, non-negative area, within its box's
 /// when the box is small and the geometry valid; every warning names the file.
 pub fn geojson(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     // Bytes that are not UTF-8 are refused by `load_path` before `load_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -41,6 +44,7 @@ pub fn geojson(data: &[u8]) {
 /// CSV text through `formats::csv::load_str` with every column detected, as File → Open reads
 /// a `.csv`; then the same checks as [`geojson`].
 pub fn csv(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     // `csv::load_path` refuses bytes that are not UTF-8 before `load_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -54,6 +58,7 @@ pub fn csv(data: &[u8]) {
 
 /// KML text through `formats::kml::load_kml_str`; then the same checks as [`geojson`].
 pub fn kml(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     // `kml::load_kml_path` refuses bytes that are not UTF-8 before `load_kml_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -71,6 +76,7 @@ pub fn kml(data: &[u8]) {
 /// that order (a length of 0 means the file is missing); what is left is the `.shp`.
 /// `.fuzz/make_shapefile_seeds.py` writes seeds in this layout.
 pub fn shapefile(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     let Some((head, mut rest)) = data.split_first_chunk::<6>() else {
         return;
     };
@@ -97,6 +103,7 @@ pub fn shapefile(data: &[u8]) {
 /// input is written to a file first); then the same checks as [`geojson`], with the file's
 /// path as its name.
 pub fn gpkg(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     let path = input_file("gpkg", data);
     let file = path.display().to_string();
     check_loaded(
@@ -259,6 +266,7 @@ fn small_box_area_ha(geometry: &geo::Geometry<f64>) -> Option<f64> {
 /// build reads; every slide and the setup give a finite view; the project written as
 /// `project::save` writes it parses again to the same project.
 pub fn project(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     // `project::load` reads with `read_to_string`, which refuses bytes that are not UTF-8.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -300,6 +308,7 @@ pub fn project(data: &[u8]) {
 /// this build reads; the session written as `AppState::save_session` writes it parses again to
 /// the same session.
 pub fn session(data: &[u8]) {
+    karabakh_atlas::guard::install_panic_hook();
     // `load_session` reads with `read_to_string`, which refuses bytes that are not UTF-8.
     let Ok(text) = std::str::from_utf8(data) else {
         return;

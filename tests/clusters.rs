@@ -1,0 +1,112 @@
+//! Point aggregation: a layer with more points in view than `CLUSTER_ABOVE` is drawn as one
+//! symbol per screen square with the number of points it stands for, so what is drawn follows
+//! the screen, not the data; every point is counted once, and zoomed in the points come back.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
+
+mod support;
+
+use egui::{Rect, pos2, vec2};
+use karabakh_atlas::atlas::{Atlas, user_style};
+use karabakh_atlas::feature::Feature;
+use karabakh_atlas::fonts::Faces;
+use karabakh_atlas::layer::{Layer, LayerRole, prepare};
+use karabakh_atlas::scene::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, SceneOptions, build};
+use karabakh_atlas::view::MapView;
+use support::Rng;
+
+fn atlas_of_points(n: usize) -> Atlas {
+    let mut rng = Rng::new(5);
+    let prepared = (0..n)
+        .map(|index| Feature {
+            geometry: geo::Geometry::Point(geo::point!(
+                x: rng.range(46.0, 47.5),
+                y: rng.range(39.2, 40.4)
+            )),
+            properties: serde_json::Map::new(),
+            index,
+        })
+        .filter_map(prepare)
+        .collect();
+    let mut atlas = Atlas::empty();
+    atlas.layers.push(Layer::from_prepared(
+        "points",
+        "points",
+        LayerRole::User,
+        user_style(0),
+        "points.geojson",
+        prepared,
+    ));
+    atlas
+}
+
+#[test]
+fn many_points_become_clusters_that_count_every_point_once() {
+    let n = 20_000;
+    let atlas = atlas_of_points(n);
+    let faces = Faces::load().unwrap();
+    let size = vec2(1200.0, 800.0);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let all = atlas.layers[0].bounds().unwrap();
+    let view = MapView::fitting(&all, size, 20.0);
+    let scene = build(&atlas, &view, viewport, &SceneOptions::default(), &faces);
+
+    let cells = ((size.x / CLUSTER_CELL_POINTS).ceil() + 1.0)
+        * ((size.y / CLUSTER_CELL_POINTS).ceil() + 1.0);
+    assert!(
+        (scene.symbols.len() as f32) <= cells,
+        "{} symbols for {cells} screen squares",
+        scene.symbols.len()
+    );
+    let clusters: Vec<_> = scene.badges.iter().filter(|b| b.on_cluster).collect();
+    let singles = scene.symbols.len() - clusters.len();
+    let counted: usize = clusters.iter().map(|b| b.count).sum::<usize>() + singles;
+    assert_eq!(counted, n, "the clusters count {counted} of {n} points");
+    // Each cluster sits inside its square, at the mean of its points.
+    for b in &scene.badges {
+        assert!(viewport.expand(1.0).contains(b.center), "{:?}", b.center);
+    }
+    assert!(scene.labels.is_empty(), "labels for 20,000 points");
+}
+
+#[test]
+fn zoomed_in_the_points_come_back_one_by_one() {
+    let atlas = atlas_of_points(20_000);
+    let faces = Faces::load().unwrap();
+    let size = vec2(1200.0, 800.0);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let all = atlas.layers[0].bounds().unwrap();
+    // A view of 1/400 of the area holds about 50 points: fewer than CLUSTER_ABOVE.
+    let c = all.center();
+    let (w, h) = (all.width() / 20.0, all.height() / 20.0);
+    let zoomed = karabakh_atlas::view::WorldBounds {
+        min: [c[0] - w / 2.0, c[1] - h / 2.0],
+        max: [c[0] + w / 2.0, c[1] + h / 2.0],
+    };
+    let view = MapView::fitting(&zoomed, size, 0.0);
+    let in_view = atlas.layers[0]
+        .features_in(&view.visible_bounds(viewport))
+        .count();
+    assert!(in_view > 0 && in_view <= CLUSTER_ABOVE, "{in_view} in view");
+    let scene = build(&atlas, &view, viewport, &SceneOptions::default(), &faces);
+    assert_eq!(scene.symbols.len(), in_view);
+    assert!(
+        scene.badges.iter().all(|b| !b.on_cluster),
+        "clusters when zoomed in"
+    );
+}
+
+#[test]
+fn a_badge_counts_in_a_few_characters() {
+    let text = |count| {
+        karabakh_atlas::scene::BadgeItem {
+            center: pos2(0.0, 0.0),
+            count,
+            on_cluster: true,
+        }
+        .text()
+    };
+    assert_eq!(text(950), "950");
+    assert_eq!(text(1_234), "1.2k");
+    assert_eq!(text(34_000), "34k");
+    assert_eq!(text(1_000_000), "1.0M");
+}
