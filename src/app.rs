@@ -31,6 +31,8 @@ pub struct AppState {
     pub picked: Vec<FeatureRef>,
     /// Where the map was drawn last frame, in screen points.
     pub map_rect: Option<egui::Rect>,
+    /// The point clusters drawn last frame: centre on screen and how many points each holds.
+    pub clusters_on_screen: Vec<(egui::Pos2, usize)>,
     /// Cursor position over the map, longitude/latitude.
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
@@ -95,6 +97,7 @@ impl AppState {
             scene: SceneOptions::default(),
             picked: Vec::new(),
             map_rect: None,
+            clusters_on_screen: Vec::new(),
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,

@@ -479,3 +479,61 @@ fn a_numeric_range_filter_on_population_hides_the_smaller_settlements() {
     assert!(shown(state) < with_population);
     harness.get_by_label("Filter (on)");
 }
+
+#[test]
+fn clicking_a_cluster_of_points_zooms_in_on_it_instead_of_picking_one_point() {
+    let mut rng = 7u64;
+    let mut next = move || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let prepared = (0..20_000)
+        .filter_map(|index| {
+            karabakh_atlas::layer::prepare(karabakh_atlas::feature::Feature {
+                geometry: geo::Geometry::Point(geo::point!(
+                    x: 46.0 + 1.5 * next(),
+                    y: 39.2 + 1.2 * next()
+                )),
+                properties: serde_json::Map::new(),
+                index,
+            })
+        })
+        .collect();
+    let mut atlas = Atlas::embedded();
+    atlas.layers.insert(
+        0,
+        karabakh_atlas::layer::Layer::from_prepared(
+            "file:points",
+            "points",
+            karabakh_atlas::layer::LayerRole::User,
+            karabakh_atlas::atlas::user_style(0),
+            "points.geojson",
+            prepared,
+        ),
+    );
+    let app = AtlasApp::new(AppState::new(atlas, Faces::load().unwrap()));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(240)
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
+    harness.run();
+
+    let clusters = harness.state().state.clusters_on_screen.clone();
+    assert!(clusters.len() > 50, "{} clusters", clusters.len());
+    let (centre, count) = clusters[clusters.len() / 2];
+    assert!(count > 1);
+    let before = harness.state().state.camera.view.metres_per_point;
+    click_at(&mut harness, centre);
+    let after = harness.state().state.camera.view.metres_per_point;
+    assert!(
+        (after * 4.0 - before).abs() < before * 0.01,
+        "zoom went from {before} to {after} m per point"
+    );
+    assert!(
+        harness.state().state.picked.is_empty(),
+        "a point was picked"
+    );
+}

@@ -7,7 +7,10 @@ use crate::pick::{PICK_TOLERANCE_POINTS, pick};
 use crate::projection::lonlat_from_world;
 use crate::scene;
 use crate::view::MapView;
-use egui::{Key, Sense, vec2};
+use egui::{Key, Pos2, Sense, vec2};
+
+/// How far from a cluster's centre, in screen points, the pointer is on it.
+const CLUSTER_HIT_RADIUS: f32 = 12.0;
 
 pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
@@ -30,16 +33,27 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
     let pointer = response.hover_pos();
     state.cursor_lonlat = pointer.map(|p| lonlat_from_world(view.world_from_screen(viewport, p)));
-    state.scene.hovered = pointer.filter(|_| !response.dragged()).and_then(|p| {
-        pick(
-            &state.atlas.layers,
-            &state.scene.filter,
-            view.world_from_screen(viewport, p),
-            tolerance,
-        )
-        .first()
-        .copied()
-    });
+    // A cluster stands for many points: hovering it names the count, clicking it zooms in.
+    let cluster_at = |p: Pos2| {
+        state
+            .clusters_on_screen
+            .iter()
+            .find(|(c, _)| c.distance(p) <= CLUSTER_HIT_RADIUS)
+            .copied()
+    };
+    let hovered_cluster = pointer.and_then(cluster_at);
+    state.scene.hovered = pointer
+        .filter(|_| !response.dragged() && hovered_cluster.is_none())
+        .and_then(|p| {
+            pick(
+                &state.atlas.layers,
+                &state.scene.filter,
+                view.world_from_screen(viewport, p),
+                tolerance,
+            )
+            .first()
+            .copied()
+        });
 
     if state.measuring {
         if response.clicked()
@@ -49,6 +63,11 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
             m.vertices
                 .push(lonlat_from_world(view.world_from_screen(viewport, p)));
         }
+    } else if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+        && let Some((centre, _)) = cluster_at(p)
+    {
+        state.camera.glide_zoom(viewport, centre, 4.0);
     } else if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
@@ -67,8 +86,16 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
 
     let built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
     paint_scene(&painter, &built);
+    state.clusters_on_screen = built
+        .badges
+        .iter()
+        .filter(|b| b.on_cluster)
+        .map(|b| (b.center, b.count))
+        .collect();
 
-    if let Some(h) = state.scene.hovered
+    if let Some((_, count)) = hovered_cluster {
+        response.on_hover_text_at_pointer(format!("{count} points here: click to zoom in"));
+    } else if let Some(h) = state.scene.hovered
         && let Some(f) = state.atlas.feature(h)
     {
         let name = f.feature.display_name(state.scene.language);
