@@ -53,6 +53,9 @@ pub struct Layer {
     pub origin: String,
     /// The numeric attributes and their extents, worked out once when first asked for.
     numeric: std::sync::OnceLock<Vec<(String, f64, f64)>>,
+    /// For a layer of more single points than `scene::CLUSTER_ABOVE`, its points counted per
+    /// square at every zoom band, so that clusters cost what the screen holds.
+    pub point_pyramid: Option<crate::clusters::PointPyramid>,
 }
 
 impl Layer {
@@ -82,6 +85,9 @@ impl Layer {
             .enumerate()
             .map(|(i, f)| GeomWithData::new(Rectangle::from_corners(f.bounds.min, f.bounds.max), i))
             .collect();
+        let point_pyramid = (features.len() > crate::scene::CLUSTER_ABOVE)
+            .then(|| crate::clusters::PointPyramid::build(&features))
+            .flatten();
         Self {
             id: id.to_owned(),
             title: title.to_owned(),
@@ -93,6 +99,7 @@ impl Layer {
             index: RTree::bulk_load(entries),
             origin: origin.to_owned(),
             numeric: std::sync::OnceLock::new(),
+            point_pyramid,
         }
     }
 

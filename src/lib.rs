@@ -7,6 +7,7 @@
 pub mod app;
 pub mod atlas;
 pub mod bench;
+pub mod clusters;
 pub mod export;
 pub mod feature;
 pub mod filter;

@@ -263,6 +263,34 @@ pub fn build<'a>(
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
+        if let Some(cells) = pyramid_cells(layer, options, view, &visible) {
+            for cell in &cells {
+                let center = view.screen_from_world(viewport, cell.center());
+                if cell.count == 1 {
+                    let f = &layer.features[cell.first];
+                    let fill = feature_fill(layer, f, legend.as_ref());
+                    add_feature(&mut scene, layer, f, fill, view, viewport);
+                } else {
+                    cluster_badges.push(add_cluster(&mut scene, layer, center, cell.count));
+                }
+                let half = layer.style.symbol_size / 2.0 + 1.0;
+                occupied.push(Rect::from_center_size(center, vec2(half * 2.0, half * 2.0)));
+            }
+            let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
+                .into_iter()
+                .filter_map(|(r, colour)| r.map(|r| (r, colour)))
+                .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))
+                .chain(options.flashing.iter().map(|r| (*r, FLASH)));
+            for (r, colour) in marked {
+                if r.layer == layer_index
+                    && let Some(f) = layer.features.get(r.feature)
+                    && f.bounds.intersects(&visible)
+                {
+                    add_highlight(&mut scene, layer, f, colour, view, viewport);
+                }
+            }
+            continue;
+        }
         let mut in_view: Vec<usize> = layer
             .features_in(&visible)
             .filter(|&i| options.filter.shows(&layer.id, &layer.features[i].feature))
@@ -325,7 +353,12 @@ pub fn build<'a>(
                     let fill = feature_fill(layer, f, legend.as_ref());
                     add_feature(&mut scene, layer, f, fill, view, viewport);
                 } else {
-                    cluster_badges.push(add_cluster(&mut scene, layer, &cluster));
+                    cluster_badges.push(add_cluster(
+                        &mut scene,
+                        layer,
+                        cluster.center(),
+                        cluster.count,
+                    ));
                 }
                 let half = layer.style.symbol_size / 2.0 + 1.0;
                 occupied.push(Rect::from_center_size(
@@ -351,6 +384,31 @@ pub fn build<'a>(
         })
         .collect();
     scene
+}
+
+/// The squares of `layer`'s point pyramid to draw as clusters in this view, when it has one,
+/// no filter could hide any of its points, the view is not closer than the pyramid goes, and
+/// more than [`CLUSTER_ABOVE`] points are in view. Their cost follows the screen, not the data.
+fn pyramid_cells(
+    layer: &Layer,
+    options: &SceneOptions,
+    view: &MapView,
+    visible: &crate::view::WorldBounds,
+) -> Option<Vec<crate::clusters::Cell>> {
+    let pyramid = layer.point_pyramid.as_ref()?;
+    let filtered = options.filter.as_of.is_some()
+        || options
+            .filter
+            .layers
+            .get(&layer.id)
+            .is_some_and(crate::filter::LayerFilter::is_active);
+    if filtered {
+        return None;
+    }
+    let level = pyramid.level_at_least(f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point)?;
+    let cells = level.cells_in(visible);
+    let in_view: usize = cells.iter().map(|c| c.count).sum();
+    (in_view > CLUSTER_ABOVE).then_some(cells)
 }
 
 /// Points binned into squares of [`CLUSTER_CELL_POINTS`] on screen.
@@ -394,11 +452,10 @@ impl Cluster {
 
 /// A cluster's symbol: a circle in the layer's colour that grows with the count; returns its
 /// count badge, drawn on top.
-fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, cluster: &Cluster) -> BadgeItem {
-    let center = cluster.center();
+fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, center: Pos2, count: usize) -> BadgeItem {
     let (_, colour) = layer.style.symbol_for(None);
     // Light inside, for the count to be read, ringed in the layer's colour; larger for more.
-    let size = (18.0 + 3.0 * (cluster.count as f32).log10()).min(34.0);
+    let size = (18.0 + 3.0 * (count as f32).log10()).min(34.0);
     scene.symbols.push(SymbolItem {
         center,
         symbol: Symbol::Circle,
@@ -408,7 +465,7 @@ fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, cluster: &Cluster) -> Badge
     });
     BadgeItem {
         center,
-        count: cluster.count,
+        count,
         on_cluster: true,
     }
 }

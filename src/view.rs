@@ -33,6 +33,14 @@ impl WorldBounds {
     }
 
     /// The smallest box holding both.
+    /// Whether the two boxes meet (touching counts).
+    pub fn intersects(&self, other: &WorldBounds) -> bool {
+        self.min[0] <= other.max[0]
+            && other.min[0] <= self.max[0]
+            && self.min[1] <= other.max[1]
+            && other.min[1] <= self.max[1]
+    }
+
     pub fn union(&self, other: &WorldBounds) -> WorldBounds {
         WorldBounds {
             min: [self.min[0].min(other.min[0]), self.min[1].min(other.min[1])],

@@ -22,7 +22,10 @@ fn atlas_of_points(n: usize) -> Atlas {
                 x: rng.range(46.0, 47.5),
                 y: rng.range(39.2, 40.4)
             )),
-            properties: serde_json::Map::new(),
+            properties: serde_json::json!({ "v": index })
+                .as_object()
+                .unwrap()
+                .clone(),
             index,
         })
         .filter_map(prepare)
@@ -109,4 +112,70 @@ fn a_badge_counts_in_a_few_characters() {
     assert_eq!(text(1_234), "1.2k");
     assert_eq!(text(34_000), "34k");
     assert_eq!(text(1_000_000), "1.0M");
+}
+
+#[test]
+fn every_level_of_the_point_pyramid_counts_every_point_once() {
+    let n = 20_000;
+    let atlas = atlas_of_points(n);
+    let layer = &atlas.layers[0];
+    let pyramid = layer
+        .point_pyramid
+        .as_ref()
+        .expect("a pyramid for 20,000 points");
+    let everywhere = karabakh_atlas::view::WorldBounds {
+        min: [-2.1e7, -2.1e7],
+        max: [2.1e7, 2.1e7],
+    };
+    let mut metres = karabakh_atlas::clusters::FINEST_CELL_METRES;
+    let mut levels = 0;
+    while let Some(level) = pyramid.level_at_least(metres) {
+        let cells = level.cells_in(&everywhere);
+        assert_eq!(
+            cells.iter().map(|c| c.count).sum::<usize>(),
+            n,
+            "{} m",
+            level.cell
+        );
+        // Each square's mean lies within the points' extent.
+        let all = layer.bounds().unwrap();
+        for c in &cells {
+            let [x, y] = c.center();
+            assert!(x >= all.min[0] - 1e-6 && x <= all.max[0] + 1e-6);
+            assert!(y >= all.min[1] - 1e-6 && y <= all.max[1] + 1e-6);
+        }
+        metres = level.cell * 2.0;
+        levels += 1;
+    }
+    assert!(levels > 10, "{levels} levels");
+    // Closer than the finest level, there is none: the scene bins the points itself.
+    assert!(pyramid.level_at_least(1.0).is_none());
+}
+
+#[test]
+fn with_a_filter_on_the_layer_the_clusters_count_only_the_points_it_shows() {
+    let n = 20_000;
+    let atlas = atlas_of_points(n);
+    let faces = Faces::load().unwrap();
+    let size = vec2(1200.0, 800.0);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let view = MapView::fitting(&atlas.layers[0].bounds().unwrap(), size, 20.0);
+    let mut options = SceneOptions::default();
+    options.filter.layers.insert(
+        "points".to_owned(),
+        karabakh_atlas::filter::LayerFilter {
+            range: Some(karabakh_atlas::filter::NumericRange {
+                attribute: "v".to_owned(),
+                min: 0.0,
+                max: 7_999.0,
+            }),
+            ..Default::default()
+        },
+    );
+    let scene = build(&atlas, &view, viewport, &options, &faces);
+    let clusters: Vec<_> = scene.badges.iter().filter(|b| b.on_cluster).collect();
+    assert!(!clusters.is_empty());
+    let singles = scene.symbols.len() - clusters.len();
+    let counted: usize = clusters.iter().map(|b| b.count).sum::<usize>() + singles;
+    assert_eq!(counted, 8_000);
 }

@@ -1,0 +1,139 @@
+//! Points counted per square of the world at every zoom band, worked out once per layer, so
+//! that drawing a layer's points as clusters costs what the screen holds, not what the file
+//! holds.
+//!
+//! Level `k` cuts the world into squares of `FINEST_CELL_METRES · 2^k` metres; each square
+//! keeps how many points fall in it, the sum of their positions (for the mean) and the first.
+//! Each level is built from the one below it, so building costs one pass over the points and
+//! one over the squares.
+
+use crate::layer::PreparedFeature;
+use crate::projection::World;
+use crate::view::WorldBounds;
+use std::collections::HashMap;
+
+/// The side of the finest level's squares, in world metres.
+pub const FINEST_CELL_METRES: f64 = 16.0;
+/// Levels up to squares of 16 m · 2^21 ≈ 33,500 km: the whole world in one.
+const LEVELS: usize = 22;
+
+/// The points in one square.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    pub count: usize,
+    /// The sum of the points' world positions.
+    pub sum: [f64; 2],
+    /// The index in the layer of the first point in it.
+    pub first: usize,
+}
+
+impl Cell {
+    /// The mean position of its points, in world metres.
+    pub fn center(&self) -> World {
+        let n = self.count as f64;
+        [self.sum[0] / n, self.sum[1] / n]
+    }
+}
+
+/// One zoom band: squares of `cell` metres, keyed by their column and row.
+#[derive(Debug)]
+pub struct Level {
+    pub cell: f64,
+    cells: HashMap<(i64, i64), Cell>,
+}
+
+impl Level {
+    fn key(&self, p: World) -> (i64, i64) {
+        (
+            (p[0] / self.cell).floor() as i64,
+            (p[1] / self.cell).floor() as i64,
+        )
+    }
+
+    /// The squares that meet `bounds`. Looks up each square of the box when there are fewer
+    /// of those than squares holding points, so the cost follows the view, not the data.
+    pub fn cells_in(&self, bounds: &WorldBounds) -> Vec<Cell> {
+        let (x0, y0) = self.key(bounds.min);
+        let (x1, y1) = self.key(bounds.max);
+        let span = (x1 - x0 + 1).saturating_mul(y1 - y0 + 1);
+        if span <= 0 {
+            return Vec::new();
+        }
+        if span as u64 <= self.cells.len() as u64 {
+            (y0..=y1)
+                .flat_map(|y| (x0..=x1).map(move |x| (x, y)))
+                .filter_map(|k| self.cells.get(&k).copied())
+                .collect()
+        } else {
+            self.cells
+                .iter()
+                .filter(|((x, y), _)| (x0..=x1).contains(x) && (y0..=y1).contains(y))
+                .map(|(_, c)| *c)
+                .collect()
+        }
+    }
+}
+
+/// Every level of a layer made of single points.
+#[derive(Debug)]
+pub struct PointPyramid {
+    levels: Vec<Level>,
+}
+
+impl PointPyramid {
+    /// `None` unless every feature is a single point (a layer with lines, areas or
+    /// multipoints is drawn feature by feature).
+    pub fn build(features: &[PreparedFeature]) -> Option<Self> {
+        let mut finest = Level {
+            cell: FINEST_CELL_METRES,
+            cells: HashMap::new(),
+        };
+        for (i, f) in features.iter().enumerate() {
+            if !matches!(f.feature.geometry, geo::Geometry::Point(_)) {
+                return None;
+            }
+            let key = finest.key(f.anchor);
+            let cell = finest.cells.entry(key).or_insert(Cell {
+                count: 0,
+                sum: [0.0; 2],
+                first: i,
+            });
+            cell.count += 1;
+            cell.sum[0] += f.anchor[0];
+            cell.sum[1] += f.anchor[1];
+        }
+        let mut levels = vec![finest];
+        while levels.len() < LEVELS {
+            let below = &levels[levels.len() - 1];
+            let mut level = Level {
+                cell: below.cell * 2.0,
+                cells: HashMap::with_capacity(below.cells.len() / 2),
+            };
+            for (&(x, y), c) in &below.cells {
+                let merged = level
+                    .cells
+                    .entry((x.div_euclid(2), y.div_euclid(2)))
+                    .or_insert(Cell {
+                        count: 0,
+                        sum: [0.0; 2],
+                        first: c.first,
+                    });
+                merged.count += c.count;
+                merged.sum[0] += c.sum[0];
+                merged.sum[1] += c.sum[1];
+                merged.first = merged.first.min(c.first);
+            }
+            levels.push(level);
+        }
+        Some(Self { levels })
+    }
+
+    /// The finest level whose squares are at least `metres` wide; `None` when even the finest
+    /// is wider than that (the view is zoomed in closer than the pyramid goes).
+    pub fn level_at_least(&self, metres: f64) -> Option<&Level> {
+        if metres < FINEST_CELL_METRES {
+            return None;
+        }
+        self.levels.iter().find(|l| l.cell >= metres)
+    }
+}
