@@ -295,8 +295,10 @@ fn gpkg_geometry(blob: &[u8]) -> Result<geo::Geometry<f64>, String> {
     let wkb = gpkg_wkb(blob)?.ok_or_else(|| "its geometry is empty".to_owned())?;
     let parsed =
         wkb::reader::read_wkb(wkb).map_err(|e| format!("its geometry is not valid WKB: {e}"))?;
-    parsed
-        .try_to_geometry()
+    // The wkb crate reads a multi-geometry's parts without checking their lengths, and panics
+    // when one runs past the end; that is reported as bad WKB.
+    crate::guard::catching(|| parsed.try_to_geometry())
+        .map_err(|panic| format!("its geometry is not valid WKB: {panic}"))?
         .ok_or_else(|| "its geometry is empty".to_owned())
 }
 
