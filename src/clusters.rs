@@ -21,14 +21,14 @@ const LEVELS: usize = 22;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cell {
     pub count: usize,
-    /// The sum of the points' world positions.
+    /// The sum of the points' positions.
     pub sum: [f64; 2],
     /// The index in the layer of the first point in it.
     pub first: usize,
 }
 
 impl Cell {
-    /// The mean position of its points, in world metres.
+    /// The mean position of its points.
     pub fn center(&self) -> World {
         let n = self.count as f64;
         [self.sum[0] / n, self.sum[1] / n]
@@ -43,6 +43,35 @@ pub struct Level {
 }
 
 impl Level {
+    /// No points yet, in squares of `cell` (world metres in the pyramid; the scene also bins
+    /// points by their screen position, in squares of screen points).
+    pub fn new(cell: f64) -> Self {
+        Self {
+            cell,
+            cells: HashMap::new(),
+        }
+    }
+
+    /// Counts point `index` at `p` in its square.
+    pub fn add(&mut self, index: usize, p: World) {
+        let key = self.key(p);
+        let cell = self.cells.entry(key).or_insert(Cell {
+            count: 0,
+            sum: [0.0; 2],
+            first: index,
+        });
+        cell.count += 1;
+        cell.sum[0] += p[0];
+        cell.sum[1] += p[1];
+    }
+
+    /// Every square holding points, in row and column order.
+    pub fn into_cells(self) -> Vec<Cell> {
+        let mut cells: Vec<((i64, i64), Cell)> = self.cells.into_iter().collect();
+        cells.sort_unstable_by_key(|(k, _)| (k.1, k.0));
+        cells.into_iter().map(|(_, c)| c).collect()
+    }
+
     fn key(&self, p: World) -> (i64, i64) {
         (
             (p[0] / self.cell).floor() as i64,
@@ -84,23 +113,12 @@ impl PointPyramid {
     /// `None` unless every feature is a single point (a layer with lines, areas or
     /// multipoints is drawn feature by feature).
     pub fn build(features: &[PreparedFeature]) -> Option<Self> {
-        let mut finest = Level {
-            cell: FINEST_CELL_METRES,
-            cells: HashMap::new(),
-        };
+        let mut finest = Level::new(FINEST_CELL_METRES);
         for (i, f) in features.iter().enumerate() {
             if !matches!(f.feature.geometry, geo::Geometry::Point(_)) {
                 return None;
             }
-            let key = finest.key(f.anchor);
-            let cell = finest.cells.entry(key).or_insert(Cell {
-                count: 0,
-                sum: [0.0; 2],
-                first: i,
-            });
-            cell.count += 1;
-            cell.sum[0] += f.anchor[0];
-            cell.sum[1] += f.anchor[1];
+            finest.add(i, f.anchor);
         }
         let mut levels = vec![finest];
         while levels.len() < LEVELS {

@@ -2,6 +2,7 @@
 //! The window and the headless renderer both paint from a `Scene`, so they show the same map.
 
 use crate::atlas::Atlas;
+use crate::clusters::{Cell, Level};
 use crate::feature::Language;
 use crate::fonts::Faces;
 use crate::labels::{LabelCandidate, PlacedLabel, place_labels};
@@ -258,24 +259,23 @@ pub fn build<'a>(
         .and_then(|y| choropleth_legend(atlas, y));
     let mut candidates = Vec::new();
     let mut occupied = Vec::new();
-    let mut cluster_badges = Vec::new();
     for (layer_index, layer) in atlas.layers.iter().enumerate() {
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
         if let Some(cells) = pyramid_cells(layer, options, view, &visible) {
-            for cell in &cells {
-                let center = view.screen_from_world(viewport, cell.center());
-                if cell.count == 1 {
-                    let f = &layer.features[cell.first];
-                    let fill = feature_fill(layer, f, legend.as_ref());
-                    add_feature(&mut scene, layer, f, fill, view, viewport);
-                } else {
-                    cluster_badges.push(add_cluster(&mut scene, layer, center, cell.count));
-                }
-                let half = layer.style.symbol_size / 2.0 + 1.0;
-                occupied.push(Rect::from_center_size(center, vec2(half * 2.0, half * 2.0)));
-            }
+            let placed = cells
+                .into_iter()
+                .map(|c| (view.screen_from_world(viewport, c.center()), c));
+            add_clusters(
+                &mut scene,
+                &mut occupied,
+                layer,
+                placed,
+                legend.as_ref(),
+                view,
+                viewport,
+            );
             let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
                 .into_iter()
                 .filter_map(|(r, colour)| r.map(|r| (r, colour)))
@@ -299,14 +299,16 @@ pub fn build<'a>(
         // Label placement must not grow with the data: a layer crowded on screen is drawn
         // without labels until the user zooms in.
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
-        let mut clusters = (in_view.len() > CLUSTER_ABOVE).then(Clusters::default);
+        let mut clusters =
+            (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
         for i in in_view {
             let f = &layer.features[i];
             if let Some(clusters) = &mut clusters
                 && f.feature.is_point()
                 && f.mesh.vertices.is_empty()
             {
-                clusters.add(i, view.screen_from_world(viewport, f.anchor));
+                let at = view.screen_from_world(viewport, f.anchor);
+                clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
                 add_feature(&mut scene, layer, f, fill, view, viewport);
@@ -347,27 +349,23 @@ pub fn build<'a>(
             }
         }
         if let Some(clusters) = clusters {
-            for cluster in clusters.cells.into_values() {
-                if cluster.count == 1 {
-                    let f = &layer.features[cluster.first];
-                    let fill = feature_fill(layer, f, legend.as_ref());
-                    add_feature(&mut scene, layer, f, fill, view, viewport);
-                } else {
-                    cluster_badges.push(add_cluster(
-                        &mut scene,
-                        layer,
-                        cluster.center(),
-                        cluster.count,
-                    ));
-                }
-                let half = layer.style.symbol_size / 2.0 + 1.0;
-                occupied.push(Rect::from_center_size(
-                    cluster.center(),
-                    vec2(half * 2.0, half * 2.0),
-                ));
-            }
+            let placed = clusters.into_cells().into_iter().map(|c| {
+                let [x, y] = c.center();
+                (pos2(x as f32, y as f32), c)
+            });
+            add_clusters(
+                &mut scene,
+                &mut occupied,
+                layer,
+                placed,
+                legend.as_ref(),
+                view,
+                viewport,
+            );
         }
     }
+    // Clusters' counts are in already; stacks of symbols at one spot get theirs now.
+    let cluster_badges = std::mem::take(&mut scene.badges);
     scene.badges = stack_badges(&scene.symbols);
     scene.badges.extend(cluster_badges);
     if let Some(m) = &options.measurement {
@@ -394,7 +392,7 @@ fn pyramid_cells(
     options: &SceneOptions,
     view: &MapView,
     visible: &crate::view::WorldBounds,
-) -> Option<Vec<crate::clusters::Cell>> {
+) -> Option<Vec<Cell>> {
     let pyramid = layer.point_pyramid.as_ref()?;
     let filtered = options.filter.as_of.is_some()
         || options
@@ -411,42 +409,29 @@ fn pyramid_cells(
     (in_view > CLUSTER_ABOVE).then_some(cells)
 }
 
-/// Points binned into squares of [`CLUSTER_CELL_POINTS`] on screen.
-#[derive(Default)]
-struct Clusters {
-    cells: std::collections::BTreeMap<(i32, i32), Cluster>,
-}
-
-/// The points of one square: how many, the sum of their screen positions (for the mean), and
-/// the first, drawn as itself when it is alone.
-struct Cluster {
-    count: usize,
-    sum: [f64; 2],
-    first: usize,
-}
-
-impl Clusters {
-    fn add(&mut self, feature: usize, at: Pos2) {
-        let key = (
-            (at.x / CLUSTER_CELL_POINTS).floor() as i32,
-            (at.y / CLUSTER_CELL_POINTS).floor() as i32,
-        );
-        let cell = self.cells.entry(key).or_insert(Cluster {
-            count: 0,
-            sum: [0.0; 2],
-            first: feature,
-        });
-        cell.count += 1;
-        cell.sum[0] += f64::from(at.x);
-        cell.sum[1] += f64::from(at.y);
-    }
-}
-
-impl Cluster {
-    /// The mean screen position of its points.
-    fn center(&self) -> Pos2 {
-        let n = self.count as f64;
-        pos2((self.sum[0] / n) as f32, (self.sum[1] / n) as f32)
+/// Draws `layer`'s clusters, each at its place on screen: a square of one point as that point,
+/// any other as a circle with its count (a badge in `scene.badges`). Each keeps its spot clear
+/// of labels.
+fn add_clusters<'a>(
+    scene: &mut Scene<'a>,
+    occupied: &mut Vec<Rect>,
+    layer: &'a Layer,
+    placed: impl Iterator<Item = (Pos2, Cell)>,
+    legend: Option<&ChoroplethLegend>,
+    view: &MapView,
+    viewport: Rect,
+) {
+    let half = layer.style.symbol_size / 2.0 + 1.0;
+    for (center, cell) in placed {
+        if cell.count == 1 {
+            let f = &layer.features[cell.first];
+            let fill = feature_fill(layer, f, legend);
+            add_feature(scene, layer, f, fill, view, viewport);
+        } else {
+            let badge = add_cluster(scene, layer, center, cell.count);
+            scene.badges.push(badge);
+        }
+        occupied.push(Rect::from_center_size(center, vec2(half * 2.0, half * 2.0)));
     }
 }
 
