@@ -2,7 +2,8 @@
 //! that drawing a layer's points as clusters costs what the screen holds, not what the file
 //! holds.
 //!
-//! Level `k` cuts the world into squares of `FINEST_CELL_METRES · 2^k` metres; each square
+//! Level `k` cuts the world into squares of `c · 2^k` metres, `c` chosen for the layer's density
+//! (see [`finest_cell`]); each square
 //! keeps how many points fall in it, the sum of their positions (for the mean) and the first.
 //! Each level is built from the one below it, so building costs one pass over the points and
 //! one over the squares.
@@ -12,10 +13,28 @@ use crate::projection::World;
 use crate::view::WorldBounds;
 use std::collections::HashMap;
 
-/// The side of the finest level's squares, in world metres.
+/// The side of the finest level's squares, in world metres, for the densest layers.
 pub const FINEST_CELL_METRES: f64 = 16.0;
-/// Levels up to squares of 16 m · 2^21 ≈ 33,500 km: the whole world in one.
-const LEVELS: usize = 22;
+/// Levels go up to squares as wide as the world (Web Mercator's 40,075 km).
+const WORLD_METRES: f64 = 4.0e7;
+/// The finest level holds about this many points a square on average: finer squares would
+/// hold about one point each, which the scene bins faster from the points in view.
+const POINTS_PER_FINEST_CELL: f64 = 4.0;
+
+/// The finest level's square for `features`: `FINEST_CELL_METRES · 2^k`, the smallest that
+/// holds [`POINTS_PER_FINEST_CELL`] points on average over the points' box.
+fn finest_cell(features: &[PreparedFeature]) -> f64 {
+    let Some(bounds) = features.iter().map(|f| f.bounds).reduce(|a, b| a.union(&b)) else {
+        return FINEST_CELL_METRES;
+    };
+    let area_per_point = bounds.width() * bounds.height() / features.len() as f64;
+    let wanted = (POINTS_PER_FINEST_CELL * area_per_point).sqrt();
+    let mut cell = FINEST_CELL_METRES;
+    while cell < wanted && cell < WORLD_METRES {
+        cell *= 2.0;
+    }
+    cell
+}
 
 /// The points in one square.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -113,15 +132,18 @@ impl PointPyramid {
     /// `None` unless every feature is a single point (a layer with lines, areas or
     /// multipoints is drawn feature by feature).
     pub fn build(features: &[PreparedFeature]) -> Option<Self> {
-        let mut finest = Level::new(FINEST_CELL_METRES);
+        if !features
+            .iter()
+            .all(|f| matches!(f.feature.geometry, geo::Geometry::Point(_)))
+        {
+            return None;
+        }
+        let mut finest = Level::new(finest_cell(features));
         for (i, f) in features.iter().enumerate() {
-            if !matches!(f.feature.geometry, geo::Geometry::Point(_)) {
-                return None;
-            }
             finest.add(i, f.anchor);
         }
         let mut levels = vec![finest];
-        while levels.len() < LEVELS {
+        while levels[levels.len() - 1].cell < WORLD_METRES {
             let below = &levels[levels.len() - 1];
             let mut level = Level {
                 cell: below.cell * 2.0,
@@ -146,10 +168,15 @@ impl PointPyramid {
         Some(Self { levels })
     }
 
+    /// The side of the finest level's squares, in world metres.
+    pub fn finest_cell(&self) -> f64 {
+        self.levels.first().map_or(FINEST_CELL_METRES, |l| l.cell)
+    }
+
     /// The finest level whose squares are at least `metres` wide; `None` when even the finest
     /// is wider than that (the view is zoomed in closer than the pyramid goes).
     pub fn level_at_least(&self, metres: f64) -> Option<&Level> {
-        if metres < FINEST_CELL_METRES {
+        if metres < self.levels.first()?.cell {
             return None;
         }
         self.levels.iter().find(|l| l.cell >= metres)

@@ -49,14 +49,10 @@ pub fn install_panic_hook() {
     });
 }
 
-/// The problems geo finds in `geometry` (empty when it is valid). geo's check can itself panic
-/// on some invalid geometries ("topology position conflict"); that is reported as a problem.
+/// The problems geo's rules find in `geometry` (empty when it is valid; see `validity`). geo's
+/// relate can itself panic on some invalid geometries ("topology position conflict"); that is
+/// reported as a problem.
 pub fn geometry_problems(geometry: &geo::Geometry<f64>) -> Vec<String> {
-    catching(|| {
-        geo::Validation::validation_errors(geometry)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
-    })
-    .unwrap_or_else(|message| vec![format!("geo could not check it: {message}")])
+    catching(|| crate::validity::problems(geometry))
+        .unwrap_or_else(|message| vec![format!("geo could not check it: {message}")])
 }

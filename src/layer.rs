@@ -35,6 +35,17 @@ pub struct PreparedFeature {
     pub anchor: World,
     /// Geodesic area on WGS84 in hectares, for areal features.
     pub area_ha: Option<f64>,
+    /// Simplified copies for zoomed-out views, one per zoom band (see `lod`); empty for
+    /// points, and until the layer is made.
+    pub levels: Vec<crate::lod::Level>,
+}
+
+impl PreparedFeature {
+    /// What a view `metres_per_point` across draws of an area: its full mesh or the band's
+    /// simplified one (empty when the area is smaller than a cell there).
+    pub fn mesh_for(&self, metres_per_point: f64) -> &FillMesh {
+        crate::lod::level_for(&self.levels, metres_per_point).map_or(&self.mesh, |l| &l.mesh)
+    }
 }
 
 pub type IndexEntry = GeomWithData<Rectangle<World>, usize>;
@@ -78,8 +89,11 @@ impl Layer {
         role: LayerRole,
         style: LayerStyle,
         origin: &str,
-        features: Vec<PreparedFeature>,
+        mut features: Vec<PreparedFeature>,
     ) -> Self {
+        if features.iter().all(|f| f.levels.is_empty()) {
+            crate::lod::add_levels(&mut features);
+        }
         let entries = features
             .iter()
             .enumerate()
@@ -151,6 +165,7 @@ pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
         mesh,
         anchor,
         area_ha,
+        levels: Vec::new(),
     })
 }
 
@@ -172,9 +187,20 @@ fn label_anchor(world: &geo::Geometry<f64>) -> Option<World> {
         geo::Geometry::MultiPolygon(mp) => {
             mp.0.iter()
                 .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-                .and_then(InteriorPoint::interior_point)
+                .and_then(polygon_anchor)
         }
+        geo::Geometry::Polygon(p) => polygon_anchor(p),
         other => other.interior_point(),
     }?;
     Some([point.x(), point.y()])
+}
+
+/// The polygon's centroid when it lies inside (the usual case, in linear time), else geo's
+/// interior point, which sweeps the polygon and costs far more on large or broken rings.
+fn polygon_anchor(polygon: &geo::Polygon<f64>) -> Option<geo::Point<f64>> {
+    use geo::{Centroid, Contains};
+    polygon
+        .centroid()
+        .filter(|c| polygon.contains(c))
+        .or_else(|| polygon.interior_point())
 }

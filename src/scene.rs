@@ -303,9 +303,14 @@ pub fn build<'a>(
             (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
         for i in in_view {
             let f = &layer.features[i];
+            // In a crowded layer, points and areas too small to see are counted, not drawn.
+            let shown_as_symbol = if f.mesh.vertices.is_empty() {
+                f.feature.is_point()
+            } else {
+                is_tiny(f, view)
+            };
             if let Some(clusters) = &mut clusters
-                && f.feature.is_point()
-                && f.mesh.vertices.is_empty()
+                && shown_as_symbol
             {
                 let at = view.screen_from_world(viewport, f.anchor);
                 clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
@@ -545,6 +550,7 @@ fn add_feature<'a>(
         layer.style.stroke.gamma_multiply(layer.opacity),
     );
     if !f.mesh.vertices.is_empty() {
+        let mesh = f.mesh_for(view.metres_per_point);
         if is_tiny(f, view) {
             // Too small to see: mark it with the layer's symbol as well.
             scene.symbols.push(SymbolItem {
@@ -555,15 +561,17 @@ fn add_feature<'a>(
                 stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
             });
         }
+        if mesh.vertices.is_empty() {
+            return; // smaller than a grid cell at this zoom: its symbol shows it
+        }
         scene.areas.push(AreaItem {
-            vertices: f
-                .mesh
+            vertices: mesh
                 .vertices
                 .iter()
                 .map(|w| view.screen_from_world(viewport, *w))
                 .collect(),
-            indices: &f.mesh.indices,
-            rings: &f.mesh.rings,
+            indices: &mesh.indices,
+            rings: &mesh.rings,
             fill,
             stroke,
         });
@@ -590,17 +598,31 @@ fn add_feature<'a>(
         Some(categories) => categories.colour(&f.feature),
         None => layer.style.stroke,
     };
-    for line in lines_of(&f.world) {
-        scene.lines.push(LineItem {
-            points: line
-                .iter()
-                .map(|w| view.screen_from_world(viewport, *w))
-                .collect(),
-            stroke: Stroke::new(
-                layer.style.stroke_width.max(1.5),
-                line_colour.gamma_multiply(layer.opacity),
-            ),
-        });
+    let stroke = Stroke::new(
+        layer.style.stroke_width.max(1.5),
+        line_colour.gamma_multiply(layer.opacity),
+    );
+    let to_screen = |w: &[f64; 2]| view.screen_from_world(viewport, *w);
+    match crate::lod::level_for(&f.levels, view.metres_per_point) {
+        Some(level) => {
+            for part in &level.mesh.rings {
+                scene.lines.push(LineItem {
+                    points: level.mesh.vertices[part.clone()]
+                        .iter()
+                        .map(to_screen)
+                        .collect(),
+                    stroke,
+                });
+            }
+        }
+        None => {
+            for line in lines_of(&f.world) {
+                scene.lines.push(LineItem {
+                    points: line.iter().map(to_screen).collect(),
+                    stroke,
+                });
+            }
+        }
     }
 }
 
