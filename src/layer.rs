@@ -117,12 +117,26 @@ impl Layer {
         }
     }
 
-    /// The box holding every feature, if there are any.
+    /// The box holding every feature, if there are any (the R-tree's root box).
     pub fn bounds(&self) -> Option<WorldBounds> {
-        self.features
-            .iter()
-            .map(|f| f.bounds)
-            .reduce(|a, b| a.union(&b))
+        (self.index.size() > 0).then(|| {
+            let envelope = self.index.root().envelope();
+            WorldBounds {
+                min: envelope.lower(),
+                max: envelope.upper(),
+            }
+        })
+    }
+
+    /// The features whose boxes meet `bounds`, in the layer's order.
+    pub fn features_in_order(&self, bounds: &WorldBounds) -> Vec<usize> {
+        if self.bounds().is_some_and(|all| bounds.contains(&all)) {
+            // All of them: no need to ask the R-tree, nor to sort.
+            return (0..self.features.len()).collect();
+        }
+        let mut found: Vec<usize> = self.features_in(bounds).collect();
+        found.sort_unstable();
+        found
     }
 
     /// The attributes holding numbers, each with its smallest and largest value.
@@ -195,12 +209,32 @@ fn label_anchor(world: &geo::Geometry<f64>) -> Option<World> {
     Some([point.x(), point.y()])
 }
 
-/// The polygon's centroid when it lies inside (the usual case, in linear time), else geo's
-/// interior point, which sweeps the polygon and costs far more on large or broken rings.
+/// The polygon's centroid when it lies inside (the usual case, in linear time), else the
+/// middle of the widest stretch inside along the line across its middle. (geo's interior
+/// point does the same through its relate machinery, which took seconds on some broken rings.)
 fn polygon_anchor(polygon: &geo::Polygon<f64>) -> Option<geo::Point<f64>> {
     use geo::{Centroid, Contains};
     polygon
         .centroid()
         .filter(|c| polygon.contains(c))
-        .or_else(|| polygon.interior_point())
+        .or_else(|| widest_inside_across_middle(polygon))
+}
+
+/// Where the horizontal line through the middle of the polygon's box crosses its rings, the
+/// middle of the widest stretch between a crossing in and the next one out.
+fn widest_inside_across_middle(polygon: &geo::Polygon<f64>) -> Option<geo::Point<f64>> {
+    let rect = polygon.bounding_rect()?;
+    let y = (rect.min().y + rect.max().y) / 2.0;
+    let mut crossings: Vec<f64> = std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .flat_map(|ring| ring.lines())
+        // Half-open, so that a vertex on the line counts once.
+        .filter(|l| (l.start.y > y) != (l.end.y > y))
+        .map(|l| l.start.x + (y - l.start.y) * (l.end.x - l.start.x) / (l.end.y - l.start.y))
+        .collect();
+    crossings.sort_by(f64::total_cmp);
+    crossings
+        .chunks_exact(2)
+        .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])))
+        .map(|pair| geo::Point::new((pair[0] + pair[1]) / 2.0, y))
 }

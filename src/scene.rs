@@ -291,11 +291,11 @@ pub fn build<'a>(
             }
             continue;
         }
-        let mut in_view: Vec<usize> = layer
-            .features_in(&visible)
-            .filter(|&i| options.filter.shows(&layer.id, &layer.features[i].feature))
-            .collect();
-        in_view.sort_unstable();
+        let filtering = filtered(layer, options);
+        let mut in_view = layer.features_in_order(&visible);
+        if filtering {
+            in_view.retain(|&i| options.filter.shows(&layer.id, &layer.features[i].feature));
+        }
         // Label placement must not grow with the data: a layer crowded on screen is drawn
         // without labels until the user zooms in.
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
@@ -399,19 +399,23 @@ fn pyramid_cells(
     visible: &crate::view::WorldBounds,
 ) -> Option<Vec<Cell>> {
     let pyramid = layer.point_pyramid.as_ref()?;
-    let filtered = options.filter.as_of.is_some()
-        || options
-            .filter
-            .layers
-            .get(&layer.id)
-            .is_some_and(crate::filter::LayerFilter::is_active);
-    if filtered {
+    if filtered(layer, options) {
         return None;
     }
     let level = pyramid.level_at_least(f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point)?;
     let cells = level.cells_in(visible);
     let in_view: usize = cells.iter().map(|c| c.count).sum();
     (in_view > CLUSTER_ABOVE).then_some(cells)
+}
+
+/// Whether a filter could hide any of `layer`'s features.
+fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
+    options.filter.as_of.is_some()
+        || options
+            .filter
+            .layers
+            .get(&layer.id)
+            .is_some_and(crate::filter::LayerFilter::is_active)
 }
 
 /// Draws `layer`'s clusters, each at its place on screen: a square of one point as that point,

@@ -32,7 +32,6 @@ impl WorldBounds {
         self.max[1] - self.min[1]
     }
 
-    /// The smallest box holding both.
     /// Whether the two boxes meet (touching counts).
     pub fn intersects(&self, other: &WorldBounds) -> bool {
         self.min[0] <= other.max[0]
@@ -41,6 +40,15 @@ impl WorldBounds {
             && other.min[1] <= self.max[1]
     }
 
+    /// Whether `other` lies wholly inside this box.
+    pub fn contains(&self, other: &WorldBounds) -> bool {
+        self.min[0] <= other.min[0]
+            && self.min[1] <= other.min[1]
+            && other.max[0] <= self.max[0]
+            && other.max[1] <= self.max[1]
+    }
+
+    /// The smallest box holding both.
     pub fn union(&self, other: &WorldBounds) -> WorldBounds {
         WorldBounds {
             min: [self.min[0].min(other.min[0]), self.min[1].min(other.min[1])],

@@ -117,3 +117,35 @@ fn an_area_too_small_to_see_is_picked_near_its_symbol_but_not_when_zoomed_in() {
         .contains(&r)
     );
 }
+
+#[test]
+fn a_label_anchor_lies_inside_shapes_whose_centroid_does_not() {
+    use geo::{Contains, Point, Polygon, polygon};
+    let shapes: Vec<Polygon<f64>> = vec![
+        // A C open to the east: its centroid is in the gap.
+        polygon![(x: 46.0, y: 39.0), (x: 47.0, y: 39.0), (x: 47.0, y: 39.2), (x: 46.2, y: 39.2),
+                 (x: 46.2, y: 39.8), (x: 47.0, y: 39.8), (x: 47.0, y: 40.0), (x: 46.0, y: 40.0)],
+        // A ring round a hole that holds the centroid.
+        polygon!(
+            exterior: [(x: 46.0, y: 39.0), (x: 47.0, y: 39.0), (x: 47.0, y: 40.0), (x: 46.0, y: 40.0)],
+            interiors: [[(x: 46.1, y: 39.1), (x: 46.9, y: 39.1), (x: 46.9, y: 39.9), (x: 46.1, y: 39.9)]],
+        ),
+    ];
+    for (n, shape) in shapes.into_iter().enumerate() {
+        let feature = karabakh_atlas::feature::Feature {
+            geometry: geo::Geometry::Polygon(shape),
+            properties: serde_json::Map::new(),
+            index: n,
+        };
+        let prepared = karabakh_atlas::layer::prepare(feature).unwrap();
+        let world = match &prepared.world {
+            geo::Geometry::Polygon(p) => p.clone(),
+            other => panic!("{other:?}"),
+        };
+        let [x, y] = prepared.anchor;
+        assert!(
+            world.contains(&Point::new(x, y)),
+            "shape {n}: anchor {x}, {y} is outside"
+        );
+    }
+}
