@@ -58,11 +58,13 @@ pub fn run(
             eprintln!("warning: {w}");
         }
         let started = Instant::now();
-        let prepared: Vec<_> = loaded
+        let mut prepared: Vec<_> = loaded
             .features
             .into_iter()
             .filter_map(crate::layer::prepare)
             .collect();
+        // Simplification belongs to this phase; `from_prepared` sees it done and skips it.
+        crate::lod::add_levels(&mut prepared);
         report.prepare_ms += ms(started);
         report.features += prepared.len();
         report.vertices += prepared
