@@ -24,6 +24,8 @@ pub struct BenchReport {
     pub picks: usize,
     pub pick_median_us: f64,
     pub pick_p99_us: f64,
+    /// Features under a pick, on average: what the tolerance of 7 points catches.
+    pub pick_hits_mean: f64,
     pub peak_rss_mb: f64,
     /// Interactive frames timed (`--frames`), and the CPU time each took: the scene (culling,
     /// styling, labels), egui shapes and their tessellation; the GPU upload is not included.
@@ -111,6 +113,7 @@ pub fn run(
     // Picks at points spread over the full extent, at the full view's pixel tolerance.
     let tolerance = crate::pick::PICK_TOLERANCE_POINTS * full_view.metres_per_point;
     let mut rng = SplitMix(0x5eed);
+    let mut hits_total = 0usize;
     let mut times: Vec<f64> = (0..picks)
         .map(|_| {
             let at = [
@@ -119,13 +122,15 @@ pub fn run(
             ];
             let started = Instant::now();
             let hits = crate::pick::pick(&atlas.layers, &options.filter, at, tolerance);
-            std::hint::black_box(hits);
-            started.elapsed().as_secs_f64() * 1e6
+            let elapsed = started.elapsed().as_secs_f64() * 1e6;
+            hits_total += std::hint::black_box(hits).len();
+            elapsed
         })
         .collect();
     times.sort_by(f64::total_cmp);
     report.pick_median_us = percentile(&times, 0.5);
     report.pick_p99_us = percentile(&times, 0.99);
+    report.pick_hits_mean = hits_total as f64 / picks.max(1) as f64;
     if frames > 0 {
         let mut times = time_frames(&atlas, &faces, &full, size, frames);
         times.sort_by(f64::total_cmp);
@@ -251,7 +256,7 @@ impl BenchReport {
     /// The report for people, one measure a line.
     pub fn to_text(&self) -> String {
         format!(
-            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\n",
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\n",
             self.files.join(" "),
             self.features,
             self.vertices,
@@ -263,6 +268,7 @@ impl BenchReport {
             self.picks,
             self.pick_median_us,
             self.pick_p99_us,
+            self.pick_hits_mean,
             self.frames,
             self.frame_p50_ms,
             self.frame_p95_ms,

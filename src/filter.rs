@@ -141,6 +141,16 @@ impl FeatureFilter {
         dated_ok && self.layers.get(layer_id).is_none_or(|l| l.shows(f))
     }
 
+    /// Whether this filter could hide any feature of the layer `layer_id`: when not, drawing
+    /// and picking need not ask [`Self::shows`] of each feature.
+    pub fn may_hide(&self, layer_id: &str) -> bool {
+        self.as_of.is_some()
+            || self
+                .layers
+                .get(layer_id)
+                .is_some_and(LayerFilter::is_active)
+    }
+
     pub fn is_active(&self) -> bool {
         self.as_of.is_some() || self.layers.values().any(LayerFilter::is_active)
     }

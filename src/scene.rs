@@ -410,12 +410,7 @@ fn pyramid_cells(
 
 /// Whether a filter could hide any of `layer`'s features.
 fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
-    options.filter.as_of.is_some()
-        || options
-            .filter
-            .layers
-            .get(&layer.id)
-            .is_some_and(crate::filter::LayerFilter::is_active)
+    options.filter.may_hide(&layer.id)
 }
 
 /// Draws `layer`'s clusters, each at its place on screen: a square of one point as that point,

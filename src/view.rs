@@ -48,6 +48,17 @@ impl WorldBounds {
             && other.max[1] <= self.max[1]
     }
 
+    /// The squared distance from `point` to the box: 0 inside or on it.
+    pub fn distance_squared_to(&self, point: World) -> f64 {
+        let dx = (self.min[0] - point[0])
+            .max(point[0] - self.max[0])
+            .max(0.0);
+        let dy = (self.min[1] - point[1])
+            .max(point[1] - self.max[1])
+            .max(0.0);
+        dx * dx + dy * dy
+    }
+
     /// The smallest box holding both.
     pub fn union(&self, other: &WorldBounds) -> WorldBounds {
         WorldBounds {

@@ -32,6 +32,58 @@ fn the_index_matches_a_brute_force_pick_at_10000_random_points() {
     assert!(non_empty > 1000, "only {non_empty} picks hit anything");
 }
 
+/// What `is_under` means, in geo's terms alone: inside an area (or within the tolerance of
+/// one under two tolerances across), within the tolerance of a point or a line.
+fn is_under_by_definition(
+    f: &karabakh_atlas::layer::PreparedFeature,
+    at: [f64; 2],
+    tolerance: f64,
+) -> bool {
+    use geo::{Distance, Euclidean, Intersects};
+    let point = geo::Point::new(at[0], at[1]);
+    if f.feature.is_areal() {
+        let tiny = f.bounds.width().max(f.bounds.height()) < 2.0 * tolerance;
+        f.world.intersects(&point) || (tiny && Euclidean.distance(&f.world, &point) <= tolerance)
+    } else {
+        Euclidean.distance(&f.world, &point) <= tolerance
+    }
+}
+
+#[test]
+fn the_exact_test_agrees_with_its_definition_in_and_around_every_embedded_feature() {
+    let atlas = Atlas::embedded();
+    let mut rng = Rng::new(11);
+    let (mut hits, mut misses) = (0, 0);
+    for layer in &atlas.layers {
+        for f in &layer.features {
+            let size = f.bounds.width().max(f.bounds.height()).max(1.0);
+            // From far inside a tolerance (the feature is tiny) to a sliver of its size.
+            for tolerance in [size * 2.0, size * 0.6, size * 0.05, 0.0] {
+                let pad = tolerance * 1.5 + size * 0.1;
+                for _ in 0..40 {
+                    let at = [
+                        rng.range(f.bounds.min[0] - pad, f.bounds.max[0] + pad),
+                        rng.range(f.bounds.min[1] - pad, f.bounds.max[1] + pad),
+                    ];
+                    let expected = is_under_by_definition(f, at, tolerance);
+                    assert_eq!(
+                        karabakh_atlas::pick::is_under(f, at, tolerance),
+                        expected,
+                        "{} at {at:?}, tolerance {tolerance}",
+                        f.feature.display_name(Default::default())
+                    );
+                    if expected {
+                        hits += 1;
+                    } else {
+                        misses += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(hits > 1000 && misses > 1000, "{hits} hits, {misses} misses");
+}
+
 #[test]
 fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
     let atlas = Atlas::embedded();
