@@ -1,6 +1,6 @@
-//! Points counted per square of the world at every zoom band, worked out once per layer, so
-//! that drawing a layer's points as clusters costs what the screen holds, not what the file
-//! holds.
+//! Points, and areas too small to see, counted per square of the world at every zoom band,
+//! worked out once per layer, so that drawing a crowded layer as clusters costs what the
+//! screen holds, not what the file holds.
 //!
 //! Level `k` cuts the world into squares of `c · 2^k` metres, `c` chosen for the layer's density
 //! (see [`finest_cell`]); each square
@@ -11,6 +11,7 @@
 use crate::layer::PreparedFeature;
 use crate::projection::World;
 use crate::view::WorldBounds;
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -125,6 +126,29 @@ impl Level {
         )
     }
 
+    /// The next level up: squares twice as wide, each holding the four below it.
+    fn coarser(&self) -> Level {
+        let mut level = Level {
+            cell: self.cell * 2.0,
+            cells: HashMap::with_capacity_and_hasher(self.cells.len() / 2, Default::default()),
+        };
+        for (&(x, y), c) in &self.cells {
+            let merged = level
+                .cells
+                .entry((x.div_euclid(2), y.div_euclid(2)))
+                .or_insert(Cell {
+                    count: 0,
+                    sum: [0.0; 2],
+                    first: c.first,
+                });
+            merged.count += c.count;
+            merged.sum[0] += c.sum[0];
+            merged.sum[1] += c.sum[1];
+            merged.first = merged.first.min(c.first);
+        }
+        level
+    }
+
     /// The squares that meet `bounds`. Looks up each square of the box when there are fewer
     /// of those than squares holding points, so the cost follows the view, not the data.
     pub fn cells_in(&self, bounds: &WorldBounds) -> Vec<Cell> {
@@ -171,26 +195,7 @@ impl PointPyramid {
         }
         let mut levels = vec![finest];
         while levels[levels.len() - 1].cell < WORLD_METRES {
-            let below = &levels[levels.len() - 1];
-            let mut level = Level {
-                cell: below.cell * 2.0,
-                cells: HashMap::with_capacity_and_hasher(below.cells.len() / 2, Default::default()),
-            };
-            for (&(x, y), c) in &below.cells {
-                let merged = level
-                    .cells
-                    .entry((x.div_euclid(2), y.div_euclid(2)))
-                    .or_insert(Cell {
-                        count: 0,
-                        sum: [0.0; 2],
-                        first: c.first,
-                    });
-                merged.count += c.count;
-                merged.sum[0] += c.sum[0];
-                merged.sum[1] += c.sum[1];
-                merged.first = merged.first.min(c.first);
-            }
-            levels.push(level);
+            levels.push(levels[levels.len() - 1].coarser());
         }
         Some(Self { levels })
     }
@@ -207,5 +212,93 @@ impl PointPyramid {
             return None;
         }
         self.levels.iter().find(|l| l.cell >= metres)
+    }
+}
+
+/// A feature's box, with its index in the layer.
+type Boxed = GeomWithData<Rectangle<World>, usize>;
+
+/// Every level of a crowded layer of areas. Level `k` has squares of `c · 2^k` metres, like a
+/// [`PointPyramid`]'s, and counts (at their anchors) the areas narrower than `tiny_share`
+/// times its square, those a view that uses the level shows as symbols; the wider ones are
+/// kept in R-trees by the first level that counts them, so a view finds the ones it draws
+/// without looking at the rest.
+#[derive(Debug)]
+pub struct AreaPyramid {
+    levels: Vec<Level>,
+    /// `wider[k]`: the areas first counted at level `k` (never, for `k` = the number of
+    /// levels), which every finer level draws. `wider[0]` stays empty.
+    wider: Vec<RTree<Boxed>>,
+}
+
+impl AreaPyramid {
+    /// `None` unless every feature is an area. An area with no triangles (a degenerate ring)
+    /// is never counted: it is drawn as the scene draws it.
+    pub fn build(features: &[PreparedFeature], tiny_share: f64) -> Option<Self> {
+        if !features.iter().all(|f| f.feature.is_areal()) {
+            return None;
+        }
+        let finest = finest_cell(features);
+        let mut cell = finest;
+        let mut cells = vec![finest];
+        while cell < WORLD_METRES {
+            cell *= 2.0;
+            cells.push(cell);
+        }
+        // The first level at which each area is narrow enough to count.
+        let first_counted = |f: &PreparedFeature| {
+            if f.mesh.vertices.is_empty() {
+                return cells.len();
+            }
+            let width = f.bounds.width().max(f.bounds.height());
+            cells.partition_point(|c| width >= tiny_share * c)
+        };
+        let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); cells.len() + 1];
+        for (i, f) in features.iter().enumerate() {
+            by_level[first_counted(f)].push(i);
+        }
+        let mut levels: Vec<Level> = Vec::with_capacity(cells.len());
+        for (k, &cell) in cells.iter().enumerate() {
+            let mut level = match levels.last() {
+                Some(below) => below.coarser(),
+                None => Level::new(cell),
+            };
+            for &i in &by_level[k] {
+                level.add(i, features[i].anchor);
+            }
+            levels.push(level);
+        }
+        let wider = by_level
+            .iter()
+            .map(|ids| {
+                RTree::bulk_load(
+                    ids.iter()
+                        .map(|&i| {
+                            let b = &features[i].bounds;
+                            GeomWithData::new(Rectangle::from_corners(b.min, b.max), i)
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        Some(Self { levels, wider })
+    }
+
+    /// For a view whose clusters are `metres` wide: the level to use, as the squares that meet
+    /// `bounds`, and the areas too wide to count there whose boxes meet `bounds`, in the
+    /// layer's order. `None` when the view is closer than the finest level.
+    pub fn view(&self, metres: f64, bounds: &WorldBounds) -> Option<(Vec<Cell>, Vec<usize>)> {
+        if metres < self.levels.first()?.cell {
+            return None;
+        }
+        let k = self.levels.iter().position(|l| l.cell >= metres)?;
+        let envelope = AABB::from_corners(bounds.min, bounds.max);
+        let mut drawn: Vec<usize> = self.wider[k + 1..]
+            .iter()
+            .flat_map(|tree| tree.locate_in_envelope_intersecting(&envelope))
+            .map(|e| e.data)
+            .collect();
+        drawn.sort_unstable();
+        Some((self.levels[k].cells_in(bounds), drawn))
     }
 }

@@ -115,6 +115,9 @@ pub struct Layer {
     /// For a layer of more single points than `scene::CLUSTER_ABOVE`, its points counted per
     /// square at every zoom band, so that clusters cost what the screen holds.
     pub point_pyramid: Option<crate::clusters::PointPyramid>,
+    /// For a layer of more areas than `scene::CLUSTER_ABOVE`, those too small to see counted
+    /// per square at every zoom band, and the rest by size (see `clusters::AreaPyramid`).
+    pub area_pyramid: Option<crate::clusters::AreaPyramid>,
 }
 
 impl Layer {
@@ -150,8 +153,12 @@ impl Layer {
                 GeomWithData::new(corners, (i, f.pick_hint))
             })
             .collect();
-        let point_pyramid = (features.len() > crate::scene::CLUSTER_ABOVE)
+        let crowded = features.len() > crate::scene::CLUSTER_ABOVE;
+        let point_pyramid = crowded
             .then(|| crate::clusters::PointPyramid::build(&features))
+            .flatten();
+        let area_pyramid = crowded
+            .then(|| crate::clusters::AreaPyramid::build(&features, crate::scene::AREA_TINY_SHARE))
             .flatten();
         Self {
             id: id.to_owned(),
@@ -165,6 +172,7 @@ impl Layer {
             origin: origin.to_owned(),
             numeric: std::sync::OnceLock::new(),
             point_pyramid,
+            area_pyramid,
         }
     }
 

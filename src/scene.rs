@@ -24,6 +24,13 @@ pub const MAX_LABELLED_PER_LAYER: usize = 400;
 pub const CLUSTER_ABOVE: usize = 2_000;
 /// The side of a cluster's square on screen, in points.
 pub const CLUSTER_CELL_POINTS: f32 = 40.0;
+/// How wide, as a share of a cluster's square, an area an area pyramid counts may be. A view
+/// uses a level whose squares are 40 to 80 points wide, so these are under 14 to 28 points
+/// across: the areas [`is_tiny`] counts at the level's widest view, and at its narrowest those
+/// up to twice that, which a cluster's circle (18 to 34 points) covers. (Counting only what is
+/// under 14 points at every view of the level drew a quarter of the areas one by one.)
+pub const AREA_TINY_SHARE: f64 =
+    2.0 * crate::pick::PICK_TOLERANCE_POINTS / (CLUSTER_CELL_POINTS as f64);
 
 /// What the user chose that changes the picture.
 #[derive(Clone, Debug, Default)]
@@ -276,19 +283,28 @@ pub fn build<'a>(
                 view,
                 viewport,
             );
-            let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
-                .into_iter()
-                .filter_map(|(r, colour)| r.map(|r| (r, colour)))
-                .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))
-                .chain(options.flashing.iter().map(|r| (*r, FLASH)));
-            for (r, colour) in marked {
-                if r.layer == layer_index
-                    && let Some(f) = layer.features.get(r.feature)
-                    && f.bounds.intersects(&visible)
-                {
-                    add_highlight(&mut scene, layer, f, colour, view, viewport);
-                }
+            add_marks(&mut scene, layer, layer_index, options, view, viewport);
+            continue;
+        }
+        if let Some((cells, drawn)) = area_pyramid_view(layer, options, view, &visible) {
+            for i in drawn {
+                let f = &layer.features[i];
+                let fill = feature_fill(layer, f, legend.as_ref());
+                add_feature(&mut scene, layer, f, fill, view, viewport);
             }
+            let placed = cells
+                .into_iter()
+                .map(|c| (view.screen_from_world(viewport, c.center()), c));
+            add_clusters(
+                &mut scene,
+                &mut occupied,
+                layer,
+                placed,
+                legend.as_ref(),
+                view,
+                viewport,
+            );
+            add_marks(&mut scene, layer, layer_index, options, view, viewport);
             continue;
         }
         let filtering = filtered(layer, options);
@@ -387,6 +403,54 @@ pub fn build<'a>(
         })
         .collect();
     scene
+}
+
+/// The hovered, selected, highlighted and flashing features of a layer drawn from its
+/// pyramid: their outlines, wherever they are in view.
+fn add_marks<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    layer_index: usize,
+    options: &SceneOptions,
+    view: &MapView,
+    viewport: Rect,
+) {
+    let visible = view.visible_bounds(viewport);
+    let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
+        .into_iter()
+        .filter_map(|(r, colour)| r.map(|r| (r, colour)))
+        .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))
+        .chain(options.flashing.iter().map(|r| (*r, FLASH)));
+    for (r, colour) in marked {
+        if r.layer == layer_index
+            && let Some(f) = layer.features.get(r.feature)
+            && f.bounds.intersects(&visible)
+        {
+            add_highlight(scene, layer, f, colour, view, viewport);
+        }
+    }
+}
+
+/// For a crowded layer of areas with an area pyramid, no active filter and a view not closer
+/// than the pyramid goes: the squares whose areas are too small to see, to draw as clusters,
+/// and the areas to draw, in the layer's order. `None` when fewer than [`CLUSTER_ABOVE`] are
+/// in view. Their cost follows the screen and the areas wide enough to see.
+fn area_pyramid_view(
+    layer: &Layer,
+    options: &SceneOptions,
+    view: &MapView,
+    visible: &crate::view::WorldBounds,
+) -> Option<(Vec<Cell>, Vec<usize>)> {
+    let pyramid = layer.area_pyramid.as_ref()?;
+    if filtered(layer, options) {
+        return None;
+    }
+    let (cells, drawn) = pyramid.view(
+        f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point,
+        visible,
+    )?;
+    let in_view = drawn.len() + cells.iter().map(|c| c.count).sum::<usize>();
+    (in_view > CLUSTER_ABOVE).then_some((cells, drawn))
 }
 
 /// The squares of `layer`'s point pyramid to draw as clusters in this view, when it has one,

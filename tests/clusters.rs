@@ -190,3 +190,99 @@ fn with_a_filter_on_the_layer_the_clusters_count_only_the_points_it_shows() {
     let counted: usize = clusters.iter().map(|b| b.count).sum::<usize>() + singles;
     assert_eq!(counted, 8_000);
 }
+
+/// `n` squares over the region, from a few metres to tens of kilometres across (log-uniform).
+fn layer_of_squares(n: usize) -> Layer {
+    let mut rng = Rng::new(9);
+    let prepared = (0..n)
+        .map(|index| {
+            let (x, y) = (rng.range(45.0, 48.0), rng.range(39.0, 40.5));
+            let d = 10f64.powf(rng.range(-4.5, -0.5));
+            let ring =
+                geo::LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)]);
+            Feature {
+                geometry: geo::Geometry::Polygon(geo::Polygon::new(ring, vec![])),
+                properties: serde_json::Map::new(),
+                index,
+            }
+        })
+        .filter_map(prepare)
+        .collect();
+    Layer::from_prepared(
+        "squares",
+        "squares",
+        LayerRole::User,
+        user_style(0),
+        "squares.geojson",
+        prepared,
+    )
+}
+
+#[test]
+fn the_area_pyramid_counts_the_small_areas_and_finds_every_wide_one_at_every_zoom() {
+    use karabakh_atlas::scene::AREA_TINY_SHARE;
+    let n = CLUSTER_ABOVE * 3;
+    let layer = layer_of_squares(n);
+    let pyramid = layer
+        .area_pyramid
+        .as_ref()
+        .expect("a crowded layer of areas");
+    let size = vec2(1200.0, 800.0);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let all = layer.bounds().unwrap();
+    let width = |i: usize| {
+        let b = &layer.features[i].bounds;
+        b.width().max(b.height())
+    };
+    let mut zooms_checked = 0;
+    // From 64 times farther out than the whole layer to 4 times closer in.
+    for zoom in -6..=2 {
+        let mut view = MapView::fitting(&all, size, 0.0);
+        view.metres_per_point /= 2f64.powi(zoom);
+        let visible = view.visible_bounds(viewport);
+        let metres = f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point;
+        let Some((cells, drawn)) = pyramid.view(metres, &visible) else {
+            continue; // closer than the pyramid goes: the scene draws feature by feature
+        };
+        zooms_checked += 1;
+        assert!(
+            drawn.windows(2).all(|w| w[0] < w[1]),
+            "drawn twice or out of order"
+        );
+        // The level's squares are `metres` to twice that wide: what it counts is narrower than
+        // its share of the square, and what it draws is not.
+        for &i in &drawn {
+            assert!(layer.features[i].bounds.intersects(&visible));
+            assert!(
+                width(i) >= AREA_TINY_SHARE * metres,
+                "zoom {zoom}: {i} is tiny"
+            );
+        }
+        for (i, f) in layer.features.iter().enumerate() {
+            if f.bounds.intersects(&visible) && width(i) >= 2.0 * AREA_TINY_SHARE * metres {
+                assert!(drawn.binary_search(&i).is_ok(), "zoom {zoom}: {i} is lost");
+            }
+        }
+        if zoom <= 0 {
+            // The whole layer in view: every area counted or drawn, once.
+            let counted: usize = cells.iter().map(|c| c.count).sum();
+            assert_eq!(
+                counted + drawn.len(),
+                n,
+                "counted {counted}, drawn {}",
+                drawn.len()
+            );
+            if zoom == 0 {
+                assert!(
+                    counted > n / 4 && drawn.len() > n / 10,
+                    "{counted} / {}",
+                    drawn.len()
+                );
+            }
+        }
+    }
+    assert!(
+        zooms_checked >= 5,
+        "the pyramid answered {zooms_checked} zooms"
+    );
+}
