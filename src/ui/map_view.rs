@@ -94,7 +94,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .collect();
 
     if let Some((_, count)) = hovered_cluster {
-        response.on_hover_text_at_pointer(format!("{count} points here: click to zoom in"));
+        response.on_hover_text_at_pointer(format!("{count} features here: click to zoom in"));
     } else if let Some(h) = state.scene.hovered
         && let Some(f) = state.atlas.feature(h)
     {
