@@ -270,23 +270,12 @@ pub fn build<'a>(
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
-        if let Some(cells) = pyramid_cells(layer, options, view, &visible) {
-            let placed = cells
-                .into_iter()
-                .map(|c| (view.screen_from_world(viewport, c.center()), c));
-            add_clusters(
-                &mut scene,
-                &mut occupied,
-                layer,
-                placed,
-                legend.as_ref(),
-                view,
-                viewport,
-            );
-            add_marks(&mut scene, layer, layer_index, options, view, viewport);
-            continue;
-        }
-        if let Some((cells, drawn)) = area_pyramid_view(layer, options, view, &visible) {
+        // A crowded layer with a pyramid: its squares in view as clusters, and the areas
+        // too wide to count drawn one by one.
+        let from_pyramid = pyramid_cells(layer, options, view, &visible)
+            .map(|cells| (cells, Vec::new()))
+            .or_else(|| area_pyramid_view(layer, options, view, &visible));
+        if let Some((cells, drawn)) = from_pyramid {
             for i in drawn {
                 let f = &layer.features[i];
                 let fill = feature_fill(layer, f, legend.as_ref());
