@@ -4,8 +4,11 @@ use crate::fonts::BOLD_FAMILY;
 use crate::scene::{
     AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Scene, SymbolItem, symbol_outline,
 };
+use crate::style::Symbol;
 use egui::epaint::{Mesh, PathShape, PathStroke, Vertex, WHITE_UV};
 use egui::{Align2, Color32, FontFamily, FontId, Painter, Shape, Stroke, pos2, vec2};
+use egui::{Pos2, Vec2};
+use std::sync::OnceLock;
 
 pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     painter.rect_filled(scene.viewport, 0.0, scene.background);
@@ -15,15 +18,11 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     for line in &scene.lines {
         painter.add(Shape::line(line.points.clone(), line.stroke));
     }
-    for symbol in &scene.symbols {
-        paint_symbol(painter, symbol);
-    }
+    paint_symbols(painter, &scene.symbols);
     for area in &scene.highlights {
         paint_area(painter, area);
     }
-    for symbol in &scene.highlight_symbols {
-        paint_symbol(painter, symbol);
-    }
+    paint_symbols(painter, &scene.highlight_symbols);
     for badge in &scene.badges {
         if badge.has_disc() {
             painter.circle_filled(badge.center, 7.0, Color32::from_rgb(40, 40, 40));
@@ -144,24 +143,165 @@ fn paint_area(painter: &Painter, area: &AreaItem<'_>) {
     }
 }
 
-fn paint_symbol(painter: &Painter, symbol: &SymbolItem) {
-    let outline = symbol_outline(symbol.symbol, symbol.center, symbol.size);
-    if symbol.fill.a() > 0 {
-        let mut mesh = Mesh::default();
-        mesh.colored_vertex(symbol.center, symbol.fill);
-        for p in &outline {
-            mesh.colored_vertex(*p, symbol.fill);
-        }
-        let n = outline.len() as u32;
-        for i in 0..n {
-            mesh.add_triangle(0, 1 + i, 1 + (i + 1) % n);
-        }
-        painter.add(Shape::mesh(mesh));
+/// Paints `symbols` in order as one mesh: each a filled outline with an anti-aliased stroke,
+/// as egui's tessellator would draw it (the stroke faded over one physical pixel each side),
+/// without a shape, an allocation or a path tessellation per symbol. Clusters put thousands of
+/// symbols on screen at once.
+fn paint_symbols(painter: &Painter, symbols: &[SymbolItem]) {
+    if !symbols.is_empty() {
+        painter.add(Shape::mesh(symbols_mesh(
+            symbols,
+            painter.pixels_per_point(),
+        )));
     }
-    painter.add(PathShape::closed_line(
-        outline,
-        PathStroke::new(symbol.stroke.width, symbol.stroke.color),
-    ));
+}
+
+/// The mesh [`paint_symbols`] paints: per symbol, a band along its outline (the stroke, with
+/// a pixel's fade on each side) and a fan inside it for the fill, in the symbols' order.
+pub fn symbols_mesh(symbols: &[SymbolItem], pixels_per_point: f32) -> Mesh {
+    let feather = 1.0 / pixels_per_point;
+    let mut mesh = Mesh::default();
+    let (vertices, triangles) = symbols.iter().fold((0, 0), |(v, t), s| {
+        let n = UnitSymbol::of(s.symbol).outline.len();
+        (v + 1 + 4 * n, t + 7 * n)
+    });
+    mesh.reserve_vertices(vertices);
+    mesh.reserve_triangles(triangles);
+    for symbol in symbols {
+        let unit = UnitSymbol::of(symbol.symbol);
+        let at = (symbol.center, symbol.size / 2.0);
+        let filled = symbol.fill.a() > 0;
+        if symbol.stroke.width > 0.0 && symbol.stroke.color.a() > 0 {
+            let Stroke { width, color } = symbol.stroke;
+            let (solid, colour) = if width <= feather {
+                // Thinner than a pixel: a pixel-wide line, as faint as the stroke is thin.
+                (0.0, color.gamma_multiply(width / feather))
+            } else {
+                ((width - feather) / 2.0, color)
+            };
+            // Inside, the stroke fades into the fill, whose fan shares the band's inner ring.
+            let inside = if filled {
+                symbol.fill
+            } else {
+                Color32::TRANSPARENT
+            };
+            let ring = add_band(&mut mesh, at, unit, solid, [feather; 2], colour, inside);
+            if filled {
+                add_fan(&mut mesh, symbol.center, ring, symbol.fill);
+            }
+        } else if filled {
+            let rim = (0.0, [feather / 2.0, 0.0]);
+            let ring = add_band(&mut mesh, at, unit, rim.0, rim.1, symbol.fill, symbol.fill);
+            add_fan(&mut mesh, symbol.center, ring, symbol.fill);
+        }
+    }
+    mesh
+}
+
+/// A symbol's outline at size 2 around the origin, and the mitre of each corner: the offset
+/// that moves a corner one unit out from both its edges. Outlines only scale with size, so
+/// both are computed once per symbol.
+struct UnitSymbol {
+    outline: Vec<Vec2>,
+    mitres: Vec<Vec2>,
+}
+
+impl UnitSymbol {
+    fn of(symbol: Symbol) -> &'static UnitSymbol {
+        static UNITS: OnceLock<[UnitSymbol; 5]> = OnceLock::new();
+        let units = UNITS.get_or_init(|| {
+            [
+                Symbol::Circle,
+                Symbol::Square,
+                Symbol::Triangle,
+                Symbol::Diamond,
+                Symbol::Star,
+            ]
+            .map(UnitSymbol::new)
+        });
+        &units[match symbol {
+            Symbol::Circle => 0,
+            Symbol::Square => 1,
+            Symbol::Triangle => 2,
+            Symbol::Diamond => 3,
+            Symbol::Star => 4,
+        }]
+    }
+
+    fn new(symbol: Symbol) -> UnitSymbol {
+        let outline: Vec<Vec2> = symbol_outline(symbol, Pos2::ZERO, 2.0)
+            .into_iter()
+            .map(|p| p.to_vec2())
+            .collect();
+        let n = outline.len();
+        let mitres = (0..n)
+            .map(|i| {
+                let (prev, here, next) =
+                    (outline[(i + n - 1) % n], outline[i], outline[(i + 1) % n]);
+                let (n1, n2) = (
+                    (here - prev).normalized().rot90(),
+                    (next - here).normalized().rot90(),
+                );
+                let bisector = (n1 + n2).normalized();
+                // Limited at sharp corners (a star's points), as egui limits its mitres.
+                bisector / bisector.dot(n1).max(0.25)
+            })
+            .collect();
+        UnitSymbol { outline, mitres }
+    }
+}
+
+/// A fan from `center` to the inner ring of a band [`add_band`] just added, in one colour.
+fn add_fan(mesh: &mut Mesh, center: Pos2, ring: BandRing, colour: Color32) {
+    let middle = mesh.vertices.len() as u32;
+    mesh.colored_vertex(center, colour);
+    let inner = |i: u32| ring.first + 4 * (i % ring.corners) + 3;
+    for i in 0..ring.corners {
+        mesh.add_triangle(middle, inner(i), inner(i + 1));
+    }
+}
+
+/// Where a band's vertices are in the mesh: four per corner from `first`, the innermost last.
+#[derive(Clone, Copy)]
+struct BandRing {
+    first: u32,
+    corners: u32,
+}
+
+/// A band along the symbol's outline, at `at` (its centre and scale), mitred at the corners:
+/// `colour` from `solid` inside the line to `solid` outside it, fading to transparent over
+/// `fade[0]` more outside and to `inside` over `fade[1]` more inside.
+fn add_band(
+    mesh: &mut Mesh,
+    (center, scale): (Pos2, f32),
+    unit: &UnitSymbol,
+    solid: f32,
+    fade: [f32; 2],
+    colour: Color32,
+    inside: Color32,
+) -> BandRing {
+    let first = mesh.vertices.len() as u32;
+    for (u, mitre) in unit.outline.iter().zip(&unit.mitres) {
+        let on_line = center + *u * scale;
+        for (offset, c) in [
+            (solid + fade[0], Color32::TRANSPARENT),
+            (solid, colour),
+            (-solid, colour),
+            (-solid - fade[1], inside),
+        ] {
+            mesh.colored_vertex(on_line + *mitre * offset, c);
+        }
+    }
+    let corners = unit.outline.len() as u32;
+    for i in 0..corners {
+        let a = first + 4 * i;
+        let b = first + 4 * ((i + 1) % corners);
+        for k in 0..3 {
+            mesh.add_triangle(a + k, b + k, a + k + 1);
+            mesh.add_triangle(a + k + 1, b + k, b + k + 1);
+        }
+    }
+    BandRing { first, corners }
 }
 
 fn paint_scale_bar(painter: &Painter, scene: &Scene<'_>) {
