@@ -104,11 +104,13 @@ const SNAP_METRES: f64 = 1e-3;
 /// exterior), as indices into `flat`'s vertices.
 ///
 /// earcut can loop for ever or panic on rings with vertices a denormal distance apart or
-/// repeated one after another, which the files it is given may have. It therefore sees the
-/// rings shifted to start at the origin (it is numerically happier there), snapped to a
-/// millimetre, with a vertex that repeats the one before dropped and rings of fewer than three
-/// vertices left out; its triangles are mapped back to the original vertices. A panic leaves
-/// the polygon without fill, drawn by its outline alone.
+/// repeated one after another, which the files it is given may have, and loops for ever on some
+/// holes that touch their exterior at vertices they share (a ring snapped to a coarse grid
+/// often does). It therefore sees the rings shifted to start at the origin (it is numerically
+/// happier there), snapped to a millimetre, with a vertex that repeats the one before dropped,
+/// rings of fewer than three vertices left out and no two vertices at one spot (see
+/// [`separate_repeats`]); its triangles are mapped back to the original vertices. A panic
+/// leaves the polygon without fill, drawn by its outline alone.
 fn triangulate(flat: &[f64], rings: &[Range<usize>], base: usize) -> Vec<u32> {
     let (ox, oy) = (flat[0], flat[1]);
     let snap = |v: f64| (v / SNAP_METRES).round() * SNAP_METRES;
@@ -141,6 +143,7 @@ fn triangulate(flat: &[f64], rings: &[Range<usize>], base: usize) -> Vec<u32> {
             holes.push(start as u32);
         }
     }
+    separate_repeats(&mut points);
     let triangles = crate::guard::catching(|| {
         let mut triangles: Vec<u32> = Vec::new();
         earcut::Earcut::new().earcut(points.iter().copied(), &holes, &mut triangles);
@@ -148,4 +151,25 @@ fn triangulate(flat: &[f64], rings: &[Range<usize>], base: usize) -> Vec<u32> {
     })
     .unwrap_or_default();
     triangles.into_iter().map(|i| kept[i as usize]).collect()
+}
+
+/// Moves each vertex that repeats an earlier one (anywhere in any ring) off that spot by a
+/// fraction of a millimetre per repeat, off the millimetre grid so that it lands on no other
+/// vertex. earcut's hole bridging can loop for ever when a hole and its exterior share a
+/// vertex; the triangles still index the original vertices, so nothing drawn moves.
+fn separate_repeats(points: &mut [[f64; 2]]) {
+    let mut seen: std::collections::HashMap<[u64; 2], u32> =
+        std::collections::HashMap::with_capacity(points.len());
+    for p in points.iter_mut() {
+        // Positions are on the millimetre grid, so equal positions have equal bits (0.0 and
+        // -0.0 aside, which `+ 0.0` makes one).
+        let key = [(p[0] + 0.0).to_bits(), (p[1] + 0.0).to_bits()];
+        let repeats = seen.entry(key).or_insert(0);
+        if *repeats > 0 {
+            let shift = f64::from(*repeats) * SNAP_METRES;
+            p[0] += shift * 0.309;
+            p[1] += shift * 0.207;
+        }
+        *repeats += 1;
+    }
 }

@@ -117,3 +117,54 @@ fn a_polygon_with_holes_outside_it_is_triangulated_in_finite_time() {
         .expect("triangulation did not finish within 30 s");
     assert_eq!(indices % 3, 0);
 }
+
+/// Found by fuzzing the Shapefile loader: a polygon whose hole shares vertices with its
+/// exterior, as a ring snapped to a coarse grid for a zoomed-out view often does, sent earcut
+/// 0.4.5 into an endless loop while it bridged the hole, and the file never finished loading.
+/// (These are the ring's vertices as the 1,024 m level of detail snapped them.)
+#[test]
+fn a_hole_that_shares_vertices_with_its_exterior_is_triangulated_in_finite_time() {
+    let exterior: Vec<(f64, f64)> = vec![
+        (-13312.0, 5086208.0),
+        (0.0, 4857856.0),
+        (5229568.0, 4878336.0),
+        (222208.0, 4872192.0),
+        (4671488.0, -0.0),
+        (0.0, 5922816.0),
+        (0.0, -0.0),
+        (-13312.0, -0.0),
+        (0.0, 5086208.0),
+        (0.0, -0.0),
+        (-13312.0, -0.0),
+        (-1024.0, -13312.0),
+        (-13312.0, -0.0),
+        (0.0, -0.0),
+        (-13312.0, -13312.0),
+        (0.0, -13312.0),
+        (0.0, -0.0),
+        (4456448.0, -0.0),
+        (4405248.0, -0.0),
+        (0.0, 5922816.0),
+        (0.0, -0.0),
+        (-13312.0, 5086208.0),
+    ];
+    let hole = vec![
+        (0.0, -0.0),
+        (0.0, -13312.0),
+        (-13312.0, -13312.0),
+        (0.0, 0.0),
+    ];
+    let polygon = geo::Polygon::new(exterior.into(), vec![hole.into()]);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mesh = tessellate(&geo::Geometry::Polygon(polygon));
+        done.send((mesh.indices.len(), mesh.vertices.len()))
+            .unwrap();
+    });
+    let (indices, vertices) = finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("triangulation did not finish within 30 s");
+    assert_eq!(indices % 3, 0);
+    assert!(indices > 0, "the polygon got no fill");
+    assert_eq!(vertices, 21 + 3, "the mesh keeps the rings' own vertices");
+}
