@@ -27,6 +27,9 @@ pub struct BenchReport {
     /// Features under a pick, on average: what the tolerance of 7 points catches.
     pub pick_hits_mean: f64,
     pub peak_rss_mb: f64,
+    /// The peak resident memory by the end of the last file's parse, before prepare and index:
+    /// how much of the peak the parse accounts for.
+    pub peak_rss_load_mb: f64,
     /// Interactive frames timed (`--frames`), and the CPU time each took: the scene (culling,
     /// styling, labels), egui shapes and their tessellation; the GPU upload is not included.
     pub frames: usize,
@@ -56,6 +59,7 @@ pub fn run(
         let started = Instant::now();
         let loaded = crate::formats::load_any(path, max_bytes)?;
         report.load_ms += ms(started);
+        report.peak_rss_load_mb = peak_rss_mb().unwrap_or(f64::NAN);
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }
@@ -256,7 +260,7 @@ impl BenchReport {
     /// The report for people, one measure a line.
     pub fn to_text(&self) -> String {
         format!(
-            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\n",
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\npeak_rss_load_mb: {:.1}\n",
             self.files.join(" "),
             self.features,
             self.vertices,
@@ -272,7 +276,8 @@ impl BenchReport {
             self.frames,
             self.frame_p50_ms,
             self.frame_p95_ms,
-            self.peak_rss_mb
+            self.peak_rss_mb,
+            self.peak_rss_load_mb
         )
     }
 }

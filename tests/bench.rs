@@ -49,11 +49,18 @@ fn bench_reports_each_phase_as_one_json_line() {
         "frame_p50_ms",
         "frame_p95_ms",
         "peak_rss_mb",
+        "peak_rss_load_mb",
     ] {
         let value = report[key].as_f64().unwrap_or_else(|| panic!("no {key}"));
         assert!(value.is_finite() && value >= 0.0, "{key} = {value}");
     }
     assert!(report["vertices"].as_u64().unwrap() > 800);
+    // The parse's peak is part of the whole run's.
+    let (load, all) = (
+        report["peak_rss_load_mb"].as_f64(),
+        report["peak_rss_mb"].as_f64(),
+    );
+    assert!(load > Some(0.0) && load <= all, "{load:?} against {all:?}");
 }
 
 #[test]
