@@ -6,8 +6,7 @@ use crate::scene::{
 };
 use crate::style::Symbol;
 use egui::epaint::{Mesh, PathShape, PathStroke, Vertex, WHITE_UV};
-use egui::{Align2, Color32, FontFamily, FontId, Painter, Shape, Stroke, pos2, vec2};
-use egui::{Pos2, Vec2};
+use egui::{Align2, Color32, FontFamily, FontId, Painter, Pos2, Shape, Stroke, Vec2, pos2, vec2};
 use std::sync::OnceLock;
 
 pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
@@ -208,6 +207,7 @@ struct UnitSymbol {
 
 impl UnitSymbol {
     fn of(symbol: Symbol) -> &'static UnitSymbol {
+        // In the order `Symbol` declares them, so that `symbol as usize` finds each.
         static UNITS: OnceLock<[UnitSymbol; 5]> = OnceLock::new();
         let units = UNITS.get_or_init(|| {
             [
@@ -219,13 +219,7 @@ impl UnitSymbol {
             ]
             .map(UnitSymbol::new)
         });
-        &units[match symbol {
-            Symbol::Circle => 0,
-            Symbol::Square => 1,
-            Symbol::Triangle => 2,
-            Symbol::Diamond => 3,
-            Symbol::Star => 4,
-        }]
+        &units[symbol as usize]
     }
 
     fn new(symbol: Symbol) -> UnitSymbol {
