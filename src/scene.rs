@@ -16,6 +16,8 @@ use crate::view::MapView;
 use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
 use std::ops::Range;
 
+mod crowded;
+
 /// A layer with more features than this in view gets no labels (they could not fit anyway).
 pub const MAX_LABELLED_PER_LAYER: usize = 400;
 
@@ -272,9 +274,9 @@ pub fn build<'a>(
         }
         // A crowded layer with a pyramid: its squares in view as clusters, and the areas
         // too wide to count drawn one by one.
-        let from_pyramid = pyramid_cells(layer, options, view, &visible)
+        let from_pyramid = crowded::pyramid_cells(layer, options, view, &visible)
             .map(|cells| (cells, Vec::new()))
-            .or_else(|| area_pyramid_view(layer, options, view, &visible));
+            .or_else(|| crowded::area_pyramid_view(layer, options, view, &visible));
         if let Some((cells, drawn)) = from_pyramid {
             for i in drawn {
                 let f = &layer.features[i];
@@ -284,7 +286,7 @@ pub fn build<'a>(
             let placed = cells
                 .into_iter()
                 .map(|c| (view.screen_from_world(viewport, c.center()), c));
-            add_clusters(
+            crowded::add_clusters(
                 &mut scene,
                 &mut occupied,
                 layer,
@@ -293,7 +295,7 @@ pub fn build<'a>(
                 view,
                 viewport,
             );
-            add_marks(&mut scene, layer, layer_index, options, view, viewport);
+            crowded::add_marks(&mut scene, layer, layer_index, options, view, viewport);
             continue;
         }
         let filtering = filtered(layer, options);
@@ -363,7 +365,7 @@ pub fn build<'a>(
                 let [x, y] = c.center();
                 (pos2(x as f32, y as f32), c)
             });
-            add_clusters(
+            crowded::add_clusters(
                 &mut scene,
                 &mut occupied,
                 layer,
@@ -394,122 +396,9 @@ pub fn build<'a>(
     scene
 }
 
-/// The hovered, selected, highlighted and flashing features of a layer drawn from its
-/// pyramid: their outlines, wherever they are in view.
-fn add_marks<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    layer_index: usize,
-    options: &SceneOptions,
-    view: &MapView,
-    viewport: Rect,
-) {
-    let visible = view.visible_bounds(viewport);
-    let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
-        .into_iter()
-        .filter_map(|(r, colour)| r.map(|r| (r, colour)))
-        .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))
-        .chain(options.flashing.iter().map(|r| (*r, FLASH)));
-    for (r, colour) in marked {
-        if r.layer == layer_index
-            && let Some(f) = layer.features.get(r.feature)
-            && f.bounds.intersects(&visible)
-        {
-            add_highlight(scene, layer, f, colour, view, viewport);
-        }
-    }
-}
-
-/// For a crowded layer of areas with an area pyramid, no active filter and a view not closer
-/// than the pyramid goes: the squares whose areas are too small to see, to draw as clusters,
-/// and the areas to draw, in the layer's order. `None` when fewer than [`CLUSTER_ABOVE`] are
-/// in view. Their cost follows the screen and the areas wide enough to see.
-fn area_pyramid_view(
-    layer: &Layer,
-    options: &SceneOptions,
-    view: &MapView,
-    visible: &crate::view::WorldBounds,
-) -> Option<(Vec<Cell>, Vec<usize>)> {
-    let pyramid = layer.area_pyramid.as_ref()?;
-    if filtered(layer, options) {
-        return None;
-    }
-    let (cells, drawn) = pyramid.view(
-        f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point,
-        visible,
-    )?;
-    let in_view = drawn.len() + cells.iter().map(|c| c.count).sum::<usize>();
-    (in_view > CLUSTER_ABOVE).then_some((cells, drawn))
-}
-
-/// The squares of `layer`'s point pyramid to draw as clusters in this view, when it has one,
-/// no filter could hide any of its points, the view is not closer than the pyramid goes, and
-/// more than [`CLUSTER_ABOVE`] points are in view. Their cost follows the screen, not the data.
-fn pyramid_cells(
-    layer: &Layer,
-    options: &SceneOptions,
-    view: &MapView,
-    visible: &crate::view::WorldBounds,
-) -> Option<Vec<Cell>> {
-    let pyramid = layer.point_pyramid.as_ref()?;
-    if filtered(layer, options) {
-        return None;
-    }
-    let level = pyramid.level_at_least(f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point)?;
-    let cells = level.cells_in(visible);
-    let in_view: usize = cells.iter().map(|c| c.count).sum();
-    (in_view > CLUSTER_ABOVE).then_some(cells)
-}
-
 /// Whether a filter could hide any of `layer`'s features.
 fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
     options.filter.may_hide(&layer.id)
-}
-
-/// Draws `layer`'s clusters, each at its place on screen: a square of one point as that point,
-/// any other as a circle with its count (a badge in `scene.badges`). Each keeps its spot clear
-/// of labels.
-fn add_clusters<'a>(
-    scene: &mut Scene<'a>,
-    occupied: &mut Vec<Rect>,
-    layer: &'a Layer,
-    placed: impl Iterator<Item = (Pos2, Cell)>,
-    legend: Option<&ChoroplethLegend>,
-    view: &MapView,
-    viewport: Rect,
-) {
-    let half = layer.style.symbol_size / 2.0 + 1.0;
-    for (center, cell) in placed {
-        if cell.count == 1 {
-            let f = &layer.features[cell.first];
-            let fill = feature_fill(layer, f, legend);
-            add_feature(scene, layer, f, fill, view, viewport);
-        } else {
-            let badge = add_cluster(scene, layer, center, cell.count);
-            scene.badges.push(badge);
-        }
-        occupied.push(Rect::from_center_size(center, vec2(half * 2.0, half * 2.0)));
-    }
-}
-
-/// A cluster's symbol: a circle in the layer's colour that grows with the count; returns its
-/// count badge, drawn on top.
-fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, center: Pos2, count: usize) -> BadgeItem {
-    let (_, colour) = layer.style.symbol_for(None);
-    // Light inside, for the count to be read, ringed in the layer's colour; larger for more.
-    let size = (18.0 + 3.0 * (count as f32).log10()).min(34.0);
-    scene.symbols.push(SymbolItem {
-        center,
-        symbol: Symbol::Circle,
-        size,
-        fill: Color32::from_rgba_unmultiplied(255, 255, 255, 225).gamma_multiply(layer.opacity),
-        stroke: Stroke::new(3.0, colour.gamma_multiply(layer.opacity)),
-    });
-    BadgeItem {
-        center,
-        count,
-        on_cluster: true,
-    }
 }
 
 const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
