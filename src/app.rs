@@ -33,6 +33,8 @@ pub struct AppState {
     pub map_rect: Option<egui::Rect>,
     /// The point clusters drawn last frame: centre on screen and how many points each holds.
     pub clusters_on_screen: Vec<(egui::Pos2, usize)>,
+    /// The dense line layers' images, drawn off the UI thread.
+    pub backdrop: crate::backdrop::Backdrop,
     /// Cursor position over the map, longitude/latitude.
     pub cursor_lonlat: Option<[f64; 2]>,
     /// A fit to the liberated districts the map should make on its next frame.
@@ -98,6 +100,7 @@ impl AppState {
             picked: Vec::new(),
             map_rect: None,
             clusters_on_screen: Vec::new(),
+            backdrop: crate::backdrop::Backdrop::default(),
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,

@@ -35,6 +35,11 @@ pub struct BenchReport {
     pub frames: usize,
     pub frame_p50_ms: f64,
     pub frame_p95_ms: f64,
+    /// Images of dense line layers drawn during the frames, off the UI thread (see
+    /// `backdrop`), and how long each took: how soon the picture is sharp again after a move.
+    pub line_images: usize,
+    pub line_image_p50_ms: f64,
+    pub line_image_p95_ms: f64,
 }
 
 /// Loads `files` into an atlas without the shipped layers, timing each phase, then renders
@@ -136,10 +141,14 @@ pub fn run(
     report.pick_p99_us = percentile(&times, 0.99);
     report.pick_hits_mean = hits_total as f64 / picks.max(1) as f64;
     if frames > 0 {
-        let mut times = time_frames(&atlas, &faces, &full, size, frames);
+        let (mut times, mut drawn) = time_frames(&atlas, &faces, &full, size, frames);
         times.sort_by(f64::total_cmp);
         report.frame_p50_ms = percentile(&times, 0.5);
         report.frame_p95_ms = percentile(&times, 0.95);
+        drawn.sort_by(f64::total_cmp);
+        report.line_images = drawn.len();
+        report.line_image_p50_ms = percentile(&drawn, 0.5);
+        report.line_image_p95_ms = percentile(&drawn, 0.95);
     }
     report.peak_rss_mb = peak_rss_mb().unwrap_or(f64::NAN);
     Ok(report)
@@ -165,14 +174,15 @@ pub fn scripted_view(full: &WorldBounds, size: egui::Vec2, i: usize, n: usize) -
     }
 }
 
-/// CPU milliseconds of each frame of the scripted session, as the window spends them.
+/// CPU milliseconds of each frame of the scripted session, as the window spends them, and
+/// of each image of dense lines drawn on the window's drawing thread meanwhile.
 fn time_frames(
     atlas: &Atlas,
     faces: &Faces,
     full: &WorldBounds,
     size: egui::Vec2,
     frames: usize,
-) -> Vec<f64> {
+) -> (Vec<f64>, Vec<f64>) {
     let ctx = egui::Context::default();
     crate::fonts::install(&ctx);
     let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
@@ -185,12 +195,14 @@ fn time_frames(
     for _ in 0..2 {
         ctx.run_ui(input(), |_| {}).drop_without_applying_deltas();
     }
-    (0..frames)
+    let mut backdrop = crate::backdrop::Backdrop::default();
+    let times = (0..frames)
         .map(|i| {
             let view = scripted_view(full, size, i, frames);
             let started = Instant::now();
             let mut output = ctx.run_ui(input(), |ui| {
-                let scene = crate::scene::build(atlas, &view, viewport, &options, faces);
+                let mut scene = crate::scene::build(atlas, &view, viewport, &options, faces);
+                scene.line_images = backdrop.images(ui.ctx(), &scene.dense_lines, &view, viewport);
                 crate::paint::paint_scene(ui.painter(), &scene);
             });
             // No GPU here to upload glyph textures to.
@@ -199,7 +211,12 @@ fn time_frames(
             std::hint::black_box(primitives);
             ms(started)
         })
-        .collect()
+        .collect();
+    // The image for the last view, which the window would show once the user stops.
+    while !backdrop.is_up_to_date()
+        && backdrop.wait_for_image(&ctx, std::time::Duration::from_secs(60))
+    {}
+    (times, backdrop.draw_millis)
 }
 
 /// Builds the scene and rasterizes it to PNG bytes, as `render` does; returns milliseconds.
@@ -260,7 +277,7 @@ impl BenchReport {
     /// The report for people, one measure a line.
     pub fn to_text(&self) -> String {
         format!(
-            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\npeak_rss_mb: {:.1}\npeak_rss_load_mb: {:.1}\n",
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\nline_images: {}\nline_image_p50_ms: {:.1}\nline_image_p95_ms: {:.1}\npeak_rss_mb: {:.1}\npeak_rss_load_mb: {:.1}\n",
             self.files.join(" "),
             self.features,
             self.vertices,
@@ -276,6 +293,9 @@ impl BenchReport {
             self.frames,
             self.frame_p50_ms,
             self.frame_p95_ms,
+            self.line_images,
+            self.line_image_p50_ms,
+            self.line_image_p95_ms,
             self.peak_rss_mb,
             self.peak_rss_load_mb
         )

@@ -106,7 +106,9 @@ pub struct Layer {
     pub style: LayerStyle,
     pub visible: bool,
     pub opacity: f32,
-    pub features: Vec<PreparedFeature>,
+    /// Shared, so that a background job (see `dense`) can read them while the window runs;
+    /// never changed once the layer is made.
+    pub features: std::sync::Arc<Vec<PreparedFeature>>,
     pub index: RTree<IndexEntry, IndexParams>,
     /// Where the layer came from: an embedded file name or a path.
     pub origin: String,
@@ -167,7 +169,7 @@ impl Layer {
             style,
             visible: true,
             opacity: 1.0,
-            features,
+            features: std::sync::Arc::new(features),
             index: RTree::bulk_load_with_params(entries),
             origin: origin.to_owned(),
             numeric: std::sync::OnceLock::new(),

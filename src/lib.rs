@@ -6,8 +6,10 @@
 
 pub mod app;
 pub mod atlas;
+pub mod backdrop;
 pub mod bench;
 pub mod clusters;
+pub mod dense;
 pub mod export;
 pub mod feature;
 pub mod filter;

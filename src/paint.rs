@@ -14,6 +14,10 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     for area in &scene.areas {
         paint_area(painter, area);
     }
+    for &(texture, rect) in &scene.line_images {
+        let uv = egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        painter.image(texture, rect, uv, Color32::WHITE);
+    }
     for line in &scene.lines {
         painter.add(Shape::line(line.points.clone(), line.stroke));
     }

@@ -32,6 +32,13 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     for area in &scene.areas {
         area_outline(&mut pixmap, area, at);
     }
+    for dense in &scene.dense_lines {
+        draw_image(
+            &mut pixmap,
+            &dense.draw(1.0),
+            dense.viewport.min - scene.viewport.min,
+        );
+    }
     for line in &scene.lines {
         let points: Vec<Pos2> = line.points.iter().map(|p| at(*p)).collect();
         if let Some(path) = polyline(&points, false) {
@@ -235,6 +242,30 @@ fn paint_mark(pixmap: &mut Pixmap, mark: &Mark, faces: &Faces, at: impl Fn(Pos2)
             }
         }
     }
+}
+
+/// Draws an image of premultiplied colours with its top-left corner at `offset`.
+fn draw_image(pixmap: &mut Pixmap, image: &egui::ColorImage, offset: egui::Vec2) {
+    let [w, h] = image.size;
+    let Some(size) = tiny_skia::IntSize::from_wh(w as u32, h as u32) else {
+        return;
+    };
+    let data = image
+        .pixels
+        .iter()
+        .flat_map(|c| c.to_array())
+        .collect::<Vec<u8>>();
+    let Some(source) = Pixmap::from_vec(data, size) else {
+        return;
+    };
+    pixmap.draw_pixmap(
+        offset.x.round() as i32,
+        offset.y.round() as i32,
+        source.as_ref(),
+        &tiny_skia::PixmapPaint::default(),
+        tiny_skia::Transform::identity(),
+        None,
+    );
 }
 
 /// Paints `scene` and encodes it as PNG bytes.

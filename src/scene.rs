@@ -3,6 +3,7 @@
 
 use crate::atlas::Atlas;
 use crate::clusters::{Cell, Level};
+use crate::dense::{self, DENSE_ABOVE_VERTICES, DenseLines};
 use crate::feature::Language;
 use crate::fonts::Faces;
 use crate::labels::{LabelCandidate, PlacedLabel, place_labels};
@@ -146,6 +147,12 @@ pub struct Scene<'a> {
     pub background: Color32,
     pub areas: Vec<AreaItem<'a>>,
     pub lines: Vec<LineItem>,
+    /// Line layers too dense to stroke line by line, drawn as one image each, over the areas
+    /// and under the lines (see `dense`).
+    pub dense_lines: Vec<DenseLines>,
+    /// The images of `dense_lines` as the window holds them, with where they go on screen: set
+    /// by the window before painting (see `backdrop`); `raster` draws `dense_lines` itself.
+    pub line_images: Vec<(egui::TextureId, Rect)>,
     pub symbols: Vec<SymbolItem>,
     /// Outlines drawn over everything for the hovered and selected features.
     pub highlights: Vec<AreaItem<'a>>,
@@ -244,6 +251,8 @@ pub fn build<'a>(
         background: MAP_BACKGROUND,
         areas: Vec::new(),
         lines: Vec::new(),
+        dense_lines: Vec::new(),
+        line_images: Vec::new(),
         symbols: Vec::new(),
         highlights: Vec::new(),
         highlight_symbols: Vec::new(),
@@ -308,6 +317,15 @@ pub fn build<'a>(
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
         let mut clusters =
             (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
+        // Lines too many to stroke one by one go into one image.
+        let mut dense = is_dense(layer, &in_view, view).then(|| DenseLines {
+            layer_id: layer.id.clone(),
+            features: layer.features.clone(),
+            drawn: Vec::new(),
+            width: line_stroke(layer, None).width,
+            view: *view,
+            viewport,
+        });
         for i in in_view {
             let f = &layer.features[i];
             // In a crowded layer, points and areas too small to see are counted, not drawn.
@@ -321,6 +339,10 @@ pub fn build<'a>(
             {
                 let at = view.screen_from_world(viewport, f.anchor);
                 clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
+            } else if let Some(dense) = &mut dense
+                && is_line(f)
+            {
+                dense.drawn.push((i, line_stroke(layer, Some(f)).color));
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
                 add_feature(&mut scene, layer, f, fill, view, viewport);
@@ -360,6 +382,9 @@ pub fn build<'a>(
                 add_highlight(&mut scene, layer, f, FLASH, view, viewport);
             }
         }
+        scene
+            .dense_lines
+            .extend(dense.filter(|d| !d.drawn.is_empty()));
         if let Some(clusters) = clusters {
             let placed = clusters.into_cells().into_iter().map(|c| {
                 let [x, y] = c.center();
@@ -535,14 +560,7 @@ fn add_feature<'a>(
         }
         return;
     }
-    let line_colour = match &layer.style.categories {
-        Some(categories) => categories.colour(&f.feature),
-        None => layer.style.stroke,
-    };
-    let stroke = Stroke::new(
-        layer.style.stroke_width.max(1.5),
-        line_colour.gamma_multiply(layer.opacity),
-    );
+    let stroke = line_stroke(layer, Some(f));
     let to_screen = |w: &[f64; 2]| view.screen_from_world(viewport, *w);
     match crate::lod::level_for(&f.levels, view.metres_per_point) {
         Some(level) => {
@@ -565,6 +583,41 @@ fn add_feature<'a>(
             }
         }
     }
+}
+
+/// How a line feature is stroked: its category's colour or the layer's, at the layer's
+/// opacity, at least 1.5 points wide (the layer's colour when no feature is given).
+fn line_stroke(layer: &Layer, f: Option<&PreparedFeature>) -> Stroke {
+    let colour = match (&layer.style.categories, f) {
+        (Some(categories), Some(f)) => categories.colour(&f.feature),
+        _ => layer.style.stroke,
+    };
+    Stroke::new(
+        layer.style.stroke_width.max(1.5),
+        colour.gamma_multiply(layer.opacity),
+    )
+}
+
+/// Whether a feature is drawn as a line: neither an area (which has a mesh) nor a point.
+fn is_line(f: &PreparedFeature) -> bool {
+    f.mesh.vertices.is_empty() && !f.feature.is_point()
+}
+
+/// Whether the lines of `layer` among `in_view` hold more vertices than egui can stroke in a
+/// frame at this view's zoom band (see `dense`).
+fn is_dense(layer: &Layer, in_view: &[usize], view: &MapView) -> bool {
+    let mut vertices = 0;
+    for &i in in_view {
+        let f = &layer.features[i];
+        if is_line(f) {
+            let left = DENSE_ABOVE_VERTICES - vertices;
+            vertices += dense::line_vertices(f, view.metres_per_point, left);
+            if vertices > DENSE_ABOVE_VERTICES {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether an area is too small to see: under two pick tolerances across on screen. Such an

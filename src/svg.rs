@@ -36,6 +36,11 @@ pub fn to_svg(scene: &Scene<'_>, faces: &Faces) -> String {
         out.area(area, true);
     }
     out.raw("</g>\n<g id=\"lines\">\n");
+    for dense in &scene.dense_lines {
+        for (points, colour) in dense.polylines() {
+            out.polyline(&points, Stroke::new(dense.width, colour));
+        }
+    }
     for line in &scene.lines {
         out.polyline(&line.points, line.stroke);
     }

@@ -9,7 +9,7 @@ use karabakh_atlas::fonts::{self, Faces};
 fn shipped_names(atlas: &Atlas) -> Vec<String> {
     let mut names: Vec<String> = atlas.layers.iter().map(|l| l.title.clone()).collect();
     for layer in &atlas.layers {
-        for f in &layer.features {
+        for f in layer.features.iter() {
             for key in ["name_az", "name_en", "kind", "district"] {
                 if let Some(v) = f.feature.str(key) {
                     names.push(v.to_owned());

@@ -55,7 +55,7 @@ fn the_exact_test_agrees_with_its_definition_in_and_around_every_embedded_featur
     let mut rng = Rng::new(11);
     let (mut hits, mut misses) = (0, 0);
     for layer in &atlas.layers {
-        for f in &layer.features {
+        for f in layer.features.iter() {
             let size = f.bounds.width().max(f.bounds.height()).max(1.0);
             // From far inside a tolerance (the feature is tiny) to a sliver of its size.
             for tolerance in [size * 2.0, size * 0.6, size * 0.05, 0.0] {
@@ -90,7 +90,7 @@ fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
     let layer = atlas.layer_by_id("districts").expect("districts layer");
     let mut rng = Rng::new(7);
     let mut outside_but_in_box = 0;
-    for f in &atlas.layers[layer].features {
+    for f in atlas.layers[layer].features.iter() {
         for _ in 0..200 {
             let at = [
                 rng.range(f.bounds.min[0], f.bounds.max[0]),

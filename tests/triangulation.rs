@@ -12,7 +12,7 @@ fn every_shipped_polygon_is_covered_by_triangles_of_equal_area() {
     let atlas = Atlas::embedded();
     let mut checked = 0;
     for layer in &atlas.layers {
-        for f in &layer.features {
+        for f in layer.features.iter() {
             if !f.feature.is_areal() {
                 continue;
             }

@@ -472,7 +472,7 @@ fn a_numeric_range_filter_on_population_hides_the_smaller_settlements() {
     harness.run();
     let state = &harness.state().state;
     let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
-    for f in &layer.features {
+    for f in layer.features.iter() {
         let big = f.feature.number("population").is_some_and(|p| p >= 5_000.0);
         assert_eq!(state.scene.filter.shows("settlements", &f.feature), big);
     }

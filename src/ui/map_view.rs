@@ -84,7 +84,10 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
 
-    let built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
+    let mut built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
+    built.line_images = state
+        .backdrop
+        .images(ui.ctx(), &built.dense_lines, &view, viewport);
     paint_scene(&painter, &built);
     state.clusters_on_screen = built
         .badges

@@ -81,7 +81,10 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .slides
         .get(presentation.index)
         .map(|s| (s.title.clone(), s.caption.clone()));
-    let built = scene::build(&state.atlas, &view, viewport, &options, &state.faces);
+    let mut built = scene::build(&state.atlas, &view, viewport, &options, &state.faces);
+    built.line_images = state
+        .backdrop
+        .images(ui.ctx(), &built.dense_lines, &view, viewport);
     paint_scene(&painter, &built);
 
     legend_ui(&painter, state, viewport);
