@@ -54,11 +54,18 @@ impl DenseLines {
         let scale = pixels_per_point.max(0.1);
         let w = (self.viewport.width() * scale).round().max(1.0) as usize;
         let h = (self.viewport.height() * scale).round().max(1.0) as usize;
+        // Lines near each other drawn one after another, and each thread given a region:
+        // drawing is bound by fetching the canvas's rows, and this keeps them in cache.
+        let mut drawn = self.drawn.clone();
+        drawn.sort_by_cached_key(|&(i, _)| {
+            let anchor = self.features.get(i).map_or([0.0; 2], |f| f.anchor);
+            let p = self.view.screen_from_world(self.viewport, anchor) - self.viewport.min;
+            morton(p.x * scale / 32.0, p.y * scale / 32.0)
+        });
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let share = self.drawn.len().div_ceil(threads).max(1);
+        let share = drawn.len().div_ceil(threads).max(1);
         let mut canvases = std::thread::scope(|s| {
-            let jobs: Vec<_> = self
-                .drawn
+            let jobs: Vec<_> = drawn
                 .chunks(share)
                 .map(|drawn| s.spawn(move || self.draw_share(drawn, w, h, scale)))
                 .collect();
@@ -71,6 +78,16 @@ impl DenseLines {
         for other in canvases {
             canvas.merge(other);
         }
+        // Colours stacked in the order the scene gave them, whatever order they were drawn in.
+        let mut order: Vec<Color32> = Vec::new();
+        for &(_, colour) in &self.drawn {
+            if !order.contains(&colour) {
+                order.push(colour);
+            }
+        }
+        canvas
+            .layers
+            .sort_by_key(|(c, _)| order.iter().position(|o| o == c));
         canvas.into_image()
     }
 
@@ -252,48 +269,47 @@ impl Coverage {
             return;
         }
         if dx.abs() >= dy.abs() {
-            self.run(a, b, half, false);
+            self.run::<false>(a, b, half);
         } else {
-            self.run([a[1], a[0]], [b[1], b[0]], half, true);
+            self.run::<true>([a[1], a[0]], [b[1], b[0]], half);
         }
     }
 
-    /// A segment whose main axis is `u` (x, or y when `transposed`), across `v`.
-    fn run(&mut self, a: [f32; 2], b: [f32; 2], half: f32, transposed: bool) {
+    /// A segment whose main axis is `u` (x, or y when `TRANSPOSED`), across `v`.
+    fn run<const TRANSPOSED: bool>(&mut self, a: [f32; 2], b: [f32; 2], half: f32) {
         let (a, b) = if a[0] <= b[0] { (a, b) } else { (b, a) };
         let slope = (b[1] - a[1]) / (b[0] - a[0]);
         let across = half * (1.0 + slope * slope).sqrt();
-        let (u_size, v_size) = if transposed {
-            (self.height as f32, self.width as f32)
+        let (u_size, v_size) = if TRANSPOSED {
+            (self.height as i64, self.width as i64)
         } else {
-            (self.width as f32, self.height as f32)
+            (self.width as i64, self.height as i64)
         };
-        if a[1].min(b[1]) - across >= v_size || a[1].max(b[1]) + across <= 0.0 {
+        if a[1].min(b[1]) - across >= v_size as f32 || a[1].max(b[1]) + across <= 0.0 {
             return;
         }
         // The rows or columns whose centres the segment or its caps span, on the canvas.
-        let mut u0 = (a[0] - half - 0.5).ceil().max(0.0);
-        let mut u1 = ((b[0] + half - 0.5).floor() + 1.0).min(u_size);
+        let mut u0 = ceil(a[0] - half - 0.5).max(0);
+        let mut u1 = (floor(b[0] + half - 0.5) + 1).min(u_size);
         if slope != 0.0 {
             let at = |v: f32| a[0] + (v - a[1]) / slope - 0.5;
-            let (p, q) = (at(-across - 1.0), at(v_size + across + 1.0));
-            u0 = u0.max(p.min(q).floor());
-            u1 = u1.min(p.max(q).ceil() + 1.0);
-        }
-        if u0 >= u1 {
-            return;
+            let (p, q) = (at(-across - 1.0), at(v_size as f32 + across + 1.0));
+            u0 = u0.max(floor(p.min(q)));
+            u1 = u1.min(ceil(p.max(q)) + 1);
         }
         let stride = self.width;
-        for u in u0 as usize..u1 as usize {
+        for u in u0..u1 {
             let along = (u as f32 + 0.5).clamp(a[0], b[0]);
             let centre = a[1] + (along - a[0]) * slope;
             let (lo, hi) = (centre - across, centre + across);
-            let v0 = lo.floor().max(0.0) as usize;
-            let v1 = (hi.ceil().min(v_size)).max(0.0) as usize;
+            let v0 = floor(lo).max(0);
+            let v1 = ceil(hi).min(v_size);
             for v in v0..v1 {
                 let share = hi.min(v as f32 + 1.0) - lo.max(v as f32);
                 if share > 0.0 {
-                    let at = if transposed {
+                    // u and v are within the canvas here.
+                    let (u, v) = (u as usize, v as usize);
+                    let at = if TRANSPOSED {
                         u * stride + v
                     } else {
                         v * stride + u
@@ -313,10 +329,10 @@ impl Coverage {
         }
         let (lo_x, hi_x) = (p[0] - half, p[0] + half);
         let (lo_y, hi_y) = (p[1] - half, p[1] + half);
-        let x0 = lo_x.floor().max(0.0) as usize;
-        let x1 = hi_x.ceil().clamp(0.0, self.width as f32) as usize;
-        let y0 = lo_y.floor().max(0.0) as usize;
-        let y1 = hi_y.ceil().clamp(0.0, self.height as f32) as usize;
+        let x0 = floor(lo_x).max(0) as usize;
+        let x1 = ceil(hi_x).clamp(0, self.width as i64) as usize;
+        let y0 = floor(lo_y).max(0) as usize;
+        let y1 = ceil(hi_y).clamp(0, self.height as i64) as usize;
         for y in y0..y1 {
             let sy = hi_y.min(y as f32 + 1.0) - lo_y.max(y as f32);
             for x in x0..x1 {
@@ -327,4 +343,31 @@ impl Coverage {
             }
         }
     }
+}
+
+/// `x` rounded down, as an integer: without SSE4.1, which the baseline x86-64 target lacks,
+/// `f32::floor` is a call into libm, and this runs several times a segment. Far-off values are
+/// clamped to a billion pixels.
+fn floor(x: f32) -> i64 {
+    let x = x.clamp(-1e9, 1e9);
+    let i = x as i64;
+    if (i as f32) > x { i - 1 } else { i }
+}
+
+/// `x` rounded up, as an integer (see [`floor`]).
+fn ceil(x: f32) -> i64 {
+    -floor(-x)
+}
+
+/// A Morton (Z-order) code of a point in cells, near points near in the order; cells clamped
+/// to 0..65,535.
+fn morton(x: f32, y: f32) -> u32 {
+    let spread = |v: f32| {
+        let mut v = v.clamp(0.0, 65_535.0) as u32;
+        v = (v | (v << 8)) & 0x00FF_00FF;
+        v = (v | (v << 4)) & 0x0F0F_0F0F;
+        v = (v | (v << 2)) & 0x3333_3333;
+        (v | (v << 1)) & 0x5555_5555
+    };
+    spread(x) | (spread(y) << 1)
 }

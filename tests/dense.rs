@@ -351,3 +351,35 @@ fn the_window_moves_the_last_image_with_the_camera_until_the_next_is_drawn() {
     // A layer no longer dense lets its image go.
     assert!(backdrop.images(&ctx, &[], &moved, VIEWPORT).is_empty());
 }
+
+#[test]
+fn a_colour_given_later_is_drawn_over_an_earlier_one() {
+    // Two lines along one parallel, overlapping in the middle; the eastern one first.
+    let line = |from: f64, to: f64| {
+        Geometry::LineString(LineString(vec![
+            Coord { x: from, y: 39.7 },
+            Coord { x: to, y: 39.7 },
+        ]))
+    };
+    let layer = layer_of("two", vec![line(46.6, 46.8), line(46.5, 46.7)]);
+    let viewport = Rect::from_min_max(pos2(0.0, 0.0), pos2(300.0, 40.0));
+    let view = MapView::fitting(&layer.bounds().unwrap(), viewport.size(), 0.0);
+    let lines = DenseLines {
+        layer_id: "two".into(),
+        features: layer.features.clone(),
+        drawn: vec![(0, Color32::RED), (1, Color32::BLUE)],
+        width: 3.0,
+        view,
+        viewport,
+    };
+    let image = lines.draw(1.0);
+    let row = 20 * 300;
+    let at = |x: usize| image.pixels[row + x];
+    assert_eq!(at(50), Color32::BLUE, "the western line alone");
+    assert_eq!(
+        at(150),
+        Color32::BLUE,
+        "where they overlap, the later colour"
+    );
+    assert_eq!(at(250), Color32::RED, "the eastern line alone");
+}
