@@ -98,7 +98,7 @@ fn work(slot: &(Mutex<Slot>, Condvar), send: &Sender<Drawn>, ctx: &egui::Context
         };
         for Request { lines, shot } in requests {
             let started = std::time::Instant::now();
-            let image = lines.draw(shot.pixels_per_point);
+            let image = lines.draw(shot.pixels_per_point, drawing_threads());
             let drawn = Drawn {
                 layer_id: lines.layer_id,
                 shot,
@@ -180,7 +180,7 @@ impl Backdrop {
                 // No thread to draw on: draw here rather than show nothing.
                 None => {
                     for Request { lines, shot } in requests {
-                        let image = lines.draw(shot.pixels_per_point);
+                        let image = lines.draw(shot.pixels_per_point, drawing_threads());
                         self.show(ctx, lines.layer_id, shot, image);
                     }
                 }
@@ -243,6 +243,11 @@ impl Backdrop {
             Err(_) => false,
         }
     }
+}
+
+/// The threads an image is drawn on: all cores but one, which the window keeps for its frames.
+fn drawing_threads() -> usize {
+    crate::dense::all_cores().saturating_sub(1).max(1)
 }
 
 /// Where an image drawn for `shot` goes on screen in `view`: the world it covered, placed.

@@ -48,9 +48,9 @@ impl DenseLines {
         h.finish()
     }
 
-    /// Draws the lines into an image of the viewport's size times `pixels_per_point`, on as
-    /// many threads as there are cores, each with its own share of the lines.
-    pub fn draw(&self, pixels_per_point: f32) -> ColorImage {
+    /// Draws the lines into an image of the viewport's size times `pixels_per_point`, on
+    /// `threads` threads (at least one), each with its own share of the lines.
+    pub fn draw(&self, pixels_per_point: f32, threads: usize) -> ColorImage {
         let scale = pixels_per_point.max(0.1);
         let w = (self.viewport.width() * scale).round().max(1.0) as usize;
         let h = (self.viewport.height() * scale).round().max(1.0) as usize;
@@ -62,8 +62,7 @@ impl DenseLines {
             let p = self.view.screen_from_world(self.viewport, anchor) - self.viewport.min;
             morton(p.x * scale / 32.0, p.y * scale / 32.0)
         });
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let share = drawn.len().div_ceil(threads).max(1);
+        let share = drawn.len().div_ceil(threads.max(1)).max(1);
         let mut canvases = std::thread::scope(|s| {
             let jobs: Vec<_> = drawn
                 .chunks(share)
@@ -151,6 +150,12 @@ impl DenseLines {
             }
         }
     }
+}
+
+/// The machine's cores, at most eight: the threads an image is drawn on when nothing else
+/// waits for the cores (the `render` command).
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
 /// One part of a line, its vertices in world metres.

@@ -35,7 +35,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     for dense in &scene.dense_lines {
         draw_image(
             &mut pixmap,
-            &dense.draw(1.0),
+            &dense.draw(1.0, crate::dense::all_cores()),
             dense.viewport.min - scene.viewport.min,
         );
     }

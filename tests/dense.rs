@@ -230,7 +230,7 @@ fn a_layer_with_too_many_vertices_in_view_is_drawn_as_one_image() {
         "the sparse layer's lines are stroked one by one"
     );
 
-    let image = dense.draw(1.0);
+    let image = dense.draw(1.0, 2);
     assert_eq!(image.size, [800, 600]);
     let colour = dense.drawn[0].1;
     let inked = image.pixels.iter().filter(|p| p.a() > 0).count();
@@ -262,7 +262,7 @@ fn the_png_and_the_svg_hold_the_dense_lines() {
     let faces = Faces::load().unwrap();
     let pixmap = karabakh_atlas::raster::rasterize(&scene, &faces).unwrap();
     let colour = scene.dense_lines[0].drawn[0].1;
-    let image = scene.dense_lines[0].draw(1.0);
+    let image = scene.dense_lines[0].draw(1.0, 2);
     let covered = image.pixels.iter().filter(|p| p.a() == 255).count();
     let solid = pixmap
         .pixels()
@@ -372,7 +372,7 @@ fn a_colour_given_later_is_drawn_over_an_earlier_one() {
         view,
         viewport,
     };
-    let image = lines.draw(1.0);
+    let image = lines.draw(1.0, 2);
     let row = 20 * 300;
     let at = |x: usize| image.pixels[row + x];
     assert_eq!(at(50), Color32::BLUE, "the western line alone");
