@@ -174,6 +174,9 @@ pub fn scripted_view(full: &WorldBounds, size: egui::Vec2, i: usize, n: usize) -
     }
 }
 
+/// The time between frames on a 60 Hz display.
+const FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_micros(16_667);
+
 /// CPU milliseconds of each frame of the scripted session, as the window spends them, and
 /// of each image of dense lines drawn on the window's drawing thread meanwhile.
 fn time_frames(
@@ -209,7 +212,11 @@ fn time_frames(
             output.textures_delta.clear();
             let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
             std::hint::black_box(primitives);
-            ms(started)
+            let spent = started.elapsed();
+            // Paced as a 60 Hz display paces the window, so that the drawing thread of dense
+            // lines runs beside the frames as it does there.
+            std::thread::sleep(FRAME_INTERVAL.saturating_sub(spent));
+            spent.as_secs_f64() * 1e3
         })
         .collect();
     // The image for the last view, which the window would show once the user stops.
