@@ -201,6 +201,24 @@ const CASES: &[(&str, Expect)] = &[
             ],
         ),
     ),
+    // Found by fuzzing: a GeoPackage polygon whose exterior ring is empty but whose hole is
+    // not was kept, with coordinates and nothing to draw or pick.
+    (
+        "hollow-polygon.gpkg",
+        Loaded(
+            2,
+            &[
+                (
+                    Some(0),
+                    "skipped: table areas, row 1: a polygon has holes but no exterior ring",
+                ),
+                (
+                    Some(2),
+                    "skipped: table areas, row 1: a polygon has holes but no exterior ring",
+                ),
+            ],
+        ),
+    ),
     // Found by fuzzing: a .dbf whose header promises more rows than it holds made the dbase
     // reader give the same error for ever, and reading it filled the memory.
     (

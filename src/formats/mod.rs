@@ -366,6 +366,10 @@ impl Collector {
             Some(r) => r.apply(&geometry),
             None => geometry,
         };
+        if has_hollow_polygon(&geometry) {
+            self.skip(index, place, "a polygon has holes but no exterior ring");
+            return false;
+        }
         match load::check_coordinates(&geometry) {
             Ok(()) => {}
             Err(GeometryProblem::Metres(example)) => {
@@ -460,4 +464,21 @@ pub(crate) fn combine(mut parts: Vec<geo::Geometry<f64>>) -> Option<geo::Geometr
     } else {
         G::MultiPolygon(geo::MultiPolygon(polygons))
     })
+}
+
+/// Whether a polygon in `geometry` has holes but an empty exterior ring: WKB and KML can say
+/// so, though there is nothing for the holes to be cut from. (GeoJSON cannot: its loader
+/// refuses an empty ring before this.) Such a feature would be kept with coordinates and no
+/// shape to draw or pick, so it is skipped, as the GeoJSON loader skips a broken ring.
+fn has_hollow_polygon(geometry: &geo::Geometry<f64>) -> bool {
+    use geo::Geometry as G;
+    let hollow = |p: &geo::Polygon<f64>| {
+        p.exterior().0.is_empty() && p.interiors().iter().any(|h| !h.0.is_empty())
+    };
+    match geometry {
+        G::Polygon(p) => hollow(p),
+        G::MultiPolygon(mp) => mp.iter().any(hollow),
+        G::GeometryCollection(gc) => gc.iter().any(has_hollow_polygon),
+        _ => false,
+    }
 }
