@@ -1,6 +1,7 @@
-//! The window's images of dense line layers: drawn on a thread of their own, and the last image
-//! moved and scaled with the camera until the one for the current view is ready, as QGIS's map
-//! canvas does. A frame only places a texture, whatever the number of lines.
+//! The window's images of dense layers' lines and outlines: drawn on a thread of their own,
+//! and the last image moved and scaled with the camera until the one for the current view is
+//! ready, as QGIS's map canvas does. A frame only places a texture, whatever the number of
+//! lines.
 
 use crate::dense::DenseLines;
 use crate::view::MapView;

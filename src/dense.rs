@@ -1,13 +1,15 @@
-//! Line layers too dense to stroke line by line: all of a layer's lines in view drawn into one
-//! image, each pixel covered as much as the nearest line covers it.
+//! Layers too dense to stroke line by line: all of a layer's lines, and its areas' outlines,
+//! in view drawn into one image, each pixel covered as much as the nearest segment covers it.
 //!
 //! Ten thousand lines of 500 vertices, zoomed out, put about one vertex on every screen point:
 //! simplification removes little, and stroking five million vertices as paths costs egui about
-//! a second a frame and tiny-skia about nine. Here each segment only visits the pixels within
-//! its half-width of it and keeps, per pixel and colour, the highest coverage any segment gives
-//! it (so lines of one colour merge where they cross, as opaque strokes do, and joints are not
-//! covered twice). The scene decides which layers are dense; `raster` composites the image into
-//! a PNG, and the window draws it off the UI thread (see `backdrop`).
+//! a second a frame and tiny-skia about nine. Natural Earth's borders cost egui three quarters
+//! of each frame the same way. Here each segment only visits the pixels within its half-width
+//! and keeps, per pixel and colour, the highest coverage any segment gives it (so lines of one
+//! colour merge where they cross, as opaque strokes do, and joints are not covered twice). The
+//! scene decides which layers are dense, and keeps drawing their fills as meshes; `raster`
+//! composites the image into a PNG, and the window draws it off the UI thread (see
+//! `backdrop`).
 
 use crate::layer::PreparedFeature;
 use crate::view::MapView;
@@ -135,6 +137,18 @@ impl DenseLines {
             let Some(f) = self.features.get(i) else {
                 continue;
             };
+            if !f.mesh.vertices.is_empty() {
+                // An area: its rings at this zoom band, each closed.
+                let mesh = f.mesh_for(self.view.metres_per_point);
+                for ring in &mesh.rings {
+                    let vertices = &mesh.vertices[ring.clone()];
+                    visit(
+                        colour,
+                        &mut vertices.iter().chain(vertices.first()).copied(),
+                    );
+                }
+                continue;
+            }
             match crate::lod::level_for(&f.levels, self.view.metres_per_point) {
                 Some(level) => {
                     for part in &level.mesh.rings {

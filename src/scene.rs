@@ -147,8 +147,8 @@ pub struct Scene<'a> {
     pub background: Color32,
     pub areas: Vec<AreaItem<'a>>,
     pub lines: Vec<LineItem>,
-    /// Line layers too dense to stroke line by line, drawn as one image each, over the areas
-    /// and under the lines (see `dense`).
+    /// Layers whose lines and area outlines are too dense to stroke one by one, drawn as one
+    /// image each, over the areas' fills and under the other lines (see `dense`).
     pub dense_lines: Vec<DenseLines>,
     /// The images of `dense_lines` as the window holds them, with where they go on screen: set
     /// by the window before painting (see `backdrop`); `raster` draws `dense_lines` itself.
@@ -343,6 +343,15 @@ pub fn build<'a>(
                 && is_line(f)
             {
                 dense.drawn.push((i, line_stroke(layer, Some(f)).color));
+            } else if let Some(dense) = &mut dense {
+                // An area's fill is drawn as usual; its outline goes into the image.
+                let fill = feature_fill(layer, f, legend.as_ref());
+                let before = scene.areas.len();
+                add_feature(&mut scene, layer, f, fill, view, viewport);
+                if let Some(area) = scene.areas.get_mut(before) {
+                    dense.drawn.push((i, area.stroke.color));
+                    area.stroke = Stroke::NONE;
+                }
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
                 add_feature(&mut scene, layer, f, fill, view, viewport);
@@ -382,9 +391,17 @@ pub fn build<'a>(
                 add_highlight(&mut scene, layer, f, FLASH, view, viewport);
             }
         }
-        scene
-            .dense_lines
-            .extend(dense.filter(|d| !d.drawn.is_empty()));
+        if let Some(mut dense) = dense.filter(|d| !d.drawn.is_empty()) {
+            // Outlines alone are drawn at the layer's width, as egui would; lines at least 1.5.
+            if !dense
+                .drawn
+                .iter()
+                .any(|&(i, _)| is_line(&layer.features[i]))
+            {
+                dense.width = layer.style.stroke_width;
+            }
+            scene.dense_lines.push(dense);
+        }
         if let Some(clusters) = clusters {
             let placed = clusters.into_cells().into_iter().map(|c| {
                 let [x, y] = c.center();
@@ -603,8 +620,8 @@ fn is_line(f: &PreparedFeature) -> bool {
     f.mesh.vertices.is_empty() && !f.feature.is_point()
 }
 
-/// Whether the lines of `layer` among `in_view` hold more vertices than egui can stroke in a
-/// frame at this view's zoom band (see `dense`).
+/// Whether the lines and area outlines of `layer` among `in_view` hold more vertices than
+/// egui can stroke in a frame at this view's zoom band (see `dense`).
 fn is_dense(layer: &Layer, in_view: &[usize], view: &MapView) -> bool {
     let mut vertices = 0;
     for &i in in_view {
@@ -612,9 +629,11 @@ fn is_dense(layer: &Layer, in_view: &[usize], view: &MapView) -> bool {
         if is_line(f) {
             let left = DENSE_ABOVE_VERTICES - vertices;
             vertices += dense::line_vertices(f, view.metres_per_point, left);
-            if vertices > DENSE_ABOVE_VERTICES {
-                return true;
-            }
+        } else if !f.mesh.vertices.is_empty() && !is_tiny(f, view) {
+            vertices += f.mesh_for(view.metres_per_point).vertices.len();
+        }
+        if vertices > DENSE_ABOVE_VERTICES {
+            return true;
         }
     }
     false

@@ -383,3 +383,115 @@ fn a_colour_given_later_is_drawn_over_an_earlier_one() {
     );
     assert_eq!(at(250), Color32::RED, "the eastern line alone");
 }
+
+/// `n` squares of `sides` vertices each (circles, near enough), side by side, in lon/lat.
+fn rings(n: usize, sides: usize) -> Vec<Geometry<f64>> {
+    (0..n)
+        .map(|k| {
+            let (cx, cy) = (46.5 + 0.01 * (k % 40) as f64, 39.5 + 0.01 * (k / 40) as f64);
+            let ring: Vec<Coord> = (0..=sides)
+                .map(|j| {
+                    let t = std::f64::consts::TAU * (j % sides) as f64 / sides as f64;
+                    Coord {
+                        x: cx + 0.004 * t.cos(),
+                        y: cy + 0.004 * t.sin(),
+                    }
+                })
+                .collect();
+            Geometry::Polygon(geo::Polygon::new(LineString(ring), vec![]))
+        })
+        .collect()
+}
+
+#[test]
+fn areas_with_too_many_outline_vertices_keep_their_fills_and_give_the_outlines_to_the_image() {
+    let mut atlas = Atlas::empty();
+    atlas.layers.push(layer_of("areas", rings(400, 300)));
+    let bounds = atlas.layers[0].bounds().unwrap();
+    let view = MapView::fitting(&bounds, VIEWPORT.size(), 10.0);
+    let scene = scene_of(&atlas, &view);
+    assert_eq!(scene.areas.len(), 400, "every fill is drawn as a mesh");
+    assert!(
+        scene.areas.iter().all(|a| a.stroke == egui::Stroke::NONE),
+        "no outline is stroked one by one"
+    );
+    assert_eq!(scene.dense_lines.len(), 1);
+    let dense = &scene.dense_lines[0];
+    assert_eq!(dense.drawn.len(), 400);
+    assert_eq!(dense.width, atlas.layers[0].style.stroke_width);
+    let outline = atlas.layers[0].style.stroke;
+    assert!(dense.drawn.iter().all(|&(_, c)| c == outline));
+
+    // The image holds closed rings: inked all round each area, and empty inside.
+    let image = dense.draw(1.0, 2);
+    let inked = image.pixels.iter().filter(|p| p.a() > 0).count();
+    assert!(inked > 400 * 20, "{inked} pixels inked");
+    let f = &atlas.layers[0].features[0];
+    let centre = view.screen_from_world(VIEWPORT, f.anchor);
+    let at = |p: egui::Pos2| image.pixels[p.y as usize * 800 + p.x as usize];
+    assert_eq!(
+        at(centre).a(),
+        0,
+        "the inside of a ring is left to the fill"
+    );
+    // Along a row through the centre, the ring is crossed twice: ink on both sides.
+    let row: Vec<bool> = (0..800)
+        .map(|x| at(pos2(x as f32, centre.y)).a() > 0)
+        .collect();
+    let left = row[..centre.x as usize].iter().rposition(|&i| i);
+    let right = row[centre.x as usize..].iter().position(|&i| i);
+    assert!(
+        left.is_some() && right.is_some(),
+        "the ring is closed on both sides"
+    );
+
+    // Few outline vertices in view: the areas are stroked as before.
+    let mut small = Atlas::empty();
+    small.layers.push(layer_of("few", rings(10, 30)));
+    let view = MapView::fitting(&small.layers[0].bounds().unwrap(), VIEWPORT.size(), 10.0);
+    let scene = scene_of(&small, &view);
+    assert!(scene.dense_lines.is_empty());
+    assert!(scene.areas.iter().all(|a| a.stroke != egui::Stroke::NONE));
+}
+
+#[test]
+fn an_area_outline_is_closed() {
+    let square = LineString(vec![
+        Coord { x: 46.5, y: 39.5 },
+        Coord { x: 46.6, y: 39.5 },
+        Coord { x: 46.6, y: 39.6 },
+        Coord { x: 46.5, y: 39.6 },
+        Coord { x: 46.5, y: 39.5 },
+    ]);
+    let layer = layer_of(
+        "square",
+        vec![Geometry::Polygon(geo::Polygon::new(square, vec![]))],
+    );
+    let view = MapView::fitting(&layer.bounds().unwrap(), VIEWPORT.size(), 50.0);
+    let lines = DenseLines {
+        layer_id: "square".into(),
+        features: layer.features.clone(),
+        drawn: vec![(0, Color32::BLACK)],
+        width: 2.0,
+        view,
+        viewport: VIEWPORT,
+    };
+    let image = lines.draw(1.0, 1);
+    let corner = |lon: f64, lat: f64| {
+        view.screen_from_world(
+            VIEWPORT,
+            karabakh_atlas::projection::world_from_lonlat([lon, lat]),
+        )
+    };
+    let corners = [
+        corner(46.5, 39.5),
+        corner(46.6, 39.5),
+        corner(46.6, 39.6),
+        corner(46.5, 39.6),
+    ];
+    for k in 0..4 {
+        let middle = corners[k] + (corners[(k + 1) % 4] - corners[k]) / 2.0;
+        let p = image.pixels[middle.y as usize * 800 + middle.x as usize];
+        assert_eq!(p, Color32::BLACK, "side {k} at {middle:?}");
+    }
+}
