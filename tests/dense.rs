@@ -7,16 +7,14 @@ mod support;
 
 use egui::{Color32, Rect, pos2, vec2};
 use geo::{Coord, Geometry, LineString};
-use karabakh_atlas::atlas::{Atlas, user_style};
+use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::backdrop::Backdrop;
 use karabakh_atlas::dense::{Coverage, DENSE_ABOVE_VERTICES, DenseLines};
-use karabakh_atlas::feature::Feature;
 use karabakh_atlas::fonts::Faces;
-use karabakh_atlas::layer::{Layer, LayerRole};
 use karabakh_atlas::scene::{Scene, SceneOptions, build};
 use karabakh_atlas::view::MapView;
 use std::time::Duration;
-use support::Rng;
+use support::{Rng, layer_of};
 
 fn alpha(c: &Coverage, width: usize, x: usize, y: usize) -> u8 {
     c.alpha[y * width + x]
@@ -167,26 +165,6 @@ fn walks(n: usize, vertices: usize, seed: u64) -> Vec<Geometry<f64>> {
             Geometry::LineString(LineString(line))
         })
         .collect()
-}
-
-fn layer_of(id: &str, geometries: Vec<Geometry<f64>>) -> Layer {
-    let features = geometries
-        .into_iter()
-        .enumerate()
-        .map(|(index, geometry)| Feature {
-            geometry,
-            properties: serde_json::Map::new(),
-            index,
-        })
-        .collect();
-    Layer::new(
-        id,
-        id,
-        LayerRole::User,
-        user_style(0),
-        "test.geojson",
-        features,
-    )
 }
 
 const VIEWPORT: Rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(800.0, 600.0));

@@ -7,35 +7,14 @@ mod support;
 
 use egui::{Rect, pos2, vec2};
 use geo::{Coord, Geometry, LineString, Polygon};
-use karabakh_atlas::atlas::{Atlas, user_style};
-use karabakh_atlas::feature::Feature;
+use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::fonts::Faces;
-use karabakh_atlas::layer::{Layer, LayerRole, PreparedFeature};
+use karabakh_atlas::layer::PreparedFeature;
 use karabakh_atlas::lod;
 use karabakh_atlas::scene::{CLUSTER_ABOVE, SceneOptions, build};
 use karabakh_atlas::tessellate::FillMesh;
 use karabakh_atlas::view::MapView;
-use support::Rng;
-
-fn layer_of(geometries: Vec<Geometry<f64>>) -> Layer {
-    let features = geometries
-        .into_iter()
-        .enumerate()
-        .map(|(index, geometry)| Feature {
-            geometry,
-            properties: serde_json::Map::new(),
-            index,
-        })
-        .collect();
-    Layer::new(
-        "test",
-        "test",
-        LayerRole::User,
-        user_style(0),
-        "test.geojson",
-        features,
-    )
-}
+use support::{Rng, layer_of};
 
 /// A closed ring through `points` (lon/lat).
 fn ring(points: &[(f64, f64)]) -> LineString<f64> {
@@ -90,10 +69,13 @@ fn neighbours_sharing_a_border_leave_no_crack_at_any_band() {
     let mut east: Vec<(f64, f64)> = vec![(47.0, 40.0)];
     east.extend(edge.iter().rev().copied());
     east.push((47.0, 39.0));
-    let layer = layer_of(vec![
-        Geometry::Polygon(Polygon::new(ring(&west), vec![])),
-        Geometry::Polygon(Polygon::new(ring(&east), vec![])),
-    ]);
+    let layer = layer_of(
+        "test",
+        vec![
+            Geometry::Polygon(Polygon::new(ring(&west), vec![])),
+            Geometry::Polygon(Polygon::new(ring(&east), vec![])),
+        ],
+    );
     let [w, e] = [&layer.features[0], &layer.features[1]];
     assert!(!w.levels.is_empty(), "the wiggly polygons got no levels");
     let mut rng = Rng::new(3);
@@ -144,10 +126,13 @@ fn holes_stay_holes_and_the_vertices_drawn_follow_the_pixels() {
         })
         .collect();
     let hole = [(46.3, 39.35), (46.3, 39.65), (46.7, 39.65), (46.7, 39.35)];
-    let layer = layer_of(vec![Geometry::Polygon(Polygon::new(
-        ring(&outer),
-        vec![ring(&hole)],
-    ))]);
+    let layer = layer_of(
+        "test",
+        vec![Geometry::Polygon(Polygon::new(
+            ring(&outer),
+            vec![ring(&hole)],
+        ))],
+    );
     let f: &PreparedFeature = &layer.features[0];
     let centre = karabakh_atlas::projection::world_from_lonlat([46.5, 39.5]);
     let in_ring = karabakh_atlas::projection::world_from_lonlat([46.5, 39.85]);
@@ -205,10 +190,13 @@ fn long_lines_simplify_and_a_line_shorter_than_a_cell_stays_a_dot() {
             y: 39.0,
         },
     ];
-    let layer = layer_of(vec![
-        Geometry::LineString(LineString::new(long)),
-        Geometry::LineString(LineString::new(short)),
-    ]);
+    let layer = layer_of(
+        "test",
+        vec![
+            Geometry::LineString(LineString::new(long)),
+            Geometry::LineString(LineString::new(short)),
+        ],
+    );
     let [long, short] = [&layer.features[0], &layer.features[1]];
     let far = lod::level_for(&long.levels, long.bounds.width() / 200.0).unwrap();
     let drawn: usize = far.mesh.rings.iter().map(|r| r.len()).sum();
@@ -236,7 +224,7 @@ fn crowded_tiny_areas_are_counted_in_clusters_and_none_is_lost() {
         })
         .collect();
     let mut atlas = Atlas::empty();
-    atlas.layers.push(layer_of(squares));
+    atlas.layers.push(layer_of("test", squares));
     let faces = Faces::load().unwrap();
     let size = vec2(1200.0, 800.0);
     let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);

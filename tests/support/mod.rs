@@ -22,3 +22,24 @@ impl Rng {
         lo + (hi - lo) * (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// A user layer `id` of these geometries (lon/lat), styled as the first file opened.
+pub fn layer_of(id: &str, geometries: Vec<geo::Geometry<f64>>) -> karabakh_atlas::layer::Layer {
+    let features = geometries
+        .into_iter()
+        .enumerate()
+        .map(|(index, geometry)| karabakh_atlas::feature::Feature {
+            geometry,
+            properties: serde_json::Map::new(),
+            index,
+        })
+        .collect();
+    karabakh_atlas::layer::Layer::new(
+        id,
+        id,
+        karabakh_atlas::layer::LayerRole::User,
+        karabakh_atlas::atlas::user_style(0),
+        "test.geojson",
+        features,
+    )
+}
