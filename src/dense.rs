@@ -191,7 +191,7 @@ pub fn line_vertices(f: &PreparedFeature, metres_per_point: f64, stop_above: usi
 }
 
 /// Calls `f` on each line string of a line geometry (collections included).
-fn for_each_line(g: &Geometry<f64>, f: &mut dyn FnMut(&geo::LineString<f64>)) {
+pub(crate) fn for_each_line(g: &Geometry<f64>, f: &mut dyn FnMut(&geo::LineString<f64>)) {
     match g {
         Geometry::LineString(ls) => f(ls),
         Geometry::MultiLineString(mls) => mls.0.iter().for_each(f),

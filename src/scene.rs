@@ -3,7 +3,7 @@
 
 use crate::atlas::Atlas;
 use crate::clusters::{Cell, Level};
-use crate::dense::{self, DENSE_ABOVE_VERTICES, DenseLines};
+use crate::dense::{self, DenseLines};
 use crate::feature::Language;
 use crate::fonts::Faces;
 use crate::labels::{LabelCandidate, PlacedLabel, place_labels};
@@ -18,6 +18,7 @@ use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
 use std::ops::Range;
 
 mod crowded;
+mod dense_layer;
 
 /// A layer with more features than this in view gets no labels (they could not fit anyway).
 pub const MAX_LABELLED_PER_LAYER: usize = 400;
@@ -318,14 +319,7 @@ pub fn build<'a>(
         let mut clusters =
             (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
         // Lines too many to stroke one by one go into one image.
-        let mut dense = is_dense(layer, &in_view, view).then(|| DenseLines {
-            layer_id: layer.id.clone(),
-            features: layer.features.clone(),
-            drawn: Vec::new(),
-            width: line_stroke(layer, None).width,
-            view: *view,
-            viewport,
-        });
+        let mut dense = dense_layer::start(layer, &in_view, view, viewport);
         for i in in_view {
             let f = &layer.features[i];
             // In a crowded layer, points and areas too small to see are counted, not drawn.
@@ -339,19 +333,9 @@ pub fn build<'a>(
             {
                 let at = view.screen_from_world(viewport, f.anchor);
                 clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
-            } else if let Some(dense) = &mut dense
-                && is_line(f)
-            {
-                dense.drawn.push((i, line_stroke(layer, Some(f)).color));
             } else if let Some(dense) = &mut dense {
-                // An area's fill is drawn as usual; its outline goes into the image.
                 let fill = feature_fill(layer, f, legend.as_ref());
-                let before = scene.areas.len();
-                add_feature(&mut scene, layer, f, fill, view, viewport);
-                if let Some(area) = scene.areas.get_mut(before) {
-                    dense.drawn.push((i, area.stroke.color));
-                    area.stroke = Stroke::NONE;
-                }
+                dense_layer::add_feature(&mut scene, dense, layer, i, fill, view, viewport);
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
                 add_feature(&mut scene, layer, f, fill, view, viewport);
@@ -391,15 +375,7 @@ pub fn build<'a>(
                 add_highlight(&mut scene, layer, f, FLASH, view, viewport);
             }
         }
-        if let Some(mut dense) = dense.filter(|d| !d.drawn.is_empty()) {
-            // Outlines alone are drawn at the layer's width, as egui would; lines at least 1.5.
-            if !dense
-                .drawn
-                .iter()
-                .any(|&(i, _)| is_line(&layer.features[i]))
-            {
-                dense.width = layer.style.stroke_width;
-            }
+        if let Some(dense) = dense.and_then(|d| dense_layer::finish(d, layer)) {
             scene.dense_lines.push(dense);
         }
         if let Some(clusters) = clusters {
@@ -528,36 +504,8 @@ fn add_feature<'a>(
     view: &MapView,
     viewport: Rect,
 ) {
-    let stroke = Stroke::new(
-        layer.style.stroke_width,
-        layer.style.stroke.gamma_multiply(layer.opacity),
-    );
     if !f.mesh.vertices.is_empty() {
-        let mesh = f.mesh_for(view.metres_per_point);
-        if is_tiny(f, view) {
-            // Too small to see: mark it with the layer's symbol as well.
-            scene.symbols.push(SymbolItem {
-                center: view.screen_from_world(viewport, f.anchor),
-                symbol: layer.style.symbol,
-                size: layer.style.symbol_size + 2.0,
-                fill: layer.style.stroke.gamma_multiply(layer.opacity),
-                stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
-            });
-        }
-        if mesh.vertices.is_empty() {
-            return; // smaller than a grid cell at this zoom: its symbol shows it
-        }
-        scene.areas.push(AreaItem {
-            vertices: mesh
-                .vertices
-                .iter()
-                .map(|w| view.screen_from_world(viewport, *w))
-                .collect(),
-            indices: &mesh.indices,
-            rings: &mesh.rings,
-            fill,
-            stroke,
-        });
+        add_area(scene, layer, f, fill, area_stroke(layer), view, viewport);
         return;
     }
     if f.feature.is_point() {
@@ -578,28 +526,88 @@ fn add_feature<'a>(
         return;
     }
     let stroke = line_stroke(layer, Some(f));
-    let to_screen = |w: &[f64; 2]| view.screen_from_world(viewport, *w);
     match crate::lod::level_for(&f.levels, view.metres_per_point) {
         Some(level) => {
             for part in &level.mesh.rings {
                 scene.lines.push(LineItem {
                     points: level.mesh.vertices[part.clone()]
                         .iter()
-                        .map(to_screen)
+                        .map(|w| view.screen_from_world(viewport, *w))
                         .collect(),
                     stroke,
                 });
             }
         }
-        None => {
-            for line in lines_of(&f.world) {
-                scene.lines.push(LineItem {
-                    points: line.iter().map(to_screen).collect(),
-                    stroke,
-                });
-            }
-        }
+        None => add_lines(scene, f, stroke, view, viewport),
     }
+}
+
+/// Adds an area's fill and outline at this zoom's level of detail, and its symbol when it is
+/// too small to see. Returns whether the area itself was added (at a far zoom it may be
+/// smaller than a grid cell, and then only its symbol shows it).
+fn add_area<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    fill: Color32,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) -> bool {
+    let mesh = f.mesh_for(view.metres_per_point);
+    if is_tiny(f, view) {
+        // Too small to see: mark it with the layer's symbol as well.
+        scene.symbols.push(SymbolItem {
+            center: view.screen_from_world(viewport, f.anchor),
+            symbol: layer.style.symbol,
+            size: layer.style.symbol_size + 2.0,
+            fill: layer.style.stroke.gamma_multiply(layer.opacity),
+            stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
+        });
+    }
+    if mesh.vertices.is_empty() {
+        return false;
+    }
+    scene.areas.push(AreaItem {
+        vertices: mesh
+            .vertices
+            .iter()
+            .map(|w| view.screen_from_world(viewport, *w))
+            .collect(),
+        indices: &mesh.indices,
+        rings: &mesh.rings,
+        fill,
+        stroke,
+    });
+    true
+}
+
+/// Adds each line string of a feature's full geometry as a line of `stroke`.
+fn add_lines(
+    scene: &mut Scene,
+    f: &PreparedFeature,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) {
+    dense::for_each_line(&f.world, &mut |line| {
+        scene.lines.push(LineItem {
+            points: line
+                .0
+                .iter()
+                .map(|c| view.screen_from_world(viewport, [c.x, c.y]))
+                .collect(),
+            stroke,
+        });
+    });
+}
+
+/// How an area is outlined: the layer's stroke at the layer's opacity.
+fn area_stroke(layer: &Layer) -> Stroke {
+    Stroke::new(
+        layer.style.stroke_width,
+        layer.style.stroke.gamma_multiply(layer.opacity),
+    )
 }
 
 /// How a line feature is stroked: its category's colour or the layer's, at the layer's
@@ -613,30 +621,6 @@ fn line_stroke(layer: &Layer, f: Option<&PreparedFeature>) -> Stroke {
         layer.style.stroke_width.max(1.5),
         colour.gamma_multiply(layer.opacity),
     )
-}
-
-/// Whether a feature is drawn as a line: neither an area (which has a mesh) nor a point.
-fn is_line(f: &PreparedFeature) -> bool {
-    f.mesh.vertices.is_empty() && !f.feature.is_point()
-}
-
-/// Whether the lines and area outlines of `layer` among `in_view` hold more vertices than
-/// egui can stroke in a frame at this view's zoom band (see `dense`).
-fn is_dense(layer: &Layer, in_view: &[usize], view: &MapView) -> bool {
-    let mut vertices = 0;
-    for &i in in_view {
-        let f = &layer.features[i];
-        if is_line(f) {
-            let left = DENSE_ABOVE_VERTICES - vertices;
-            vertices += dense::line_vertices(f, view.metres_per_point, left);
-        } else if !f.mesh.vertices.is_empty() && !is_tiny(f, view) {
-            vertices += f.mesh_for(view.metres_per_point).vertices.len();
-        }
-        if vertices > DENSE_ABOVE_VERTICES {
-            return true;
-        }
-    }
-    false
 }
 
 /// Whether an area is too small to see: under two pick tolerances across on screen. Such an
@@ -689,15 +673,7 @@ fn add_highlight<'a>(
             });
         }
     } else {
-        for line in lines_of(&f.world) {
-            scene.lines.push(LineItem {
-                points: line
-                    .iter()
-                    .map(|w| view.screen_from_world(viewport, *w))
-                    .collect(),
-                stroke: Stroke::new(4.0, colour),
-            });
-        }
+        add_lines(scene, f, Stroke::new(4.0, colour), view, viewport);
     }
 }
 
@@ -705,17 +681,6 @@ fn points_of(g: &geo::Geometry<f64>) -> Vec<[f64; 2]> {
     match g {
         geo::Geometry::Point(p) => vec![[p.x(), p.y()]],
         geo::Geometry::MultiPoint(mp) => mp.0.iter().map(|p| [p.x(), p.y()]).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn lines_of(g: &geo::Geometry<f64>) -> Vec<Vec<[f64; 2]>> {
-    let line = |ls: &geo::LineString<f64>| ls.0.iter().map(|c| [c.x, c.y]).collect();
-    match g {
-        geo::Geometry::LineString(ls) => vec![line(ls)],
-        geo::Geometry::MultiLineString(mls) => mls.0.iter().map(line).collect(),
-        geo::Geometry::Line(l) => vec![vec![[l.start.x, l.start.y], [l.end.x, l.end.y]]],
-        geo::Geometry::GeometryCollection(gc) => gc.0.iter().flat_map(lines_of).collect(),
         _ => Vec::new(),
     }
 }
