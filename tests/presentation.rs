@@ -200,6 +200,26 @@ fn slides_survive_a_save_and_reopen() {
 }
 
 #[test]
+fn a_new_slide_is_on_disk_within_a_second_with_no_save_so_a_crash_loses_nothing() {
+    let mut h = harness();
+    let path = temp_dir("autosave").join("deck.json");
+    let _ = std::fs::remove_file(&path);
+    h.state_mut().state.project_path = Some(path.clone());
+    h.state_mut().state.add_slide();
+    let title = h.state().state.project.slides[0].title.clone();
+    // One second of frames at 60 a second, and no save asked for.
+    for _ in 0..60 {
+        h.step();
+    }
+    assert!(!h.state().state.project_dirty, "the edit was saved");
+    drop(h); // as a crash would: no save on exit
+    let (on_disk, recovered) = project::load(&path).unwrap();
+    assert!(recovered.is_none());
+    assert_eq!(on_disk.slides.len(), 1);
+    assert_eq!(on_disk.slides[0].title, title);
+}
+
+#[test]
 fn a_project_from_a_future_version_is_refused_with_a_clear_message() {
     let err = project::parse(
         "new.json",
