@@ -25,14 +25,7 @@ const NETWORK_CRATES: &[&str] = &[
 fn linux_dependencies() -> Vec<String> {
     let out = std::process::Command::new(env!("CARGO"))
         .args([
-            "tree",
-            "--offline",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
+            "tree", "-e", "normal", "--prefix", "none", "--format", "{p}",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
