@@ -7,7 +7,7 @@ use karabakh_atlas::app::{AppState, AtlasApp};
 use karabakh_atlas::atlas::Atlas;
 use karabakh_atlas::feature::Language;
 use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::render::{RenderRequest, parse_bbox, parse_size, render_to_file};
+use karabakh_atlas::render::{RenderRequest, bbox_warning, parse_bbox, parse_size, render_to_file};
 use karabakh_atlas::scene::SceneOptions;
 use karabakh_atlas::session::load_session;
 use karabakh_atlas::validate;
@@ -80,7 +80,8 @@ struct RenderArgs {
     /// Image size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1600x1000")]
     size: String,
-    /// Area to show, W,S,E,N in degrees; by default the liberated districts.
+    /// Area to show, W,S,E,N in degrees; by default the liberated districts. A box wider than
+    /// the farthest zoom shows is drawn around its middle, with a warning.
     #[arg(long)]
     bbox: Option<String>,
     /// Label language: az or en.
@@ -227,6 +228,9 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     }
     let (width, height) = parse_size(&args.size)?;
     let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    if let Some(warning) = bbox.and_then(|b| bbox_warning(b, width, height)) {
+        eprintln!("warning: {warning}");
+    }
     let language = parse_language(&args.lang)?;
     let mut atlas = Atlas::embedded();
     for file in &args.files {

@@ -42,6 +42,29 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), RenderError> {
     Ok((w, h))
 }
 
+fn bbox_bounds([w, s, e, n]: [f64; 4]) -> WorldBounds {
+    WorldBounds {
+        min: world_from_lonlat([w, s]),
+        max: world_from_lonlat([e, n]),
+    }
+}
+
+/// A warning when `bbox` is wider than the farthest zoom shows in an image of `width` by
+/// `height` pixels: the image then shows the middle of the box at that zoom.
+pub fn bbox_warning(bbox: [f64; 4], width: u32, height: u32) -> Option<String> {
+    let bounds = bbox_bounds(bbox);
+    let needed =
+        (bounds.width() / f64::from(width.max(1))).max(bounds.height() / f64::from(height.max(1)));
+    let [w, s, e, n] = bbox;
+    (needed > crate::view::MAX_METRES_PER_POINT).then(|| {
+        format!(
+            "--bbox {w},{s},{e},{n}: wider than the farthest zoom ({} km a pixel) shows at \
+             {width}x{height}; the image shows the middle of it at that zoom",
+            crate::view::MAX_METRES_PER_POINT / 1000.0
+        )
+    })
+}
+
 /// Parses `W,S,E,N`.
 pub fn parse_bbox(text: &str) -> Result<[f64; 4], RenderError> {
     let err = || RenderError::Bbox(text.to_owned());
@@ -122,13 +145,9 @@ pub fn render_to_file(
 ) -> Result<(), crate::export::ExportError> {
     let export = &request.export;
     let size = vec2(export.width as f32, export.height as f32);
-    let bounds = match request.bbox {
-        Some([w, s, e, n]) => WorldBounds {
-            min: world_from_lonlat([w, s]),
-            max: world_from_lonlat([e, n]),
-        },
-        None => atlas.home_bounds(),
-    };
+    let bounds = request
+        .bbox
+        .map_or_else(|| atlas.home_bounds(), bbox_bounds);
     let margin = if request.bbox.is_some() { 0.0 } else { 24.0 };
     let view = MapView::fitting(&bounds, size, margin);
     let today = crate::filter::today_iso();

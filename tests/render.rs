@@ -77,6 +77,30 @@ fn render_refuses_a_bbox_with_west_east_of_east() {
 }
 
 #[test]
+fn a_bbox_wider_than_the_farthest_zoom_is_drawn_with_a_warning() {
+    let out = temp_path("world-bbox.png");
+    let output = atlas_command()
+        .args(["render", "--size", "400x300", "--out"])
+        .arg(&out)
+        .args(["--bbox=-180,-60,180,80"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: --bbox -180,-60,180,80: wider than the farthest zoom"),
+        "{stderr}"
+    );
+    assert!(out.exists());
+    // The districts fit: no warning.
+    let districts = [45.9, 38.8, 47.5, 40.5];
+    assert_eq!(
+        karabakh_atlas::render::bbox_warning(districts, 400, 300),
+        None
+    );
+}
+
+#[test]
 fn render_names_a_broken_extra_file_and_its_line() {
     let bad = temp_path("broken.geojson");
     std::fs::write(
