@@ -3,14 +3,16 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use karabakh_atlas::app::{AppState, AtlasApp};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::feature::Language;
-use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::render::{RenderRequest, bbox_warning, parse_bbox, parse_size, render_to_file};
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::app::session::load_session;
+use karabakh_atlas::cli::render::{
+    RenderRequest, bbox_warning, parse_bbox, parse_size, render_to_file,
+};
+use karabakh_atlas::cli::validate;
+use karabakh_atlas::model::feature::Language;
 use karabakh_atlas::scene::SceneOptions;
-use karabakh_atlas::session::load_session;
-use karabakh_atlas::validate;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,7 +23,7 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// The largest data file to open, in megabytes; larger files are refused up front.
-    #[arg(long, global = true, default_value_t = karabakh_atlas::load::DEFAULT_MAX_FILE_BYTES / 1_000_000)]
+    #[arg(long, global = true, default_value_t = karabakh_atlas::io::DEFAULT_MAX_FILE_BYTES / 1_000_000)]
     max_file_mb: u64,
     /// The project (slides) file to open and autosave; by default one in the app's data folder.
     #[arg(long)]
@@ -120,7 +122,7 @@ struct RenderArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     let max_bytes = cli.max_file_mb.saturating_mul(1_000_000);
     let result = match cli.command {
         Some(Command::Render(args)) => match &args.slides {
@@ -154,12 +156,17 @@ fn render_slides(
     lang: &str,
 ) -> anyhow::Result<()> {
     let (width, height) = parse_size(size)?;
-    let (project, recovered) = karabakh_atlas::project::load(project)?;
+    let (project, recovered) = karabakh_atlas::app::project::load(project)?;
     if let Some(note) = recovered {
         eprintln!("warning: {note}");
     }
-    let n =
-        karabakh_atlas::render::render_slides(&project, out, width, height, parse_language(lang)?)?;
+    let n = karabakh_atlas::app::present::render_slides(
+        &project,
+        out,
+        width,
+        height,
+        parse_language(lang)?,
+    )?;
     println!("wrote {n} slides to {}", out.display());
     Ok(())
 }
@@ -182,7 +189,7 @@ fn bench(
 ) -> anyhow::Result<()> {
     let (width, height) = parse_size(size)?;
     let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-    let report = karabakh_atlas::bench::run(&paths, max_bytes, width, height, picks, frames)?;
+    let report = karabakh_atlas::cli::bench::run(&paths, max_bytes, width, height, picks, frames)?;
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -192,9 +199,9 @@ fn bench(
 }
 
 fn stats(lang: &str) -> anyhow::Result<()> {
-    let atlas = Atlas::embedded();
-    let table = karabakh_atlas::stats::all_district_stats(&atlas, parse_language(lang)?);
-    print!("{}", karabakh_atlas::stats::to_csv(&table));
+    let atlas = karabakh_atlas::io::embedded::atlas();
+    let table = karabakh_atlas::query::stats::all_district_stats(&atlas, parse_language(lang)?);
+    print!("{}", karabakh_atlas::query::stats::to_csv(&table));
     Ok(())
 }
 
@@ -222,7 +229,7 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     let as_of = args.as_of.clone();
     let choropleth_year = args.choropleth.clone();
     if let Some(date) = &as_of
-        && !validate::is_iso_date(date)
+        && !karabakh_atlas::model::date::is_iso_date(date)
     {
         anyhow::bail!("--as-of {date}: expected a date such as 2024-05-31");
     }
@@ -232,9 +239,9 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
         eprintln!("warning: {warning}");
     }
     let language = parse_language(&args.lang)?;
-    let mut atlas = Atlas::embedded();
+    let mut atlas = karabakh_atlas::io::embedded::atlas();
     for file in &args.files {
-        atlas.add_file(file, max_bytes)?;
+        karabakh_atlas::io::loader::add_file(&mut atlas, file, max_bytes)?;
     }
     for message in &atlas.messages {
         eprintln!("warning: {message}");
@@ -249,7 +256,7 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     }
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let request = RenderRequest {
-        export: karabakh_atlas::export::ExportOptions {
+        export: karabakh_atlas::draw::export::ExportOptions {
             width,
             height,
             title: args.title.clone(),
@@ -263,7 +270,7 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
         options: SceneOptions {
             language,
             choropleth_year,
-            filter: karabakh_atlas::filter::FeatureFilter {
+            filter: karabakh_atlas::model::filter::FeatureFilter {
                 as_of,
                 ..Default::default()
             },
@@ -276,13 +283,13 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
 
 fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> anyhow::Result<()> {
     let faces = Faces::load().context("the bundled font cannot be read")?;
-    let mut state = AppState::new(Atlas::embedded(), faces);
+    let mut state = AppState::new(karabakh_atlas::io::embedded::atlas(), faces);
     state.max_file_bytes = max_bytes;
     state.pending_files = files;
     let data_dir = eframe::storage_dir("karabakh-atlas");
     if let Some(dir) = &data_dir {
         let path = dir.join("session.json");
-        if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
+        if path.exists() || karabakh_atlas::io::save::backup_path(&path).exists() {
             match load_session(&path) {
                 Ok((session, note)) => {
                     state.restore(&session);
@@ -301,7 +308,7 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> 
     let explicit = project.is_some();
     let project = project.or_else(|| data_dir.as_ref().map(|d| d.join("slides.json")));
     if let Some(path) = project {
-        if path.exists() || karabakh_atlas::project::backup_path(&path).exists() {
+        if path.exists() || karabakh_atlas::io::save::backup_path(&path).exists() {
             state.open_project(&path, explicit);
         }
         state.project_path = Some(path);

@@ -5,8 +5,9 @@
 //! written by `tests/data/formats/make.py`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::formats::load_any;
-use karabakh_atlas::load::{LoadError, load_path};
+use karabakh_atlas::io::LoadError;
+use karabakh_atlas::io::geojson::load_path;
+use karabakh_atlas::io::load_any;
 use std::path::{Path, PathBuf};
 
 const LIMIT: u64 = 64 * 1024 * 1024;
@@ -386,7 +387,7 @@ fn reprojected_points_land_where_they_should() {
 #[test]
 fn a_project_from_a_future_version_names_its_version() {
     let path = corpus().join("future-version.project.json");
-    let err = karabakh_atlas::project::load(&path).unwrap_err();
+    let err = karabakh_atlas::app::project::load(&path).unwrap_err();
     let text = err.to_string();
     assert!(
         text.contains("future-version.project.json") && text.contains("version 7"),
@@ -422,7 +423,7 @@ fn an_unreadable_file_and_a_huge_one_are_refused_up_front() {
 /// exterior, came out as most of the earth, or negative.
 #[test]
 fn areas_do_not_depend_on_the_winding_of_rings() {
-    use karabakh_atlas::layer::prepare;
+    use karabakh_atlas::model::layer::prepare;
     let l = load_path(&corpus().join("clockwise-rings.geojson"), LIMIT).unwrap();
     let areas: Vec<f64> = l
         .features
@@ -448,10 +449,10 @@ fn areas_do_not_depend_on_the_winding_of_rings() {
 /// Found by fuzzing: a self-intersecting ring's area came out as the rest of the earth.
 #[test]
 fn a_bow_tie_has_a_small_area() {
-    use karabakh_atlas::layer::prepare;
+    use karabakh_atlas::model::layer::prepare;
     let text = r#"{"type": "Polygon", "coordinates": [[[46.5, 39.5], [46.6, 39.5],
         [46.6, 39.2], [46.5, 39.6], [46.5, 39.5]]]}"#;
-    let l = karabakh_atlas::load::load_str("bow-tie.geojson", text).unwrap();
+    let l = karabakh_atlas::io::geojson::load_str("bow-tie.geojson", text).unwrap();
     let area = prepare(l.features.into_iter().next().unwrap())
         .unwrap()
         .area_ha
@@ -464,7 +465,7 @@ fn a_bow_tie_has_a_small_area() {
 /// the saved project then no longer opened.
 #[test]
 fn a_project_with_an_opacity_beyond_f32_saves_and_opens_again() {
-    use karabakh_atlas::project;
+    use karabakh_atlas::app::project;
     let path = corpus().join("opacity-beyond-f32.project.json");
     let (p, _) = project::load(&path).unwrap();
     let opacities: Vec<f32> = p.slides[0].layers.iter().map(|l| l.opacity).collect();
@@ -484,7 +485,7 @@ fn a_project_with_an_opacity_beyond_f32_saves_and_opens_again() {
 /// Found by fuzzing: the same for a session, which would have been lost at the next start.
 #[test]
 fn a_session_with_an_opacity_beyond_f32_saves_and_opens_again() {
-    use karabakh_atlas::session::parse_session;
+    use karabakh_atlas::app::session::parse_session;
     let name = "opacity-beyond-f32.session.json";
     let text = std::fs::read_to_string(corpus().join(name)).unwrap();
     let s = parse_session(name, &text).unwrap();
@@ -499,7 +500,7 @@ fn a_session_with_an_opacity_beyond_f32_saves_and_opens_again() {
 #[test]
 fn a_slide_far_off_the_map_still_gives_a_finite_view() {
     let path = corpus().join("longitude-1e308.project.json");
-    let (p, _) = karabakh_atlas::project::load(&path).unwrap();
+    let (p, _) = karabakh_atlas::app::project::load(&path).unwrap();
     for slide in &p.slides {
         let view = slide.view();
         assert!(

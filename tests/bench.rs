@@ -28,7 +28,7 @@ fn bench_reports_each_phase_as_one_json_line() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
     let report: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let settlements = karabakh_atlas::load::load_path(
+    let settlements = karabakh_atlas::io::geojson::load_path(
         std::path::Path::new("geodata/settlements.geojson"),
         u64::MAX,
     )

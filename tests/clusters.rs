@@ -6,12 +6,13 @@
 mod support;
 
 use egui::{Rect, pos2, vec2};
-use karabakh_atlas::atlas::{Atlas, user_style};
-use karabakh_atlas::feature::Feature;
-use karabakh_atlas::fonts::Faces;
-use karabakh_atlas::layer::{Layer, LayerRole, prepare};
-use karabakh_atlas::scene::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, SceneOptions, build};
-use karabakh_atlas::view::MapView;
+use karabakh_atlas::model::atlas::{Atlas, user_style};
+use karabakh_atlas::model::feature::Feature;
+use karabakh_atlas::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS};
+use karabakh_atlas::model::layer::{Layer, LayerRole, prepare};
+use karabakh_atlas::model::view::MapView;
+use karabakh_atlas::scene::fonts::Faces;
+use karabakh_atlas::scene::{SceneOptions, build};
 use support::Rng;
 
 fn atlas_of_points(n: usize) -> Atlas {
@@ -81,7 +82,7 @@ fn zoomed_in_the_points_come_back_one_by_one() {
     // A view of 1/400 of the area holds about 50 points: fewer than CLUSTER_ABOVE.
     let c = all.center();
     let (w, h) = (all.width() / 20.0, all.height() / 20.0);
-    let zoomed = karabakh_atlas::view::WorldBounds {
+    let zoomed = karabakh_atlas::model::view::WorldBounds {
         min: [c[0] - w / 2.0, c[1] - h / 2.0],
         max: [c[0] + w / 2.0, c[1] + h / 2.0],
     };
@@ -123,7 +124,7 @@ fn every_level_of_the_point_pyramid_counts_every_point_once() {
         .point_pyramid
         .as_ref()
         .expect("a pyramid for 20,000 points");
-    let everywhere = karabakh_atlas::view::WorldBounds {
+    let everywhere = karabakh_atlas::model::view::WorldBounds {
         min: [-2.1e7, -2.1e7],
         max: [2.1e7, 2.1e7],
     };
@@ -174,8 +175,8 @@ fn with_a_filter_on_the_layer_the_clusters_count_only_the_points_it_shows() {
     let mut options = SceneOptions::default();
     options.filter.layers.insert(
         "points".to_owned(),
-        karabakh_atlas::filter::LayerFilter {
-            range: Some(karabakh_atlas::filter::NumericRange {
+        karabakh_atlas::model::filter::LayerFilter {
+            range: Some(karabakh_atlas::model::filter::NumericRange {
                 attribute: "v".to_owned(),
                 min: 0.0,
                 max: 7_999.0,
@@ -220,7 +221,7 @@ fn layer_of_squares(n: usize) -> Layer {
 
 #[test]
 fn the_area_pyramid_counts_the_small_areas_and_finds_every_wide_one_at_every_zoom() {
-    use karabakh_atlas::scene::AREA_TINY_SHARE;
+    use karabakh_atlas::model::layer::clusters::AREA_TINY_SHARE;
     let n = CLUSTER_ABOVE * 3;
     let layer = layer_of_squares(n);
     let pyramid = layer

@@ -4,7 +4,7 @@
 
 mod support;
 
-use karabakh_atlas::project::{self, Project, Slide};
+use karabakh_atlas::app::project::{self, Project, Slide};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::Rng;
@@ -90,15 +90,17 @@ fn a_project_opens_after_sigkill_at_1000_random_moments_while_saving() {
 #[test]
 fn a_corrupt_session_is_restored_from_its_backup_and_says_so() {
     use karabakh_atlas::app::AppState;
-    use karabakh_atlas::atlas::Atlas;
-    use karabakh_atlas::fonts::Faces;
-    use karabakh_atlas::session::load_session;
+    use karabakh_atlas::app::session::load_session;
+    use karabakh_atlas::scene::fonts::Faces;
     let dir = std::env::temp_dir().join(format!("karabakh-session-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("session.json");
-    let mut state = AppState::new(Atlas::embedded(), Faces::load().unwrap());
+    let mut state = AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    );
     state.session_path = Some(path.clone());
-    state.scene.language = karabakh_atlas::feature::Language::English;
+    state.scene.language = karabakh_atlas::model::feature::Language::English;
     state.save_session();
     let saved = state.session();
     state.save_session(); // the first save becomes the .bak

@@ -7,12 +7,12 @@ mod support;
 
 use egui::{Color32, Rect, pos2, vec2};
 use geo::{Coord, Geometry, LineString};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::backdrop::Backdrop;
-use karabakh_atlas::dense::{Coverage, DENSE_ABOVE_VERTICES, DenseLines};
-use karabakh_atlas::fonts::Faces;
+use karabakh_atlas::draw::backdrop::Backdrop;
+use karabakh_atlas::model::atlas::Atlas;
+use karabakh_atlas::model::view::MapView;
+use karabakh_atlas::scene::dense::{Coverage, DENSE_ABOVE_VERTICES, DenseLines};
+use karabakh_atlas::scene::fonts::Faces;
 use karabakh_atlas::scene::{Scene, SceneOptions, build};
-use karabakh_atlas::view::MapView;
 use std::time::Duration;
 use support::{Rng, layer_of};
 
@@ -238,7 +238,7 @@ fn the_png_and_the_svg_hold_the_dense_lines() {
     let view = whole_view(&atlas);
     let scene = scene_of(&atlas, &view);
     let faces = Faces::load().unwrap();
-    let pixmap = karabakh_atlas::raster::rasterize(&scene, &faces).unwrap();
+    let pixmap = karabakh_atlas::draw::raster::rasterize(&scene, &faces).unwrap();
     let colour = scene.dense_lines[0].drawn[0].1;
     let image = scene.dense_lines[0].draw(1.0, 2);
     let covered = image.pixels.iter().filter(|p| p.a() == 255).count();
@@ -255,7 +255,7 @@ fn the_png_and_the_svg_hold_the_dense_lines() {
         "{solid} pixels of the lines' colour in the PNG, {covered} fully covered in their image"
     );
 
-    let svg = karabakh_atlas::svg::to_svg(&scene, &faces);
+    let svg = karabakh_atlas::draw::svg::to_svg(&scene, &faces);
     assert!(
         svg.matches("<polyline").count() >= 505,
         "the SVG keeps every line as a vector"
@@ -458,7 +458,7 @@ fn an_area_outline_is_closed() {
     let corner = |lon: f64, lat: f64| {
         view.screen_from_world(
             VIEWPORT,
-            karabakh_atlas::projection::world_from_lonlat([lon, lat]),
+            karabakh_atlas::model::projection::world_from_lonlat([lon, lat]),
         )
     };
     let corners = [

@@ -5,11 +5,11 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use karabakh_atlas::app::{AppState, AtlasApp};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::export::ExportOptions;
-use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::layer::LayerRole;
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::draw::export::ExportOptions;
+use karabakh_atlas::model::layer::LayerRole;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
 use std::path::{Path, PathBuf};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -47,7 +47,10 @@ fn points_file(dir: &Path, name: &str, n: usize) -> PathBuf {
 }
 
 fn app_state() -> AppState {
-    AppState::new(Atlas::embedded(), Faces::load().unwrap())
+    AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    )
 }
 
 fn harness_with(state: AppState) -> Harness<'static, AtlasApp> {
@@ -273,7 +276,7 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     state.scene.filter.as_of = Some("2023-06-30".to_owned());
     let settlements = state.atlas.layer_by_id("settlements").unwrap();
     let layer = &mut state.atlas.layers[settlements];
-    layer.style.categories = Some(karabakh_atlas::style::Categories::of(
+    layer.style.categories = Some(karabakh_atlas::model::style::Categories::of(
         "district",
         layer.features.iter().map(|p| &p.feature),
     ));
@@ -310,12 +313,12 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     state.atlas.layers[settlements].visible = false;
     let facilities = state.atlas.layer_by_id("facilities").unwrap();
     let layer = &mut state.atlas.layers[facilities];
-    layer.style.categories = Some(karabakh_atlas::style::Categories::of(
+    layer.style.categories = Some(karabakh_atlas::model::style::Categories::of(
         "kind",
         layer.features.iter().map(|p| &p.feature),
     ));
     state.scene.choropleth_year = Some("2023".to_owned());
-    state.scene.language = karabakh_atlas::feature::Language::English;
+    state.scene.language = karabakh_atlas::model::feature::Language::English;
     state.add_slide();
     let project = dir.join("planning.json");
     state.save_project_as(&project);
@@ -351,7 +354,7 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     assert_eq!(other.scene.choropleth_year.as_deref(), Some("2023"));
     assert_eq!(
         other.scene.language,
-        karabakh_atlas::feature::Language::English
+        karabakh_atlas::model::feature::Language::English
     );
     assert_eq!(other.project.slides.len(), 1);
     let (a, b) = (state.camera.view, other.camera.view);
@@ -598,8 +601,12 @@ fn every_format_in_tests_data_opens_from_the_file_menu_as_a_pickable_layer() {
         let index = state.atlas.layers.len() - 1;
         let layer = &state.atlas.layers[index];
         let f = &layer.features[0];
-        let hits =
-            karabakh_atlas::pick::pick(&state.atlas.layers, &state.scene.filter, f.anchor, 1.0);
+        let hits = karabakh_atlas::query::pick::pick(
+            &state.atlas.layers,
+            &state.scene.filter,
+            f.anchor,
+            1.0,
+        );
         assert!(
             hits.iter().any(|r| r.layer == index),
             "{name}: its first feature cannot be picked"

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
 use geo::{Geometry, Winding};
-use karabakh_atlas::feature::Feature;
-use karabakh_atlas::formats::csv::{self, CsvOptions};
-use karabakh_atlas::formats::load_any;
-use karabakh_atlas::load::{LoadError, Loaded};
+use karabakh_atlas::io::csv::{self, CsvOptions};
+use karabakh_atlas::io::load_any;
+use karabakh_atlas::io::{LoadError, Loaded};
+use karabakh_atlas::model::feature::Feature;
 use std::path::{Path, PathBuf};
 
 const LIMIT: u64 = 64 * 1024 * 1024;

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
 use egui_kittest::Harness;
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::fonts::{self, Faces};
+use karabakh_atlas::model::atlas::Atlas;
+use karabakh_atlas::scene::fonts::{self, Faces};
 
 fn shipped_names(atlas: &Atlas) -> Vec<String> {
     let mut names: Vec<String> = atlas.layers.iter().map(|l| l.title.clone()).collect();
@@ -22,7 +22,7 @@ fn shipped_names(atlas: &Atlas) -> Vec<String> {
 
 #[test]
 fn the_bundled_font_has_every_character_of_every_shipped_name() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let faces = Faces::load().unwrap();
     let names = shipped_names(&atlas);
     assert!(
@@ -40,7 +40,7 @@ fn the_bundled_font_has_every_character_of_every_shipped_name() {
 
 #[test]
 fn every_shipped_name_lays_out_in_egui_without_a_missing_glyph() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let names = shipped_names(&atlas);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(600.0, 800.0))

@@ -2,7 +2,8 @@
 //! skipped with a warning while the rest load.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::load::{LoadError, load_path, load_str};
+use karabakh_atlas::io::LoadError;
+use karabakh_atlas::io::geojson::{load_path, load_str};
 
 #[test]
 fn malformed_json_names_the_line_and_column() {

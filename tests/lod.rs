@@ -7,13 +7,14 @@ mod support;
 
 use egui::{Rect, pos2, vec2};
 use geo::{Coord, Geometry, LineString, Polygon};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::fonts::Faces;
-use karabakh_atlas::layer::PreparedFeature;
-use karabakh_atlas::lod;
-use karabakh_atlas::scene::{CLUSTER_ABOVE, SceneOptions, build};
-use karabakh_atlas::tessellate::FillMesh;
-use karabakh_atlas::view::MapView;
+use karabakh_atlas::model::atlas::Atlas;
+use karabakh_atlas::model::layer::PreparedFeature;
+use karabakh_atlas::model::layer::clusters::CLUSTER_ABOVE;
+use karabakh_atlas::model::layer::lod;
+use karabakh_atlas::model::layer::tessellate::FillMesh;
+use karabakh_atlas::model::view::MapView;
+use karabakh_atlas::scene::fonts::Faces;
+use karabakh_atlas::scene::{SceneOptions, build};
 use support::{Rng, layer_of};
 
 /// A closed ring through `points` (lon/lat).
@@ -112,7 +113,7 @@ fn neighbours_sharing_a_border_leave_no_crack_at_any_band() {
 }
 
 fn projection_x(lon: f64) -> f64 {
-    karabakh_atlas::projection::world_from_lonlat([lon, 0.0])[0]
+    karabakh_atlas::model::projection::world_from_lonlat([lon, 0.0])[0]
 }
 
 #[test]
@@ -134,8 +135,8 @@ fn holes_stay_holes_and_the_vertices_drawn_follow_the_pixels() {
         ))],
     );
     let f: &PreparedFeature = &layer.features[0];
-    let centre = karabakh_atlas::projection::world_from_lonlat([46.5, 39.5]);
-    let in_ring = karabakh_atlas::projection::world_from_lonlat([46.5, 39.85]);
+    let centre = karabakh_atlas::model::projection::world_from_lonlat([46.5, 39.5]);
+    let in_ring = karabakh_atlas::model::projection::world_from_lonlat([46.5, 39.85]);
     let across = f.bounds.width();
     let mut drawn = Vec::new();
     for points_across in [2_000.0, 400.0, 100.0, 40.0] {

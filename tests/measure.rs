@@ -1,7 +1,9 @@
 //! Measurements agree with GeographicLib's published values to within 1 m and 0.01%.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::measure::{MeasureMode, Measurement, geodesic_area_m2, geodesic_distance_m};
+use karabakh_atlas::model::measure::{
+    MeasureMode, Measurement, geodesic_area_m2, geodesic_distance_m,
+};
 
 fn close(measured: f64, published: f64) -> bool {
     let diff = (measured - published).abs();

@@ -4,9 +4,9 @@
 
 use egui::epaint::{Mesh, Vertex};
 use egui::{Color32, Pos2, Stroke, pos2, vec2};
-use karabakh_atlas::paint::symbols_mesh;
+use karabakh_atlas::draw::paint::symbols_mesh;
+use karabakh_atlas::model::style::Symbol;
 use karabakh_atlas::scene::{SymbolItem, symbol_outline};
-use karabakh_atlas::style::Symbol;
 
 const FILL: Color32 = Color32::from_rgb(250, 250, 250);
 const STROKE: Color32 = Color32::from_rgb(200, 30, 30);

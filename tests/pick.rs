@@ -3,14 +3,13 @@
 
 mod support;
 
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::filter::FeatureFilter;
-use karabakh_atlas::pick::{pick, pick_brute_force};
+use karabakh_atlas::model::filter::FeatureFilter;
+use karabakh_atlas::query::pick::{pick, pick_brute_force};
 use support::Rng;
 
 #[test]
 fn the_index_matches_a_brute_force_pick_at_10000_random_points() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let home = atlas.home_bounds();
     let pad = home.width().max(home.height()) * 0.25;
     let mut rng = Rng::new(42);
@@ -35,7 +34,7 @@ fn the_index_matches_a_brute_force_pick_at_10000_random_points() {
 /// What `is_under` means, in geo's terms alone: inside an area (or within the tolerance of
 /// one under two tolerances across), within the tolerance of a point or a line.
 fn is_under_by_definition(
-    f: &karabakh_atlas::layer::PreparedFeature,
+    f: &karabakh_atlas::model::layer::PreparedFeature,
     at: [f64; 2],
     tolerance: f64,
 ) -> bool {
@@ -51,7 +50,7 @@ fn is_under_by_definition(
 
 #[test]
 fn the_exact_test_agrees_with_its_definition_in_and_around_every_embedded_feature() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let mut rng = Rng::new(11);
     let (mut hits, mut misses) = (0, 0);
     for layer in &atlas.layers {
@@ -67,7 +66,7 @@ fn the_exact_test_agrees_with_its_definition_in_and_around_every_embedded_featur
                     ];
                     let expected = is_under_by_definition(f, at, tolerance);
                     assert_eq!(
-                        karabakh_atlas::pick::is_under(f, at, tolerance),
+                        karabakh_atlas::query::pick::is_under(f, at, tolerance),
                         expected,
                         "{} at {at:?}, tolerance {tolerance}",
                         f.feature.display_name(Default::default())
@@ -86,7 +85,7 @@ fn the_exact_test_agrees_with_its_definition_in_and_around_every_embedded_featur
 
 #[test]
 fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let layer = atlas.layer_by_id("districts").expect("districts layer");
     let mut rng = Rng::new(7);
     let mut outside_but_in_box = 0;
@@ -96,7 +95,7 @@ fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
                 rng.range(f.bounds.min[0], f.bounds.max[0]),
                 rng.range(f.bounds.min[1], f.bounds.max[1]),
             ];
-            if !karabakh_atlas::pick::is_under(f, at, 0.0) {
+            if !karabakh_atlas::query::pick::is_under(f, at, 0.0) {
                 outside_but_in_box += 1;
                 let hits = pick(&atlas.layers, &FeatureFilter::default(), at, 0.0);
                 assert!(
@@ -113,7 +112,7 @@ fn a_point_inside_a_district_box_but_outside_the_district_is_not_picked() {
 
 #[test]
 fn a_hidden_layer_is_not_picked() {
-    let mut atlas = Atlas::embedded();
+    let mut atlas = karabakh_atlas::io::embedded::atlas();
     let layer = atlas.layer_by_id("districts").expect("districts layer");
     let anchor = atlas.layers[layer].features[0].anchor;
     assert!(
@@ -131,7 +130,7 @@ fn a_hidden_layer_is_not_picked() {
 
 #[test]
 fn an_area_too_small_to_see_is_picked_near_its_symbol_but_not_when_zoomed_in() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let r = atlas.find_by_id("zone-araz-valley").unwrap();
     let zone = atlas.feature(r).unwrap();
     let size = zone.bounds.width().max(zone.bounds.height());
@@ -184,12 +183,12 @@ fn a_label_anchor_lies_inside_shapes_whose_centroid_does_not() {
         ),
     ];
     for (n, shape) in shapes.into_iter().enumerate() {
-        let feature = karabakh_atlas::feature::Feature {
+        let feature = karabakh_atlas::model::feature::Feature {
             geometry: geo::Geometry::Polygon(shape),
             properties: serde_json::Map::new(),
             index: n,
         };
-        let prepared = karabakh_atlas::layer::prepare(feature).unwrap();
+        let prepared = karabakh_atlas::model::layer::prepare(feature).unwrap();
         let world = match &prepared.world {
             geo::Geometry::Polygon(p) => p.clone(),
             other => panic!("{other:?}"),

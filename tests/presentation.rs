@@ -3,17 +3,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
 use egui_kittest::Harness;
-use karabakh_atlas::app::{AppState, AtlasApp};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::pick::pick;
-use karabakh_atlas::present::{PresentAction, PresentKey, Presentation};
-use karabakh_atlas::project::{self, Project, ProjectError};
-use karabakh_atlas::view::{MapView, Tour};
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::app::present::{PresentAction, PresentKey, Presentation};
+use karabakh_atlas::app::project::{self, Project, ProjectError};
+use karabakh_atlas::model::view::{MapView, Tour};
+use karabakh_atlas::query::pick::pick;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
 
 /// A window stepped at 60 frames a second, like a display.
 fn harness() -> Harness<'static, AtlasApp> {
-    let app = AtlasApp::new(AppState::new(Atlas::embedded(), Faces::load().unwrap()));
+    let app = AtlasApp::new(AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    ));
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(400)
@@ -89,13 +92,13 @@ fn a_transition_passes_through_intermediate_views_rather_than_jumping() {
     let mut harness = harness();
     // From Khankendi to the Araz Valley, both close up: the flight must zoom out between.
     harness.state_mut().state.camera.view = MapView {
-        center: karabakh_atlas::projection::world_from_lonlat([46.75, 39.82]),
+        center: karabakh_atlas::model::projection::world_from_lonlat([46.75, 39.82]),
         metres_per_point: 10.0,
     };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
     harness.run();
     harness.state_mut().state.camera.view = MapView {
-        center: karabakh_atlas::projection::world_from_lonlat([47.04, 39.29]),
+        center: karabakh_atlas::model::projection::world_from_lonlat([47.04, 39.29]),
         metres_per_point: 10.0,
     };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
@@ -124,8 +127,11 @@ fn a_transition_passes_through_intermediate_views_rather_than_jumping() {
 
 #[test]
 fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
-    let mut state = AppState::new(Atlas::embedded(), Faces::load().unwrap());
-    let may_2024 = karabakh_atlas::filter::month_index(2024, 5);
+    let mut state = AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    );
+    let may_2024 = karabakh_atlas::model::filter::month_index(2024, 5);
     state.timeline.play(0, may_2024);
     let mut now = 0.0;
     while state.timeline.playing {
@@ -137,7 +143,7 @@ fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
     for (li, layer) in state.atlas.layers.iter().enumerate() {
         for (fi, f) in layer.features.iter().enumerate() {
             let expected = f.feature.str("date").is_none_or(|d| d <= "2024-05-31");
-            let r = karabakh_atlas::pick::FeatureRef {
+            let r = karabakh_atlas::model::atlas::FeatureRef {
                 layer: li,
                 feature: fi,
             };
@@ -157,9 +163,12 @@ fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
 
 #[test]
 fn what_appears_on_the_timeline_glows_for_a_moment() {
-    let mut state = AppState::new(Atlas::embedded(), Faces::load().unwrap());
-    let from = karabakh_atlas::filter::month_index(2021, 9);
-    let to = karabakh_atlas::filter::month_index(2021, 10);
+    let mut state = AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    );
+    let from = karabakh_atlas::model::filter::month_index(2021, 9);
+    let to = karabakh_atlas::model::filter::month_index(2021, 10);
     state.timeline.play(from, to);
     state.scene.filter.as_of = Some(state.timeline.as_of());
     state.tick_timeline(0.0, 1.0);
@@ -174,14 +183,17 @@ fn what_appears_on_the_timeline_glows_for_a_moment() {
 
 #[test]
 fn slides_survive_a_save_and_reopen() {
-    let mut state = AppState::new(Atlas::embedded(), Faces::load().unwrap());
+    let mut state = AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    );
     state.open_shipped_deck();
     state.project.slides[1].notes = "Ünvan: Füzuli — ə, ğ, ş".to_owned();
     let path = temp_dir("save").join("deck.json");
     project::save(&path, &state.project).unwrap();
     project::save(&path, &state.project).unwrap();
     assert!(
-        project::backup_path(&path).exists(),
+        karabakh_atlas::io::save::backup_path(&path).exists(),
         "the previous version is kept as .bak"
     );
     let (reopened, recovered) = project::load(&path).unwrap();
@@ -240,7 +252,7 @@ fn the_shipped_deck_has_at_least_eight_slides_built_from_shipped_data() {
     let deck: Project = project::parse("great-return.json", project::GREAT_RETURN_DECK).unwrap();
     assert_eq!(deck.title, "The Great Return, 2020–2026");
     assert!(deck.slides.len() >= 8);
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for s in &deck.slides {
         for id in &s.highlights {
             assert!(

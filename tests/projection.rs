@@ -3,8 +3,8 @@
 
 mod support;
 
-use karabakh_atlas::projection::{lonlat_from_world, world_from_lonlat};
-use karabakh_atlas::view::MapView;
+use karabakh_atlas::model::projection::{lonlat_from_world, world_from_lonlat};
+use karabakh_atlas::model::view::MapView;
 use support::Rng;
 
 #[test]

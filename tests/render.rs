@@ -35,7 +35,7 @@ fn render_writes_a_png_of_the_requested_size_with_the_map_on_it() {
     colours.dedup();
     assert!(colours.len() > 50, "only {} colours", colours.len());
     // The district fill colour covers a good part of the image.
-    let district = karabakh_atlas::atlas::embedded_style("districts").fill;
+    let district = karabakh_atlas::model::atlas::embedded_style("districts").fill;
     let [r, g, b, _] = district.to_array();
     let covered = png
         .pixels()
@@ -95,7 +95,7 @@ fn a_bbox_wider_than_the_farthest_zoom_is_drawn_with_a_warning() {
     // The districts fit: no warning.
     let districts = [45.9, 38.8, 47.5, 40.5];
     assert_eq!(
-        karabakh_atlas::render::bbox_warning(districts, 400, 300),
+        karabakh_atlas::cli::render::bbox_warning(districts, 400, 300),
         None
     );
 }

@@ -1,8 +1,8 @@
 //! Search finds places by any spelling, and former names find the current place.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::search::{fold, search, skeleton};
+use karabakh_atlas::model::atlas::Atlas;
+use karabakh_atlas::query::search::{fold, search, skeleton};
 
 /// The ids of the first `n` hits for `query`.
 fn top_ids(atlas: &Atlas, query: &str, n: usize) -> Vec<String> {
@@ -22,7 +22,7 @@ fn top_ids(atlas: &Atlas, query: &str, n: usize) -> Vec<String> {
 
 #[test]
 fn susa_shusha_and_susha_with_diacritics_all_find_shusha() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for query in ["Susa", "Shusha", "Şuşa", "shusha", "ŞUŞA"] {
         let ids = top_ids(&atlas, query, 3);
         assert!(
@@ -38,7 +38,7 @@ fn susa_shusha_and_susha_with_diacritics_all_find_shusha() {
 
 #[test]
 fn khankendi_and_xankendi_find_xankendi() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for query in ["Khankendi", "Xankendi", "Xankəndi", "khankendy"] {
         let ids = top_ids(&atlas, query, 2);
         assert!(
@@ -51,7 +51,7 @@ fn khankendi_and_xankendi_find_xankendi() {
 
 #[test]
 fn jabrail_and_jebrail_find_jabrayil() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for query in ["Jabrail", "Jebrail", "Cəbrayıl", "Jabrayil"] {
         let ids = top_ids(&atlas, query, 2);
         assert!(
@@ -63,7 +63,7 @@ fn jabrail_and_jebrail_find_jabrayil() {
 
 #[test]
 fn former_names_find_the_current_place_and_say_formerly() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for (query, expected) in [
         ("Stepanakert", "Xankəndi"),
         ("Martakert", "Ağdərə"),
@@ -108,7 +108,7 @@ fn folding_and_skeletons_are_what_the_matching_relies_on() {
 
 #[test]
 fn nonsense_and_empty_queries_find_nothing() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     assert!(search(&atlas, "", 10).is_empty());
     assert!(search(&atlas, "   ", 10).is_empty());
     assert!(search(&atlas, "Zzyzx Qwv", 10).is_empty());

@@ -1,7 +1,7 @@
 //! Every geo-locatable fact of the seed articles is on the map, citing its article and date.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::atlas::Atlas;
+use karabakh_atlas::model::atlas::Atlas;
 use serde_json::{Value, json};
 
 const TREND_2021_12_06: (&str, &str) = (
@@ -45,7 +45,7 @@ fn assert_fact(atlas: &Atlas, id: &str, source: (&str, &str), attributes: &[(&st
 
 #[test]
 fn the_araz_valley_article_of_2021_12_06_is_on_the_map() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     assert_fact(
         &atlas,
         "zone-araz-valley",
@@ -66,7 +66,7 @@ fn the_araz_valley_article_of_2021_12_06_is_on_the_map() {
 
 #[test]
 fn the_sumgayit_chemical_park_visit_of_2023_is_on_the_map() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     assert_fact(
         &atlas,
         "zone-sumgayit-chemical",
@@ -77,7 +77,7 @@ fn the_sumgayit_chemical_park_visit_of_2023_is_on_the_map() {
 
 #[test]
 fn khankendi_and_khojaly_in_2024_are_on_the_map() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     assert_fact(
         &atlas,
         "facility-khankendi-sewing-factory",
@@ -143,7 +143,7 @@ fn khankendi_and_khojaly_in_2024_are_on_the_map() {
 
 #[test]
 fn the_post_and_bank_article_of_2021_02_01_is_on_the_map() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for id in [
         "facility-hadrut-azerpost",
         "facility-hadrut-first-atm",
@@ -189,7 +189,7 @@ fn the_post_and_bank_article_of_2021_02_01_is_on_the_map() {
 
 #[test]
 fn the_coordination_headquarters_meeting_of_2024_05_12_is_on_the_map() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     assert_fact(
         &atlas,
         "event-coordination-hq-khankendi-2024-05-12",
@@ -203,7 +203,7 @@ fn the_coordination_headquarters_meeting_of_2024_05_12_is_on_the_map() {
 
 #[test]
 fn features_without_a_published_position_say_so() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     for id in [
         "zone-aghdam",
         "facility-khankendi-sewing-factory",

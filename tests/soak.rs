@@ -10,9 +10,9 @@
 mod support;
 
 use egui_kittest::Harness;
-use karabakh_atlas::app::{AppState, AtlasApp};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::fonts::{self, Faces};
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::Rng;
@@ -124,7 +124,10 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
     let big = dir.join("points.geojson");
     std::fs::write(&big, generated_points(20_000, &mut rng)).unwrap();
 
-    let mut state = AppState::new(Atlas::embedded(), Faces::load().unwrap());
+    let mut state = AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    );
     state.pending_files.push(big);
     state.open_shipped_deck();
     let app = AtlasApp::new(state);
@@ -214,7 +217,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
                 let s = &mut harness.state_mut().state;
                 s.search_query = queries[i % queries.len()].to_owned();
                 if i % 2 == 0 {
-                    let hits = karabakh_atlas::search::search(&s.atlas, &s.search_query, 5);
+                    let hits = karabakh_atlas::query::search::search(&s.atlas, &s.search_query, 5);
                     if let Some(h) = hits.first() {
                         s.show_feature(h.feature);
                     }
@@ -223,9 +226,9 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
             }
             6 => {
                 let month = (rng.next_u64() % 73) as u32;
-                let (y, m) = karabakh_atlas::filter::month_at(month);
+                let (y, m) = karabakh_atlas::model::filter::month_at(month);
                 harness.state_mut().state.scene.filter.as_of =
-                    (i % 3 != 0).then(|| karabakh_atlas::filter::month_end(y, m));
+                    (i % 3 != 0).then(|| karabakh_atlas::model::filter::month_end(y, m));
             }
             7 => {
                 let s = &mut harness.state_mut().state;

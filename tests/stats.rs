@@ -2,14 +2,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
 use geo::Intersects;
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::feature::Language;
-use karabakh_atlas::stats::{COLUMNS, all_district_stats, row, to_csv};
+use karabakh_atlas::model::feature::Language;
+use karabakh_atlas::query::stats::{COLUMNS, all_district_stats, row, to_csv};
 
 fn stats_of<'a>(
-    all: &'a [karabakh_atlas::stats::DistrictStats],
+    all: &'a [karabakh_atlas::query::stats::DistrictStats],
     name: &str,
-) -> &'a karabakh_atlas::stats::DistrictStats {
+) -> &'a karabakh_atlas::query::stats::DistrictStats {
     all.iter()
         .find(|s| s.name == name)
         .unwrap_or_else(|| panic!("no {name}"))
@@ -17,7 +16,7 @@ fn stats_of<'a>(
 
 #[test]
 fn counts_match_testing_every_feature_against_every_district() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let all = all_district_stats(&atlas, Language::English);
     assert_eq!(all.len(), 13);
     let districts = &atlas.layers[atlas.layer_by_id("districts").unwrap()];
@@ -40,7 +39,7 @@ fn counts_match_testing_every_feature_against_every_district() {
 
 #[test]
 fn known_places_are_counted_in_their_districts() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let all = all_district_stats(&atlas, Language::English);
     let zangilan = stats_of(&all, "Zangilan");
     assert_eq!(zangilan.count("Airports"), 1);
@@ -64,7 +63,7 @@ fn known_places_are_counted_in_their_districts() {
 
 #[test]
 fn the_table_exports_to_csv_with_one_row_per_district() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let all = all_district_stats(&atlas, Language::English);
     let csv = to_csv(&all);
     let lines: Vec<&str> = csv.lines().collect();
@@ -82,7 +81,7 @@ fn the_stats_command_prints_the_same_csv() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let expected = to_csv(&all_district_stats(&atlas, Language::English));
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
 }

@@ -3,13 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
 use geo::Area;
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::projection::World;
-use karabakh_atlas::tessellate::tessellate;
+use karabakh_atlas::model::layer::tessellate::tessellate;
+use karabakh_atlas::model::projection::World;
 
 #[test]
 fn every_shipped_polygon_is_covered_by_triangles_of_equal_area() {
-    let atlas = Atlas::embedded();
+    let atlas = karabakh_atlas::io::embedded::atlas();
     let mut checked = 0;
     for layer in &atlas.layers {
         for f in layer.features.iter() {
@@ -95,7 +94,7 @@ fn a_polygon_with_holes_outside_it_is_triangulated_in_finite_time() {
         "/tests/data/bad/csv-polygon-earcut-hang.csv"
     );
     let text = std::fs::read_to_string(path).unwrap();
-    let loaded = karabakh_atlas::formats::csv::load_str(path, &text, &Default::default()).unwrap();
+    let loaded = karabakh_atlas::io::csv::load_str(path, &text, &Default::default()).unwrap();
     let feature = loaded
         .features
         .into_iter()
@@ -109,7 +108,7 @@ fn a_polygon_with_holes_outside_it_is_triangulated_in_finite_time() {
     let (done, finished) = std::sync::mpsc::channel();
     // `layer::prepare` projects and triangulates, as a file being opened does.
     std::thread::spawn(move || {
-        let prepared = karabakh_atlas::layer::prepare(feature).unwrap();
+        let prepared = karabakh_atlas::model::layer::prepare(feature).unwrap();
         done.send(prepared.mesh.indices.len()).unwrap();
     });
     let indices = finished

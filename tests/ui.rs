@@ -4,16 +4,19 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use karabakh_atlas::app::{AppState, AtlasApp};
-use karabakh_atlas::atlas::Atlas;
-use karabakh_atlas::feature::Language;
-use karabakh_atlas::fonts::{self, Faces};
-use karabakh_atlas::pick::FeatureRef;
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::model::atlas::FeatureRef;
+use karabakh_atlas::model::feature::Language;
 use karabakh_atlas::scene;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
 use karabakh_atlas::ui::detail_panel::short_url;
 
 fn harness() -> Harness<'static, AtlasApp> {
-    let app = AtlasApp::new(AppState::new(Atlas::embedded(), Faces::load().unwrap()));
+    let app = AtlasApp::new(AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    ));
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(240)
@@ -211,7 +214,7 @@ fn about_the_data_lists_the_licences_and_every_source() {
 
 #[test]
 fn measuring_between_two_airports_gives_their_geodesic_distance() {
-    use karabakh_atlas::measure::geodesic_distance_m;
+    use karabakh_atlas::model::measure::geodesic_distance_m;
     let mut harness = harness();
     let fuzuli = feature_ref(&harness, "airport-fuzuli");
     let zangilan = feature_ref(&harness, "airport-zangilan");
@@ -241,7 +244,7 @@ fn measuring_between_two_airports_gives_their_geodesic_distance() {
         "measured {} m, known {known} m",
         m.total_m()
     );
-    let shown = karabakh_atlas::measure::format_length(m.total_m());
+    let shown = karabakh_atlas::model::measure::format_length(m.total_m());
     harness.get_by_label(&format!("total: {shown}"));
 
     harness.get_by_label("Clear").click();
@@ -292,8 +295,8 @@ fn typing_a_former_name_in_search_and_pressing_enter_opens_the_place() {
 
 #[test]
 fn moving_the_date_slider_hides_what_came_later() {
-    use karabakh_atlas::filter::month_index;
-    use karabakh_atlas::pick::pick;
+    use karabakh_atlas::model::filter::month_index;
+    use karabakh_atlas::query::pick::pick;
     let mut harness = harness();
     harness
         .get_by_label("Show only what existed by a date")
@@ -366,7 +369,7 @@ fn the_district_table_sorts_by_a_clicked_column() {
 
 #[test]
 fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
-    use karabakh_atlas::pick::pick;
+    use karabakh_atlas::query::pick::pick;
     let mut harness = harness();
     let facilities = harness
         .state()
@@ -491,7 +494,7 @@ fn clicking_a_cluster_of_points_zooms_in_on_it_instead_of_picking_one_point() {
     };
     let prepared = (0..20_000)
         .filter_map(|index| {
-            karabakh_atlas::layer::prepare(karabakh_atlas::feature::Feature {
+            karabakh_atlas::model::layer::prepare(karabakh_atlas::model::feature::Feature {
                 geometry: geo::Geometry::Point(geo::point!(
                     x: 46.0 + 1.5 * next(),
                     y: 39.2 + 1.2 * next()
@@ -501,14 +504,14 @@ fn clicking_a_cluster_of_points_zooms_in_on_it_instead_of_picking_one_point() {
             })
         })
         .collect();
-    let mut atlas = Atlas::embedded();
+    let mut atlas = karabakh_atlas::io::embedded::atlas();
     atlas.layers.insert(
         0,
-        karabakh_atlas::layer::Layer::from_prepared(
+        karabakh_atlas::model::layer::Layer::from_prepared(
             "file:points",
             "points",
-            karabakh_atlas::layer::LayerRole::User,
-            karabakh_atlas::atlas::user_style(0),
+            karabakh_atlas::model::layer::LayerRole::User,
+            karabakh_atlas::model::atlas::user_style(0),
             "points.geojson",
             prepared,
         ),

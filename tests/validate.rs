@@ -1,7 +1,8 @@
 //! `validate` passes the shipped data and fails broken files with clear messages.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure
 
-use karabakh_atlas::validate::{Severity, is_iso_date, is_url, validate_embedded, validate_paths};
+use karabakh_atlas::cli::validate::{Severity, is_url, validate_embedded, validate_paths};
+use karabakh_atlas::model::date::is_iso_date;
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -3,7 +3,7 @@
 //! generated rings large enough to take the R-tree path, crossed and uncrossed.
 
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon, Validation};
-use karabakh_atlas::validity::{problems, ring_crosses_itself};
+use karabakh_atlas::model::validity::{problems, ring_crosses_itself};
 use std::path::Path;
 
 fn geo_problems(g: &Geometry<f64>) -> Vec<String> {
@@ -32,7 +32,7 @@ fn geometries_under(dir: &Path, out: &mut Vec<(String, Geometry<f64>)>) {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        if let Ok(loaded) = karabakh_atlas::load::load_str(&name, &text) {
+        if let Ok(loaded) = karabakh_atlas::io::geojson::load_str(&name, &text) {
             out.extend(
                 loaded
                     .features

@@ -1,7 +1,15 @@
 //! Crowded layers in a scene: clusters from the point and area pyramids, or counted per
 //! frame, and the marks (hover, selection, highlights) of features drawn from a pyramid.
 
-use super::*;
+use super::{
+    BadgeItem, ChoroplethLegend, FLASH, SLIDE_HIGHLIGHT, Scene, SceneOptions, SymbolItem,
+    add_feature, add_highlight, feature_fill, filtered,
+};
+use crate::model::layer::Layer;
+use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Cell};
+use crate::model::style::{HOVER, SELECTED, Symbol};
+use crate::model::view::MapView;
+use egui::{Color32, Pos2, Rect, Stroke, vec2};
 
 /// The hovered, selected, highlighted and flashing features of a layer drawn from its
 /// pyramid: their outlines, wherever they are in view.
@@ -37,7 +45,7 @@ pub(super) fn area_pyramid_view(
     layer: &Layer,
     options: &SceneOptions,
     view: &MapView,
-    visible: &crate::view::WorldBounds,
+    visible: &crate::model::view::WorldBounds,
 ) -> Option<(Vec<Cell>, Vec<usize>)> {
     let pyramid = layer.area_pyramid.as_ref()?;
     if filtered(layer, options) {
@@ -58,7 +66,7 @@ pub(super) fn pyramid_cells(
     layer: &Layer,
     options: &SceneOptions,
     view: &MapView,
-    visible: &crate::view::WorldBounds,
+    visible: &crate::model::view::WorldBounds,
 ) -> Option<Vec<Cell>> {
     let pyramid = layer.point_pyramid.as_ref()?;
     if filtered(layer, options) {

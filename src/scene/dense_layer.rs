@@ -1,8 +1,13 @@
 //! Dense layers in a scene: which layers have their lines and outlines drawn into one image
-//! (see `crate::dense`), and what each of their features adds to that image or to the scene.
+//! (see `crate::scene::dense`), and what each of their features adds to that image or to the scene.
 
-use super::*;
-use crate::dense::DENSE_ABOVE_VERTICES;
+use super::dense::{self, DenseLines};
+use super::{Scene, add_area, area_stroke, is_tiny, line_stroke};
+use crate::model::layer::{Layer, PreparedFeature};
+use crate::model::view::MapView;
+use egui::{Color32, Rect, Stroke};
+
+use crate::scene::dense::DENSE_ABOVE_VERTICES;
 
 /// An empty image for `layer` when its lines and outlines among `in_view` are too many to
 /// stroke one by one at this view; `None` when they can be stroked.

@@ -1,6 +1,11 @@
 //! Map furniture in a scene: the slide's title card, the scale bar and the choropleth legend.
 
-use super::*;
+use crate::model::atlas::Atlas;
+use crate::model::layer::LayerRole;
+use crate::model::projection::{ground_per_world_metre, lonlat_from_world};
+use crate::model::style::{CHOROPLETH_RAMP, choropleth_class};
+use crate::model::view::MapView;
+use egui::{Color32, Pos2, Rect, pos2, vec2};
 
 /// The scale bar: a length on the ground and how long it is on screen.
 #[derive(Clone, Debug, PartialEq)]

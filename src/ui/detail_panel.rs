@@ -2,8 +2,8 @@
 //! attribute, and a list to choose from when several features lay under the click.
 
 use crate::app::AppState;
-use crate::feature::Language;
-use crate::pick::FeatureRef;
+use crate::model::atlas::FeatureRef;
+use crate::model::feature::Language;
 use serde_json::Value;
 
 /// Properties shown in the provenance block rather than the attribute table's top.
@@ -142,7 +142,7 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
         }
     });
     ui.add_space(6.0);
-    if state.atlas.layers[r.layer].role == crate::layer::LayerRole::Districts {
+    if state.atlas.layers[r.layer].role == crate::model::layer::LayerRole::Districts {
         crate::ui::district_stats::district_stats_ui(ui, state, r);
         ui.add_space(6.0);
     }

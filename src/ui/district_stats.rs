@@ -2,8 +2,10 @@
 //! comparing all districts, sortable by any column and exportable to CSV.
 
 use crate::app::AppState;
-use crate::pick::FeatureRef;
-use crate::stats::{COLUMNS, DistrictStats, all_district_stats, district_stats, row, to_csv};
+use crate::model::atlas::FeatureRef;
+use crate::query::stats::{
+    COLUMNS, DistrictStats, all_district_stats, district_stats, row, to_csv,
+};
 use egui_plot::{Bar, BarChart, Plot};
 
 /// Where "Save CSV" writes, in the working directory.

@@ -286,7 +286,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> 
                         dialog.file_name = entry.name.clone();
                         choice = choice.take().or(Some(Choice::Path(PathBuf::new())));
                     }
-                    ui.weak(crate::loader::human_bytes(entry.size));
+                    ui.weak(crate::io::loader::human_bytes(entry.size));
                 });
             }
         });
@@ -339,7 +339,7 @@ fn act(state: &mut AppState, purpose: Purpose, path: PathBuf) {
         Purpose::SaveProject => state.save_project_as(&path),
         Purpose::ExportMap => state.export_map(&path),
         Purpose::ExportSlides => {
-            let written = crate::render::render_slides(
+            let written = crate::app::present::render_slides(
                 &state.project,
                 &path,
                 1920,

@@ -3,9 +3,9 @@
 //! district choropleth selector with its legend.
 
 use crate::app::AppState;
-use crate::layer::{Layer, LayerRole};
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::style::NO_DATA;
 use crate::scene::{choropleth_legend, symbol_outline};
-use crate::style::NO_DATA;
 use egui::{Color32, Sense, Stroke, vec2};
 
 pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
@@ -96,7 +96,7 @@ fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) -> bool {
 
 /// "Colour by": one colour, or a colour per value of a chosen attribute, with its legend.
 fn colour_by_ui(ui: &mut egui::Ui, layer: &mut Layer) {
-    use crate::style::{Categories, OTHER_CATEGORY};
+    use crate::model::style::{Categories, OTHER_CATEGORY};
     let current = layer.style.categories.as_ref().map(|c| c.attribute.clone());
     let mut chosen = current.clone();
     ui.horizontal(|ui| {
@@ -197,7 +197,7 @@ fn legend_row_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
 
 /// The global "as of" date: a month slider from November 2020 to this month.
 fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    use crate::filter::{current_month, month_at, month_end, month_index};
+    use crate::model::filter::{current_month, month_at, month_end, month_index};
     let (year, month) = current_month();
     let last = month_index(year, month);
     let mut on = state.scene.filter.as_of.is_some();
@@ -263,7 +263,11 @@ fn timeline_controls_ui(ui: &mut egui::Ui, state: &mut AppState, last: u32) {
 }
 
 /// A layer's attribute filter: kinds and confidence levels to show, and a text to match.
-fn layer_filter_ui(ui: &mut egui::Ui, layer: &Layer, filter: &mut crate::filter::FeatureFilter) {
+fn layer_filter_ui(
+    ui: &mut egui::Ui,
+    layer: &Layer,
+    filter: &mut crate::model::filter::FeatureFilter,
+) {
     let active = filter.layers.get(&layer.id).is_some_and(|f| f.is_active());
     let title = if active { "Filter (on)" } else { "Filter" };
     ui.indent(("filter-indent", &layer.id), |ui| {
@@ -315,8 +319,8 @@ fn layer_filter_ui(ui: &mut egui::Ui, layer: &Layer, filter: &mut crate::filter:
 }
 
 /// A numeric attribute chosen from the layer's, and the range of it to show.
-fn range_ui(ui: &mut egui::Ui, layer: &Layer, f: &mut crate::filter::LayerFilter) {
-    use crate::filter::NumericRange;
+fn range_ui(ui: &mut egui::Ui, layer: &Layer, f: &mut crate::model::filter::LayerFilter) {
+    use crate::model::filter::NumericRange;
     // Cached on the layer: this runs every frame while the filter is open.
     let numeric = layer.numeric_attributes();
     if numeric.is_empty() {

@@ -2,11 +2,12 @@
 //! painting the scene.
 
 use crate::app::{AppState, Fit};
-use crate::paint::paint_scene;
-use crate::pick::{PICK_TOLERANCE_POINTS, pick};
-use crate::projection::lonlat_from_world;
+use crate::draw::paint::paint_scene;
+use crate::model::projection::lonlat_from_world;
+use crate::model::view::MapView;
+use crate::model::view::PICK_TOLERANCE_POINTS;
+use crate::query::pick::pick;
 use crate::scene;
-use crate::view::MapView;
 use egui::{Key, Pos2, Sense, vec2};
 
 /// How far from a cluster's centre, in screen points, the pointer is on it.

@@ -2,8 +2,8 @@
 //! help.
 
 use crate::app::{AppState, Fit};
-use crate::feature::Language;
-use crate::measure::MeasureMode;
+use crate::model::feature::Language;
+use crate::model::measure::MeasureMode;
 use crate::ui::file_dialog::{FileDialog, Purpose, start_dir};
 
 pub fn menu_ui(ui: &mut egui::Ui, state: &mut AppState) {

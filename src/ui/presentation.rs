@@ -3,9 +3,10 @@
 //! the timeline's date banner, and a presenter view in a second window.
 
 use crate::app::AppState;
-use crate::paint::paint_scene;
-use crate::pick::{PICK_TOLERANCE_POINTS, pick};
-use crate::present::{PresentAction, PresentKey};
+use crate::app::present::{PresentAction, PresentKey};
+use crate::draw::paint::paint_scene;
+use crate::model::view::PICK_TOLERANCE_POINTS;
+use crate::query::pick::pick;
 use crate::scene;
 use egui::{Align2, Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, vec2};
 
@@ -65,7 +66,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let tolerance = PICK_TOLERANCE_POINTS * 2.0 * view.metres_per_point;
         state.card = pick(&state.atlas.layers, &state.scene.filter, at, tolerance)
             .into_iter()
-            .find(|r| state.atlas.layers[r.layer].role != crate::layer::LayerRole::Context);
+            .find(|r| state.atlas.layers[r.layer].role != crate::model::layer::LayerRole::Context);
     }
     let mut options = state.scene.clone();
     options.large_labels = true;
@@ -203,13 +204,13 @@ fn attribution_rect(viewport: Rect) -> Rect {
     )
 }
 
-fn legend_layers(state: &AppState) -> Vec<&crate::layer::Layer> {
+fn legend_layers(state: &AppState) -> Vec<&crate::model::layer::Layer> {
     state
         .atlas
         .layers
         .iter()
         .rev()
-        .filter(|l| l.visible && l.role != crate::layer::LayerRole::Context)
+        .filter(|l| l.visible && l.role != crate::model::layer::LayerRole::Context)
         .collect()
 }
 
@@ -283,7 +284,10 @@ fn date_banner_ui(painter: &egui::Painter, viewport: Rect, as_of: &str) {
     let at = viewport.center_top() + vec2(0.0, 24.0);
     let galley = painter.layout_no_wrap(
         format!("As of {as_of}"),
-        FontId::new(40.0, FontFamily::Name(crate::fonts::BOLD_FAMILY.into())),
+        FontId::new(
+            40.0,
+            FontFamily::Name(crate::scene::fonts::BOLD_FAMILY.into()),
+        ),
         Color32::from_rgb(15, 15, 15),
     );
     let rect =
@@ -296,7 +300,12 @@ fn date_banner_ui(painter: &egui::Painter, viewport: Rect, as_of: &str) {
     painter.galley(rect.min + vec2(10.0, 10.0), galley, Color32::BLACK);
 }
 
-fn card_ui(painter: &egui::Painter, state: &AppState, r: crate::pick::FeatureRef, viewport: Rect) {
+fn card_ui(
+    painter: &egui::Painter,
+    state: &AppState,
+    r: crate::model::atlas::FeatureRef,
+    viewport: Rect,
+) {
     let Some(f) = state.atlas.feature(r) else {
         return;
     };
@@ -337,7 +346,10 @@ fn card_ui(painter: &egui::Painter, state: &AppState, r: crate::pick::FeatureRef
         rect.left_top() + vec2(18.0, 14.0),
         Align2::LEFT_TOP,
         f.display_name(state.scene.language),
-        FontId::new(30.0, FontFamily::Name(crate::fonts::BOLD_FAMILY.into())),
+        FontId::new(
+            30.0,
+            FontFamily::Name(crate::scene::fonts::BOLD_FAMILY.into()),
+        ),
         Color32::from_rgb(15, 15, 15),
     );
     for (i, line) in lines.iter().enumerate() {

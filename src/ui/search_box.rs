@@ -2,7 +2,7 @@
 //! there and opens the details.
 
 use crate::app::AppState;
-use crate::search::search;
+use crate::query::search::search;
 
 /// How many results the list shows.
 const MAX_RESULTS: usize = 12;

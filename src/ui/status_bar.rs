@@ -1,7 +1,7 @@
 //! The status bar: cursor coordinates, zoom, and the count of load messages.
 
 use crate::app::AppState;
-use crate::projection::{ground_per_world_metre, lonlat_from_world};
+use crate::model::projection::{ground_per_world_metre, lonlat_from_world};
 
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal(|ui| {

@@ -111,7 +111,7 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
 }
 
 fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
-    use crate::measure::{MeasureMode, format_area, format_length};
+    use crate::model::measure::{MeasureMode, format_area, format_length};
     let Some(m) = state.scene.measurement.clone() else {
         return;
     };

@@ -11,10 +11,11 @@
 //! `.fuzz/README.md`).
 #![allow(dead_code)] // each fuzz target uses one of these
 
-use karabakh_atlas::layer::{Layer, LayerRole, prepare};
-use karabakh_atlas::load::{LoadError, Loaded, load_str};
-use karabakh_atlas::project::{FORMAT, Project, VERSION, parse};
-use karabakh_atlas::session::{SESSION_FORMAT, SavedSession, parse_session};
+use karabakh_atlas::app::project::{FORMAT, Project, VERSION, parse};
+use karabakh_atlas::app::session::{SESSION_FORMAT, SavedSession, parse_session};
+use karabakh_atlas::io::geojson::load_str;
+use karabakh_atlas::io::{LoadError, Loaded};
+use karabakh_atlas::model::layer::{Layer, LayerRole, prepare};
 use serde_json::Value;
 
 /// The name the inputs are given in messages.
@@ -33,7 +34,7 @@ pub const SHAPEFILE_FILE: &str = "fuzz-input.shp";
 /// bounds, a finite anchor, a well-formed mesh and a finite, non-negative area, within its box's
 /// when the box is small and the geometry valid; every warning names the file.
 pub fn geojson(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     // Bytes that are not UTF-8 are refused by `load_path` before `load_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -44,28 +45,28 @@ pub fn geojson(data: &[u8]) {
 /// CSV text through `formats::csv::load_str` with every column detected, as File → Open reads
 /// a `.csv`; then the same checks as [`geojson`].
 pub fn csv(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     // `csv::load_path` refuses bytes that are not UTF-8 before `load_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let options = karabakh_atlas::formats::csv::CsvOptions::default();
+    let options = karabakh_atlas::io::csv::CsvOptions::default();
     check_loaded(
         CSV_FILE,
-        karabakh_atlas::formats::csv::load_str(CSV_FILE, text, &options),
+        karabakh_atlas::io::csv::load_str(CSV_FILE, text, &options),
     );
 }
 
 /// KML text through `formats::kml::load_kml_str`; then the same checks as [`geojson`].
 pub fn kml(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     // `kml::load_kml_path` refuses bytes that are not UTF-8 before `load_kml_str` sees them.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     check_loaded(
         KML_FILE,
-        karabakh_atlas::formats::kml::load_kml_str(KML_FILE, text),
+        karabakh_atlas::io::kml::load_kml_str(KML_FILE, text),
     );
 }
 
@@ -76,7 +77,7 @@ pub fn kml(data: &[u8]) {
 /// that order (a length of 0 means the file is missing); what is left is the `.shp`.
 /// `.fuzz/make_shapefile_seeds.py` writes seeds in this layout.
 pub fn shapefile(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     let Some((head, mut rest)) = data.split_first_chunk::<6>() else {
         return;
     };
@@ -89,13 +90,7 @@ pub fn shapefile(data: &[u8]) {
     let (shx, dbf, prj) = (part(0), part(2), part(4));
     check_loaded(
         SHAPEFILE_FILE,
-        karabakh_atlas::formats::shapefile::load_parts(
-            SHAPEFILE_FILE,
-            rest.to_vec(),
-            shx,
-            dbf,
-            prj,
-        ),
+        karabakh_atlas::io::shapefile::load_parts(SHAPEFILE_FILE, rest.to_vec(), shx, dbf, prj),
     );
 }
 
@@ -103,13 +98,10 @@ pub fn shapefile(data: &[u8]) {
 /// input is written to a file first); then the same checks as [`geojson`], with the file's
 /// path as its name.
 pub fn gpkg(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     let path = input_file("gpkg", data);
     let file = path.display().to_string();
-    check_loaded(
-        &file,
-        karabakh_atlas::formats::gpkg::load_path(&path, u64::MAX),
-    );
+    check_loaded(&file, karabakh_atlas::io::gpkg::load_path(&path, u64::MAX));
 }
 
 /// The checks every loader's result gets. Invariants: an error names the file; every kept
@@ -207,7 +199,8 @@ fn check_loaded(file: &str, result: Result<Loaded, LoadError>) {
                 && area > most
             {
                 assert!(
-                    !karabakh_atlas::guard::geometry_problems(&p.feature.geometry).is_empty(),
+                    !karabakh_atlas::model::guard::geometry_problems(&p.feature.geometry)
+                        .is_empty(),
                     "feature {index}: area {area} ha is more than its box's {most} ha"
                 );
             }
@@ -218,7 +211,7 @@ fn check_loaded(file: &str, result: Result<Loaded, LoadError>) {
         "file:fuzz",
         "fuzz",
         LayerRole::User,
-        karabakh_atlas::atlas::embedded_style("file:fuzz"),
+        karabakh_atlas::model::atlas::embedded_style("file:fuzz"),
         file,
         prepared,
     );
@@ -267,7 +260,7 @@ fn small_box_area_ha(geometry: &geo::Geometry<f64>) -> Option<f64> {
 /// build reads; every slide and the setup give a finite view; the project written as
 /// `project::save` writes it parses again to the same project.
 pub fn project(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     // `project::load` reads with `read_to_string`, which refuses bytes that are not UTF-8.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -309,7 +302,7 @@ pub fn project(data: &[u8]) {
 /// this build reads; the session written as `AppState::save_session` writes it parses again to
 /// the same session.
 pub fn session(data: &[u8]) {
-    karabakh_atlas::guard::install_panic_hook();
+    karabakh_atlas::model::guard::install_panic_hook();
     // `load_session` reads with `read_to_string`, which refuses bytes that are not UTF-8.
     let Ok(text) = std::str::from_utf8(data) else {
         return;

@@ -24,21 +24,26 @@ impl Rng {
 }
 
 /// A user layer `id` of these geometries (lon/lat), styled as the first file opened.
-pub fn layer_of(id: &str, geometries: Vec<geo::Geometry<f64>>) -> karabakh_atlas::layer::Layer {
+pub fn layer_of(
+    id: &str,
+    geometries: Vec<geo::Geometry<f64>>,
+) -> karabakh_atlas::model::layer::Layer {
     let features = geometries
         .into_iter()
         .enumerate()
-        .map(|(index, geometry)| karabakh_atlas::feature::Feature {
-            geometry,
-            properties: serde_json::Map::new(),
-            index,
-        })
+        .map(
+            |(index, geometry)| karabakh_atlas::model::feature::Feature {
+                geometry,
+                properties: serde_json::Map::new(),
+                index,
+            },
+        )
         .collect();
-    karabakh_atlas::layer::Layer::new(
+    karabakh_atlas::model::layer::Layer::new(
         id,
         id,
-        karabakh_atlas::layer::LayerRole::User,
-        karabakh_atlas::atlas::user_style(0),
+        karabakh_atlas::model::layer::LayerRole::User,
+        karabakh_atlas::model::atlas::user_style(0),
         "test.geojson",
         features,
     )

@@ -1,0 +1,310 @@
+//! The `bench` command: loads files as the app does and times each phase on its own (parse,
+//! prepare, index, render, pick), for BENCHMARKS.md.
+
+use crate::model::atlas::Atlas;
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::view::{MapView, WorldBounds};
+use crate::scene::SceneOptions;
+use crate::scene::fonts::Faces;
+use egui::{Rect, pos2, vec2};
+use std::path::Path;
+use std::time::Instant;
+
+/// What `bench` measured, in the units its names say.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct BenchReport {
+    pub files: Vec<String>,
+    pub features: usize,
+    pub vertices: usize,
+    pub load_ms: f64,
+    pub prepare_ms: f64,
+    pub index_ms: f64,
+    pub render_full_ms: f64,
+    pub render_zoom_ms: f64,
+    pub picks: usize,
+    pub pick_median_us: f64,
+    pub pick_p99_us: f64,
+    /// Features under a pick, on average: what the tolerance of 7 points catches.
+    pub pick_hits_mean: f64,
+    pub peak_rss_mb: f64,
+    /// The peak resident memory by the end of the last file's parse, before prepare and index:
+    /// how much of the peak the parse accounts for.
+    pub peak_rss_load_mb: f64,
+    /// Interactive frames timed (`--frames`), and the CPU time each took: the scene (culling,
+    /// styling, labels), egui shapes and their tessellation; the GPU upload is not included.
+    pub frames: usize,
+    pub frame_p50_ms: f64,
+    pub frame_p95_ms: f64,
+    /// Images of dense line layers drawn during the frames, off the UI thread (see
+    /// `backdrop`), and how long each took: how soon the picture is sharp again after a move.
+    pub line_images: usize,
+    pub line_image_p50_ms: f64,
+    pub line_image_p95_ms: f64,
+}
+
+/// Loads `files` into an atlas without the shipped layers, timing each phase, then renders
+/// the full extent and a sixteenth of it at `width`×`height` and picks at `picks` points
+/// spread by a fixed seed.
+pub fn run(
+    files: &[&Path],
+    max_bytes: u64,
+    width: u32,
+    height: u32,
+    picks: usize,
+    frames: usize,
+) -> anyhow::Result<BenchReport> {
+    let mut report = BenchReport {
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+        picks,
+        frames,
+        ..Default::default()
+    };
+    let mut atlas = Atlas::empty();
+    for (n, path) in files.iter().enumerate() {
+        let started = Instant::now();
+        let loaded = crate::io::load_any(path, max_bytes)?;
+        report.load_ms += ms(started);
+        report.peak_rss_load_mb = peak_rss_mb().unwrap_or(f64::NAN);
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+        let started = Instant::now();
+        let mut prepared: Vec<_> = loaded
+            .features
+            .into_iter()
+            .filter_map(crate::model::layer::prepare)
+            .collect();
+        // Simplification belongs to this phase; `from_prepared` sees it done and skips it.
+        crate::model::layer::lod::add_levels(&mut prepared);
+        report.prepare_ms += ms(started);
+        report.features += prepared.len();
+        report.vertices += prepared
+            .iter()
+            .map(|f| geo::CoordsIter::coords_count(&f.world))
+            .sum::<usize>();
+        let started = Instant::now();
+        let layer = Layer::from_prepared(
+            &format!("bench-{n}"),
+            &path.display().to_string(),
+            LayerRole::User,
+            crate::model::atlas::user_style(n),
+            &path.display().to_string(),
+            prepared,
+        );
+        report.index_ms += ms(started);
+        atlas.layers.push(layer);
+    }
+    let faces = Faces::load().map_err(|e| anyhow::anyhow!("the bundled font: {e}"))?;
+    let full = atlas
+        .layers
+        .iter()
+        .filter_map(Layer::bounds)
+        .reduce(|a, b| a.union(&b))
+        .ok_or_else(|| anyhow::anyhow!("the files hold no features"))?;
+    let size = vec2(width as f32, height as f32);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let options = SceneOptions::default();
+    let full_view = MapView::fitting(&full, size, 0.0);
+    report.render_full_ms = time_render(&atlas, &faces, &full_view, viewport, &options)?;
+    let zoom = WorldBounds {
+        min: [
+            full.center()[0] - full.width() / 8.0,
+            full.center()[1] - full.height() / 8.0,
+        ],
+        max: [
+            full.center()[0] + full.width() / 8.0,
+            full.center()[1] + full.height() / 8.0,
+        ],
+    };
+    let zoom_view = MapView::fitting(&zoom, size, 0.0);
+    report.render_zoom_ms = time_render(&atlas, &faces, &zoom_view, viewport, &options)?;
+
+    // Picks at points spread over the full extent, at the full view's pixel tolerance.
+    let tolerance = crate::model::view::PICK_TOLERANCE_POINTS * full_view.metres_per_point;
+    let mut rng = SplitMix(0x5eed);
+    let mut hits_total = 0usize;
+    let mut times: Vec<f64> = (0..picks)
+        .map(|_| {
+            let at = [
+                full.min[0] + rng.unit() * full.width(),
+                full.min[1] + rng.unit() * full.height(),
+            ];
+            let started = Instant::now();
+            let hits = crate::query::pick::pick(&atlas.layers, &options.filter, at, tolerance);
+            let elapsed = started.elapsed().as_secs_f64() * 1e6;
+            hits_total += std::hint::black_box(hits).len();
+            elapsed
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    report.pick_median_us = percentile(&times, 0.5);
+    report.pick_p99_us = percentile(&times, 0.99);
+    report.pick_hits_mean = hits_total as f64 / picks.max(1) as f64;
+    if frames > 0 {
+        let (mut times, mut drawn) = time_frames(&atlas, &faces, &full, size, frames);
+        times.sort_by(f64::total_cmp);
+        report.frame_p50_ms = percentile(&times, 0.5);
+        report.frame_p95_ms = percentile(&times, 0.95);
+        drawn.sort_by(f64::total_cmp);
+        report.line_images = drawn.len();
+        report.line_image_p50_ms = percentile(&drawn, 0.5);
+        report.line_image_p95_ms = percentile(&drawn, 0.95);
+    }
+    report.peak_rss_mb = peak_rss_mb().unwrap_or(f64::NAN);
+    Ok(report)
+}
+
+/// The view of frame `i` of `n` in a scripted session over `full`: a pan across the whole
+/// extent, a zoom in to a sixteenth of it while panning, and a zoom back out.
+pub fn scripted_view(full: &WorldBounds, size: egui::Vec2, i: usize, n: usize) -> MapView {
+    let t = i as f64 / n.max(1) as f64;
+    let whole = MapView::fitting(full, size, 0.0);
+    let (dx, zoom) = if t < 1.0 / 3.0 {
+        (t * 3.0 - 0.5, 1.0)
+    } else if t < 2.0 / 3.0 {
+        let u = (t - 1.0 / 3.0) * 3.0;
+        (0.5 - u * 0.5, 4f64.powf(u))
+    } else {
+        let u = (t - 2.0 / 3.0) * 3.0;
+        (0.0, 4f64.powf(1.0 - u))
+    };
+    MapView {
+        center: [whole.center[0] + dx * full.width() * 0.5, whole.center[1]],
+        metres_per_point: whole.metres_per_point / zoom,
+    }
+}
+
+/// The time between frames on a 60 Hz display.
+const FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_micros(16_667);
+
+/// CPU milliseconds of each frame of the scripted session, as the window spends them, and
+/// of each image of dense lines drawn on the window's drawing thread meanwhile.
+fn time_frames(
+    atlas: &Atlas,
+    faces: &Faces,
+    full: &WorldBounds,
+    size: egui::Vec2,
+    frames: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let ctx = egui::Context::default();
+    crate::scene::fonts::install(&ctx);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let options = SceneOptions::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(viewport),
+        ..Default::default()
+    };
+    // Two frames to build the font atlas and settle egui's caches.
+    for _ in 0..2 {
+        ctx.run_ui(input(), |_| {}).drop_without_applying_deltas();
+    }
+    let mut backdrop = crate::draw::backdrop::Backdrop::default();
+    let times = (0..frames)
+        .map(|i| {
+            let view = scripted_view(full, size, i, frames);
+            let started = Instant::now();
+            let mut output = ctx.run_ui(input(), |ui| {
+                let mut scene = crate::scene::build(atlas, &view, viewport, &options, faces);
+                scene.line_images = backdrop.images(ui.ctx(), &scene.dense_lines, &view, viewport);
+                crate::draw::paint::paint_scene(ui.painter(), &scene);
+            });
+            // No GPU here to upload glyph textures to.
+            output.textures_delta.clear();
+            let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+            std::hint::black_box(primitives);
+            let spent = started.elapsed();
+            // Paced as a 60 Hz display paces the window, so that the drawing thread of dense
+            // lines runs beside the frames as it does there.
+            std::thread::sleep(FRAME_INTERVAL.saturating_sub(spent));
+            spent.as_secs_f64() * 1e3
+        })
+        .collect();
+    // The image for the last view, which the window would show once the user stops.
+    while !backdrop.is_up_to_date()
+        && backdrop.wait_for_image(&ctx, std::time::Duration::from_secs(60))
+    {}
+    (times, backdrop.draw_millis)
+}
+
+/// Builds the scene and rasterizes it to PNG bytes, as `render` does; returns milliseconds.
+fn time_render(
+    atlas: &Atlas,
+    faces: &Faces,
+    view: &MapView,
+    viewport: Rect,
+    options: &SceneOptions,
+) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let scene = crate::scene::build(atlas, view, viewport, options, faces);
+    let png = crate::draw::raster::render_png(&scene, faces)?;
+    std::hint::black_box(png);
+    Ok(ms(started))
+}
+
+fn ms(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1e3
+}
+
+/// The value at `q` (0..1) of sorted `values`; NaN when there are none.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), in megabytes.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// A small deterministic generator (SplitMix64), so every run picks the same points.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+impl BenchReport {
+    /// The report for people, one measure a line.
+    pub fn to_text(&self) -> String {
+        format!(
+            "files: {}\nfeatures: {}\nvertices: {}\nload_ms: {:.1}\nindex_ms: {:.1}\nprepare_ms: {:.1}\nrender_full_ms: {:.1}\nrender_zoom_ms: {:.1}\npicks: {}\npick_median_us: {:.1}\npick_p99_us: {:.1}\npick_hits_mean: {:.1}\nframes: {}\nframe_p50_ms: {:.1}\nframe_p95_ms: {:.1}\nline_images: {}\nline_image_p50_ms: {:.1}\nline_image_p95_ms: {:.1}\npeak_rss_mb: {:.1}\npeak_rss_load_mb: {:.1}\n",
+            self.files.join(" "),
+            self.features,
+            self.vertices,
+            self.load_ms,
+            self.index_ms,
+            self.prepare_ms,
+            self.render_full_ms,
+            self.render_zoom_ms,
+            self.picks,
+            self.pick_median_us,
+            self.pick_p99_us,
+            self.pick_hits_mean,
+            self.frames,
+            self.frame_p50_ms,
+            self.frame_p95_ms,
+            self.line_images,
+            self.line_image_p50_ms,
+            self.line_image_p95_ms,
+            self.peak_rss_mb,
+            self.peak_rss_load_mb
+        )
+    }
+}

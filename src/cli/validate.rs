@@ -1,0 +1,433 @@
+//! `karabakh-atlas validate`: checks that every feature is complete, sourced, dated in ISO 8601,
+//! geometrically valid and near the district it names.
+
+use crate::io::embedded::embedded_files;
+use crate::io::geojson;
+use crate::model::feature::Feature;
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::projection::{ground_per_world_metre, world_from_lonlat};
+use geo::{Distance, Euclidean, Winding};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How far (metres) a feature may lie from the district it names: Natural Earth's boundaries
+/// are off by up to about 3 km.
+pub const DISTRICT_TOLERANCE_M: f64 = 3_000.0;
+
+/// Properties every feature of a thematic layer carries.
+pub const REQUIRED: [&str; 9] = [
+    "id",
+    "name_az",
+    "name_en",
+    "kind",
+    "district",
+    "source_url",
+    "source_date",
+    "confidence",
+    "position",
+];
+
+/// Properties context features carry.
+pub const REQUIRED_CONTEXT: [&str; 3] = ["id", "name_en", "source_url"];
+
+/// Features that Natural Earth's boundary errors put outside the district they belong to,
+/// with the reason: reported as warnings, not errors.
+pub const KNOWN_BOUNDARY_ERRORS: [(&str, &str); 2] = [
+    (
+        "Lachin",
+        "Natural Earth's Lachin polygon misses Lachin town, which falls in its Shusha polygon",
+    ),
+    (
+        "Jabrayil",
+        "Natural Earth's Jabrayil polygon misses Jabrayil town, which falls in its Khojavend polygon",
+    ),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub file: String,
+    pub feature_index: Option<usize>,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.file)?;
+        if let Some(i) = self.feature_index {
+            write!(f, ": feature {i}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything found in a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub features: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} files, {} features: {} errors, {} warnings",
+            self.files,
+            self.features,
+            self.errors(),
+            self.warnings()
+        )
+    }
+}
+
+/// Validates the embedded dataset.
+pub fn validate_embedded() -> Report {
+    let atlas = crate::io::embedded::atlas();
+    let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
+    let mut report = Report::default();
+    let mut ids = HashMap::new();
+    for (_, _, role, file) in embedded_files() {
+        check_text(
+            &mut report,
+            &mut ids,
+            file.file_name,
+            file.text,
+            role,
+            districts,
+        );
+    }
+    report.findings.push(Finding {
+        severity: Severity::Warning,
+        file: crate::io::embedded::DISTRICTS.file_name.to_owned(),
+        feature_index: None,
+        id: None,
+        message: format!(
+            "known limit: Natural Earth's district boundaries are off by up to about 3 km, so positions are checked against them with a {:.0} km tolerance, and a town may fall in its neighbour's polygon (Laçın town lies in the Şuşa rayon polygon)",
+            DISTRICT_TOLERANCE_M / 1000.0
+        ),
+    });
+    report
+}
+
+/// Validates files on disk (any format [`crate::io::load_any`] opens), checking districts
+/// against the embedded district layer.
+pub fn validate_paths(paths: &[&Path], max_bytes: u64) -> Report {
+    let atlas = crate::io::embedded::atlas();
+    let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
+    let mut report = Report::default();
+    let mut ids = HashMap::new();
+    for path in paths {
+        let file = path.display().to_string();
+        let role = if path.file_name().is_some_and(|n| n == "context.geojson") {
+            LayerRole::Context
+        } else {
+            LayerRole::Overlay
+        };
+        let loaded = crate::io::load_any(path, max_bytes);
+        check_loaded(&mut report, &mut ids, &file, loaded, role, districts);
+    }
+    report
+}
+
+fn error(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        feature_index: index,
+        id,
+        message,
+    }
+}
+
+fn warning(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+    Finding {
+        severity: Severity::Warning,
+        ..error(file, index, id, message)
+    }
+}
+
+fn check_text(
+    report: &mut Report,
+    ids: &mut HashMap<String, String>,
+    file: &str,
+    text: &str,
+    role: LayerRole,
+    districts: Option<&Layer>,
+) {
+    let loaded = geojson::load_str(file, text);
+    check_loaded(report, ids, file, loaded, role, districts);
+}
+
+fn check_loaded(
+    report: &mut Report,
+    ids: &mut HashMap<String, String>,
+    file: &str,
+    loaded: Result<crate::io::Loaded, crate::io::LoadError>,
+    role: LayerRole,
+    districts: Option<&Layer>,
+) {
+    report.files += 1;
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            report
+                .findings
+                .push(error(file, None, None, strip_file(&e.to_string(), file)));
+            return;
+        }
+    };
+    // Skipped features and whole-file problems are errors; other doubts about kept features
+    // (attributes that cannot be read, say) are warnings, except repeated ids and invalid
+    // geometry, which the checks below find again with more detail.
+    for w in &loaded.warnings {
+        let found_again =
+            w.message.contains("repeats the id") || w.message.contains("its geometry is invalid");
+        if w.feature_index.is_none() || w.message.starts_with("skipped:") {
+            report
+                .findings
+                .push(error(file, w.feature_index, None, w.message.clone()));
+        } else if !found_again {
+            report
+                .findings
+                .push(warning(file, w.feature_index, None, w.message.clone()));
+        }
+        report.features += usize::from(w.message.starts_with("skipped:"));
+    }
+    for feature in &loaded.features {
+        report.features += 1;
+        let mut found = Vec::new();
+        check_feature(feature, role, districts, &mut found);
+        let id = feature.id().map(str::to_owned);
+        if let Some(id) = &id {
+            if let Some(first) = ids.get(id) {
+                found.push((
+                    Severity::Error,
+                    format!("id {id} is used twice (first in {first})"),
+                ));
+            } else {
+                ids.insert(id.clone(), format!("{file} feature {}", feature.index));
+            }
+        }
+        report
+            .findings
+            .extend(found.into_iter().map(|(severity, message)| Finding {
+                severity,
+                file: file.to_owned(),
+                feature_index: Some(feature.index),
+                id: id.clone(),
+                message,
+            }));
+    }
+}
+
+fn strip_file(message: &str, file: &str) -> String {
+    message
+        .strip_prefix(file)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(message)
+        .to_owned()
+}
+
+/// Checks one feature, pushing what it finds.
+pub fn check_feature(
+    f: &Feature,
+    role: LayerRole,
+    districts: Option<&Layer>,
+    found: &mut Vec<(Severity, String)>,
+) {
+    let required: &[&str] = if role == LayerRole::Context {
+        &REQUIRED_CONTEXT
+    } else {
+        &REQUIRED
+    };
+    for key in required {
+        if f.text(key).is_none() {
+            found.push((Severity::Error, format!("missing property {key}")));
+        }
+    }
+    for key in ["date", "date_end", "source_date", "source_2_date"] {
+        if let Some(v) = f.text(key)
+            && !crate::model::date::is_iso_date(&v)
+        {
+            found.push((
+                Severity::Error,
+                format!("{key} {v:?} is not an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+            ));
+        }
+    }
+    if let (Some(a), Some(b)) = (f.str("date"), f.str("date_end"))
+        && crate::model::date::is_iso_date(a)
+        && crate::model::date::is_iso_date(b)
+        && b < a
+    {
+        found.push((Severity::Error, format!("date_end {b} is before date {a}")));
+    }
+    for key in ["source_url", "source_2_url"] {
+        if let Some(v) = f.text(key)
+            && !is_url(&v)
+        {
+            found.push((
+                Severity::Error,
+                format!("{key} {v:?} is not a well-formed http(s) URL"),
+            ));
+        }
+    }
+    if let Some(c) = f.str("confidence")
+        && !["high", "medium", "low"].contains(&c)
+    {
+        found.push((
+            Severity::Error,
+            format!("confidence {c:?} is not high, medium or low"),
+        ));
+    }
+    if let Some(p) = f.str("position")
+        && !["exact", "settlement", "approximate"].contains(&p)
+    {
+        found.push((
+            Severity::Error,
+            format!("position {p:?} is not exact, settlement or approximate"),
+        ));
+    }
+    check_geometry(&f.geometry, found);
+    if role != LayerRole::Context && role != LayerRole::Districts {
+        check_district(f, districts, found);
+    }
+}
+
+fn check_geometry(g: &geo::Geometry<f64>, found: &mut Vec<(Severity, String)>) {
+    for problem in crate::model::guard::geometry_problems(g) {
+        found.push((Severity::Error, format!("invalid geometry: {problem}")));
+    }
+    let mut check_polygon = |p: &geo::Polygon<f64>| {
+        if !p.exterior().is_ccw() {
+            found.push((
+                Severity::Error,
+                "an exterior ring is clockwise; RFC 7946 wants counter-clockwise".to_owned(),
+            ));
+        }
+        if p.interiors().iter().any(|r| !r.is_cw()) {
+            found.push((
+                Severity::Error,
+                "a hole is counter-clockwise; RFC 7946 wants clockwise".to_owned(),
+            ));
+        }
+    };
+    match g {
+        geo::Geometry::Polygon(p) => check_polygon(p),
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(check_polygon),
+        _ => {}
+    }
+}
+
+/// The feature must lie within [`DISTRICT_TOLERANCE_M`] of the district it names.
+fn check_district(f: &Feature, districts: Option<&Layer>, found: &mut Vec<(Severity, String)>) {
+    let (Some(name), Some(districts)) = (f.str("district"), districts) else {
+        return;
+    };
+    let (candidates, note): (Vec<&str>, Option<&str>) = match name {
+        "Aghdara" => (
+            vec!["Tartar", "Kalbajar"],
+            Some(
+                "no source has an Aghdara polygon; checked against Tartar and Kalbajar, from which it was re-formed",
+            ),
+        ),
+        "Shusha" => (vec!["Shusha District", "Shusha City"], None),
+        other => (vec![other], None),
+    };
+    let polygons: Vec<&crate::model::layer::PreparedFeature> = districts
+        .features
+        .iter()
+        .filter(|d| {
+            d.feature
+                .str("name_en")
+                .is_some_and(|n| candidates.contains(&n))
+        })
+        .collect();
+    if polygons.is_empty() {
+        found.push((
+            Severity::Warning,
+            format!(
+                "district {name} is not one of the liberated districts; its position is not checked"
+            ),
+        ));
+        return;
+    }
+    let Some(lonlat) = representative_lonlat(&f.geometry) else {
+        return;
+    };
+    let w = world_from_lonlat(lonlat);
+    let point = geo::Point::new(w[0], w[1]);
+    let metres = polygons
+        .iter()
+        .map(|d| Euclidean.distance(&d.world, &point))
+        .fold(f64::INFINITY, f64::min)
+        * ground_per_world_metre(lonlat[1]);
+    if let Some(note) = note {
+        found.push((Severity::Warning, note.to_owned()));
+    }
+    if metres > DISTRICT_TOLERANCE_M {
+        let known = KNOWN_BOUNDARY_ERRORS.iter().find(|(d, _)| *d == name);
+        let message = format!(
+            "lies {:.1} km outside the {name} polygon it names (allowed: {:.0} km)",
+            metres / 1000.0,
+            DISTRICT_TOLERANCE_M / 1000.0
+        );
+        match known {
+            Some((_, why)) => {
+                found.push((Severity::Warning, format!("{message}: known limit: {why}")))
+            }
+            None => found.push((Severity::Error, message)),
+        }
+    }
+}
+
+fn representative_lonlat(g: &geo::Geometry<f64>) -> Option<[f64; 2]> {
+    use geo::InteriorPoint;
+    let p = g.interior_point()?;
+    Some([p.x(), p.y()])
+}
+
+/// An absolute http(s) URL with a host that has a dot, and no spaces.
+pub fn is_url(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !text.chars().any(char::is_whitespace)
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == ':')
+}

@@ -1,0 +1,543 @@
+//! Opening any supported file: GeoJSON (and GeoJSON text sequences), CSV/TSV, KML/KMZ, ESRI
+//! Shapefile (loose or zipped) and GeoPackage, chosen by extension and, where the extension is
+//! missing or says too little, by the file's first bytes.
+//!
+//! Every reader gives the same [`Loaded`] as the GeoJSON reader: features in WGS84
+//! longitude/latitude, a warning for each skipped feature (naming its index, and its line or
+//! record where that helps), and a [`LoadError`] naming the file when the whole file is refused.
+
+pub mod crs;
+pub mod csv;
+pub mod embedded;
+mod error;
+pub mod geojson;
+pub mod gpkg;
+pub mod kml;
+pub mod loader;
+pub mod save;
+pub mod shapefile;
+
+pub use crs::Reprojection;
+pub use error::{DEFAULT_MAX_FILE_BYTES, LoadError, LoadWarning, Loaded};
+pub(crate) use error::{check_path, line_column, read_capped};
+
+use crate::model::feature::Feature;
+use serde_json::{Map, Value};
+use std::io::Read;
+use std::path::Path;
+
+/// The formats [`load_any`] opens, for messages.
+pub const SUPPORTED: &str = "GeoJSON (.geojson, .json), GeoJSON text sequences (.geojsonl, .geojsons), CSV/TSV with latitude and longitude or WKT columns (.csv, .tsv, .txt), KML (.kml), KMZ (.kmz), ESRI Shapefile (.shp with .dbf and .prj, or a .zip of them), GeoPackage (.gpkg)";
+
+/// Which reader a file goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    GeoJson,
+    GeoJsonSeq,
+    Csv { tabs: bool },
+    Kml,
+    Kmz,
+    Shp,
+    Zip,
+    Gpkg,
+}
+
+/// What the first bytes say, when they say anything for certain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sniffed {
+    Zip,
+    Sqlite,
+    Shp,
+    RecordSeparator,
+    Json,
+    Xml,
+}
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const SHP_MAGIC: &[u8] = &[0x00, 0x00, 0x27, 0x0a];
+
+fn sniff(head: &[u8]) -> Option<Sniffed> {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Some(Sniffed::Zip);
+    }
+    if head.starts_with(SQLITE_MAGIC) {
+        return Some(Sniffed::Sqlite);
+    }
+    if head.starts_with(SHP_MAGIC) {
+        return Some(Sniffed::Shp);
+    }
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first = text.iter().copied().find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(0x1e) => Some(Sniffed::RecordSeparator),
+        Some(b'{' | b'[') => Some(Sniffed::Json),
+        Some(b'<') => Some(Sniffed::Xml),
+        _ => None,
+    }
+}
+
+/// The reader for a file: the extension decides, except that binary content (zip, SQLite,
+/// shapefile) is read as what it is whatever its name, and that an unknown extension, or
+/// `.txt`, is decided by the first bytes.
+fn choose(extension: &str, head: &[u8]) -> Option<Kind> {
+    let sniffed = sniff(head);
+    match (sniffed, extension) {
+        (Some(Sniffed::Zip), "kmz") => return Some(Kind::Kmz),
+        (Some(Sniffed::Zip), _) => return Some(Kind::Zip),
+        (Some(Sniffed::Sqlite), _) => return Some(Kind::Gpkg),
+        (Some(Sniffed::Shp), _) => return Some(Kind::Shp),
+        _ => {}
+    }
+    let by_extension = match extension {
+        "geojson" | "json" => Some(Kind::GeoJson),
+        "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl" => Some(Kind::GeoJsonSeq),
+        "csv" => Some(Kind::Csv { tabs: false }),
+        "tsv" | "tab" => Some(Kind::Csv { tabs: true }),
+        "kml" => Some(Kind::Kml),
+        "kmz" => Some(Kind::Kmz),
+        "shp" => Some(Kind::Shp),
+        "zip" => Some(Kind::Zip),
+        "gpkg" => Some(Kind::Gpkg),
+        _ => None,
+    };
+    by_extension.or(match sniffed {
+        Some(Sniffed::RecordSeparator) => Some(Kind::GeoJsonSeq),
+        Some(Sniffed::Json) => Some(Kind::GeoJson),
+        Some(Sniffed::Xml) => Some(Kind::Kml),
+        _ if looks_like_delimited_text(head) => Some(Kind::Csv { tabs: false }),
+        _ => None,
+    })
+}
+
+/// A first line of text with a comma, semicolon or tab in it.
+fn looks_like_delimited_text(head: &[u8]) -> bool {
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let text = match std::str::from_utf8(first_line) {
+        Ok(t) => t,
+        // The head may end inside a character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&first_line[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    !text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\r')
+        && text.contains([',', ';', '\t'])
+}
+
+/// Opens any supported file, choosing the reader by extension and first bytes. Files over
+/// `max_bytes`, directories, empty and unreadable files are refused before parsing, whatever
+/// the format.
+pub fn load_any(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+    let file = path.display().to_string();
+    check_path(path, max_bytes)?;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .map_err(|source| LoadError::Io {
+            file: file.clone(),
+            source,
+        })?;
+    if head.is_empty() {
+        return Err(LoadError::Empty { file });
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let Some(kind) = choose(&extension, &head) else {
+        let named = if extension.is_empty() {
+            "the name has no extension".to_owned()
+        } else {
+            format!("the extension .{extension} is not one this viewer reads")
+        };
+        return Err(LoadError::UnknownFormat {
+            file,
+            message: format!(
+                "cannot tell the format: {named}, and the first bytes match none of the supported formats"
+            ),
+            supported: SUPPORTED,
+        });
+    };
+    match kind {
+        Kind::GeoJson => geojson::load_path(path, max_bytes),
+        Kind::GeoJsonSeq => {
+            let bytes = read_capped(path, max_bytes)?;
+            let text = utf8(&file, &bytes, "GeoJSON")?;
+            geojson::load_seq_str(&file, text)
+        }
+        Kind::Csv { tabs } => {
+            let options = csv::CsvOptions {
+                delimiter: tabs.then_some(b'\t'),
+                ..csv::CsvOptions::default()
+            };
+            csv::load_path(path, max_bytes, &options)
+        }
+        Kind::Kml => kml::load_kml_path(path, max_bytes),
+        Kind::Kmz => kml::load_kmz_path(path, max_bytes),
+        Kind::Shp => shapefile::load_shp_path(path, max_bytes),
+        Kind::Zip => load_zip(path, max_bytes),
+        Kind::Gpkg => gpkg::load_path(path, max_bytes),
+    }
+}
+
+/// A zip holds a shapefile or a KML document (a KMZ by another name).
+fn load_zip(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+    let file = path.display().to_string();
+    let names = zip_names(path, max_bytes)?;
+    let has = |ext: &str| {
+        names.iter().any(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        })
+    };
+    if has("shp") {
+        shapefile::load_zip_path(path, max_bytes)
+    } else if has("kml") {
+        kml::load_kmz_path(path, max_bytes)
+    } else {
+        Err(LoadError::UnknownFormat {
+            file,
+            message: format!(
+                "the zip archive holds no .shp or .kml file (it holds: {})",
+                list(&names)
+            ),
+            supported: SUPPORTED,
+        })
+    }
+}
+
+/// Opens a zip archive whose file is within the cap.
+pub(crate) fn open_zip(
+    path: &Path,
+    max_bytes: u64,
+) -> Result<zip::ZipArchive<std::io::Cursor<Vec<u8>>>, LoadError> {
+    let file = path.display().to_string();
+    let bytes = read_capped(path, max_bytes)?;
+    if bytes.is_empty() {
+        return Err(LoadError::Empty { file });
+    }
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| LoadError::NotFormat {
+        file,
+        format: "zip",
+        message: format!("the archive cannot be opened: {e}"),
+    })
+}
+
+fn zip_names(path: &Path, max_bytes: u64) -> Result<Vec<String>, LoadError> {
+    open_zip(path, max_bytes).map(|archive| zip_entries(&archive))
+}
+
+/// The names of a zip archive's members, in the archive's order.
+pub(crate) fn zip_entries(archive: &zip::ZipArchive<std::io::Cursor<Vec<u8>>>) -> Vec<String> {
+    (0..archive.len())
+        .filter_map(|i| archive.name_for_index(i)?.ok().map(|n| n.into_owned()))
+        .collect()
+}
+
+/// Reads one member of a zip archive, refusing one that unpacks to more than `max_bytes`
+/// (whatever its header claims).
+pub(crate) fn read_zip_member(
+    file: &str,
+    archive: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>,
+    name: &str,
+    max_bytes: u64,
+) -> Result<Vec<u8>, LoadError> {
+    let bad = |message: String| LoadError::Invalid {
+        file: file.to_owned(),
+        message,
+    };
+    let member = archive
+        .by_name(name)
+        .map_err(|e| bad(format!("{name} in the archive cannot be read: {e}")))?;
+    if member.size() > max_bytes {
+        return Err(LoadError::TooLarge {
+            file: format!("{file} ({name})"),
+            size: member.size(),
+            limit: max_bytes,
+        });
+    }
+    let mut bytes = Vec::new();
+    member
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(format!("{name} in the archive cannot be unpacked: {e}")))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(LoadError::TooLarge {
+            file: format!("{file} ({name})"),
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Text as UTF-8, or an error naming the line and column of the first bad byte.
+pub(crate) fn utf8<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    format: &'static str,
+) -> Result<&'a str, LoadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.strip_prefix('\u{feff}').unwrap_or(t)),
+        Err(e) => {
+            let (line, column) = line_column(bytes, e.valid_up_to());
+            Err(LoadError::Syntax {
+                file: file.to_owned(),
+                line,
+                column,
+                format,
+                message: "the text is not valid UTF-8".to_owned(),
+            })
+        }
+    }
+}
+
+/// A short, quoted list for messages.
+/// Items quoted and joined for a message; after 30, how many more.
+pub fn list(items: &[String]) -> String {
+    const SHOWN: usize = 30;
+    let mut out: Vec<String> = items.iter().take(SHOWN).map(|s| format!("{s:?}")).collect();
+    if items.len() > SHOWN {
+        out.push(format!("and {} more", items.len() - SHOWN));
+    }
+    if out.is_empty() {
+        "none".to_owned()
+    } else {
+        out.join(", ")
+    }
+}
+
+/// Gathers a file's features the way the GeoJSON reader does: each geometry is reprojected
+/// and checked (degrees, finite, in range), a bad one is skipped with a warning, a doubtful
+/// one kept with a warning, and a file whose every feature looked like metres is refused.
+pub(crate) struct Collector {
+    file: String,
+    loaded: Loaded,
+    metres_example: Option<String>,
+}
+
+impl Collector {
+    pub(crate) fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            loaded: Loaded::default(),
+            metres_example: None,
+        }
+    }
+
+    pub(crate) fn set_name(&mut self, name: Option<String>) {
+        self.loaded.name = name.filter(|n| !n.trim().is_empty());
+    }
+
+    /// A warning about the whole file.
+    pub(crate) fn warn_file(&mut self, message: impl Into<String>) {
+        self.loaded.warnings.push(LoadWarning {
+            file: self.file.clone(),
+            feature_index: None,
+            message: message.into(),
+        });
+    }
+
+    /// A warning about one feature (kept).
+    pub(crate) fn warn(&mut self, index: usize, message: impl Into<String>) {
+        self.loaded.warnings.push(LoadWarning {
+            file: self.file.clone(),
+            feature_index: Some(index),
+            message: message.into(),
+        });
+    }
+
+    /// Skips a feature; `place` (a line, a record, a table row) leads the reason if given.
+    pub(crate) fn skip(&mut self, index: usize, place: &str, reason: &str) {
+        let message = if place.is_empty() {
+            format!("skipped: {reason}")
+        } else {
+            format!("skipped: {place}: {reason}")
+        };
+        self.warn(index, message);
+    }
+
+    /// Reprojects and checks a geometry, then keeps the feature or skips it with a warning.
+    /// Returns whether it was kept.
+    pub(crate) fn push(
+        &mut self,
+        index: usize,
+        place: &str,
+        geometry: geo::Geometry<f64>,
+        properties: Map<String, Value>,
+        reprojection: Option<&Reprojection>,
+    ) -> bool {
+        let geometry = match reprojection {
+            Some(r) => r.apply(&geometry),
+            None => geometry,
+        };
+        if has_hollow_polygon(&geometry) {
+            self.skip(index, place, "a polygon has holes but no exterior ring");
+            return false;
+        }
+        match check_coordinates(&geometry) {
+            Ok(()) => {}
+            Err(GeometryProblem::Metres(example)) => {
+                let reason =
+                    format!("coordinates look like metres ({example}), not longitude/latitude");
+                self.metres_example.get_or_insert(example);
+                self.skip(index, place, &reason);
+                return false;
+            }
+            Err(GeometryProblem::Other(reason)) => {
+                self.skip(index, place, &reason);
+                return false;
+            }
+        }
+        if let Some(problem) = crate::model::guard::geometry_problems(&geometry).first() {
+            let at = if place.is_empty() {
+                String::new()
+            } else {
+                format!("{place}: ")
+            };
+            self.warn(
+                index,
+                format!("{at}its geometry is invalid ({problem}); it is kept, but areas and fills may be wrong"),
+            );
+        }
+        self.loaded.features.push(Feature {
+            geometry,
+            properties,
+            index,
+        });
+        true
+    }
+
+    pub(crate) fn feature_count(&self) -> usize {
+        self.loaded.features.len()
+    }
+
+    /// The features, or a refusal when every one of them was in metres.
+    pub(crate) fn finish(mut self) -> Result<Loaded, LoadError> {
+        if self.loaded.features.is_empty() {
+            if let Some(example) = self.metres_example {
+                return Err(LoadError::Metres {
+                    file: self.file,
+                    example,
+                });
+            }
+            if self
+                .loaded
+                .warnings
+                .iter()
+                .all(|w| w.feature_index.is_none())
+            {
+                self.warn_file("the file has no features");
+            }
+        }
+        Ok(self.loaded)
+    }
+}
+
+/// Geometries of one kind as one multi-geometry; mixed kinds as a collection.
+pub(crate) fn combine(mut parts: Vec<geo::Geometry<f64>>) -> Option<geo::Geometry<f64>> {
+    use geo::Geometry as G;
+    if parts.len() <= 1 {
+        return parts.pop();
+    }
+    let mut points = Vec::new();
+    let mut lines = Vec::new();
+    let mut polygons = Vec::new();
+    let mut other = false;
+    for part in &parts {
+        match part {
+            G::Point(p) => points.push(*p),
+            G::MultiPoint(m) => points.extend(m.0.iter().copied()),
+            G::LineString(l) => lines.push(l.clone()),
+            G::MultiLineString(m) => lines.extend(m.0.iter().cloned()),
+            G::Polygon(p) => polygons.push(p.clone()),
+            G::MultiPolygon(m) => polygons.extend(m.0.iter().cloned()),
+            _ => other = true,
+        }
+    }
+    let kinds = [!points.is_empty(), !lines.is_empty(), !polygons.is_empty()]
+        .iter()
+        .filter(|k| **k)
+        .count();
+    if other || kinds != 1 {
+        return Some(G::GeometryCollection(geo::GeometryCollection(parts)));
+    }
+    Some(if !points.is_empty() {
+        G::MultiPoint(geo::MultiPoint(points))
+    } else if !lines.is_empty() {
+        G::MultiLineString(geo::MultiLineString(lines))
+    } else {
+        G::MultiPolygon(geo::MultiPolygon(polygons))
+    })
+}
+
+/// Whether a polygon in `geometry` has holes but an empty exterior ring: WKB and KML can say
+/// so, though there is nothing for the holes to be cut from. (GeoJSON cannot: its loader
+/// refuses an empty ring before this.) Such a feature would be kept with coordinates and no
+/// shape to draw or pick, so it is skipped, as the GeoJSON loader skips a broken ring.
+fn has_hollow_polygon(geometry: &geo::Geometry<f64>) -> bool {
+    use geo::Geometry as G;
+    let hollow = |p: &geo::Polygon<f64>| {
+        p.exterior().0.is_empty() && p.interiors().iter().any(|h| !h.0.is_empty())
+    };
+    match geometry {
+        G::Polygon(p) => hollow(p),
+        G::MultiPolygon(mp) => mp.iter().any(hollow),
+        G::GeometryCollection(gc) => gc.iter().any(has_hollow_polygon),
+        _ => false,
+    }
+}
+
+/// Why one geometry cannot be used.
+pub(crate) enum GeometryProblem {
+    /// The coordinates look like projected metres; the example is one of them.
+    Metres(String),
+    Other(String),
+}
+
+/// Checks that a geometry is in longitude/latitude degrees: finite, in range, not metres.
+pub(crate) fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), GeometryProblem> {
+    use geo::CoordsIter;
+    let mut count = 0usize;
+    for c in geometry.coords_iter() {
+        count += 1;
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err(GeometryProblem::Other(format!(
+                "a coordinate is not a finite number ({}, {})",
+                c.x, c.y
+            )));
+        }
+        if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
+            // Projected metres stay within the Web Mercator square (±20,037,509 m).
+            let in_metres_range = c.x.abs() <= 2.01e7 && c.y.abs() <= 2.01e7;
+            if in_metres_range && (c.x.abs() > 1000.0 || c.y.abs() > 1000.0) {
+                return Err(GeometryProblem::Metres(format!("{}, {}", c.x, c.y)));
+            }
+            if !in_metres_range {
+                return Err(GeometryProblem::Other(format!(
+                    "coordinate ({}, {}) is outside any longitude/latitude or projected range",
+                    c.x, c.y
+                )));
+            }
+            if c.x.abs() <= 90.0 && c.y.abs() <= 180.0 {
+                return Err(GeometryProblem::Other(format!(
+                    "coordinate ({}, {}) is outside longitude/latitude range; latitude and longitude may be swapped (GeoJSON puts longitude first)",
+                    c.x, c.y
+                )));
+            }
+            return Err(GeometryProblem::Other(format!(
+                "coordinate ({}, {}) is outside the longitude -180..180 / latitude -90..90 range",
+                c.x, c.y
+            )));
+        }
+    }
+    if count == 0 {
+        return Err(GeometryProblem::Other(
+            "its geometry has no coordinates".to_owned(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The map's data: the embedded layers in drawing order, files the user adds, and the
+//! questions asked of them (which district holds a point, where home is).
+
+use crate::model::feature::Feature;
+use crate::model::layer::{Layer, LayerRole, PreparedFeature};
+use crate::model::projection::World;
+use crate::model::style::{LayerStyle, Symbol};
+use crate::model::view::WorldBounds;
+use egui::Color32;
+use geo::Intersects;
+use std::path::Path;
+
+/// The look of each embedded layer.
+pub fn embedded_style(layer_id: &str) -> LayerStyle {
+    match layer_id {
+        "context" => LayerStyle::area(
+            Color32::from_rgb(236, 236, 232),
+            Color32::from_rgb(185, 185, 180),
+            0.6,
+        )
+        .with_labels(),
+        "districts" => LayerStyle::area(
+            Color32::from_rgb(253, 236, 200),
+            Color32::from_rgb(150, 90, 40),
+            1.3,
+        )
+        .with_labels(),
+        "demined_areas" => LayerStyle::area(
+            Color32::from_rgba_unmultiplied(0, 158, 115, 110),
+            Color32::from_rgb(0, 120, 85),
+            1.2,
+        )
+        .with_symbol(Symbol::Circle),
+        "industrial_zones" => LayerStyle::area(
+            Color32::from_rgba_unmultiplied(204, 121, 167, 150),
+            Color32::from_rgb(140, 50, 110),
+            1.2,
+        )
+        .with_symbol(Symbol::Square)
+        .with_labels(),
+        "events" => LayerStyle::points(Symbol::Star, Color32::from_rgb(240, 228, 66), 11.0),
+        "facilities" => LayerStyle::points(Symbol::Diamond, Color32::from_rgb(86, 180, 233), 9.0),
+        "settlements" => {
+            LayerStyle::points(Symbol::Circle, Color32::from_rgb(60, 60, 60), 8.0).with_labels()
+        }
+        "airports" => {
+            LayerStyle::points(Symbol::Triangle, Color32::from_rgb(0, 90, 181), 13.0).with_labels()
+        }
+        _ => LayerStyle::area(
+            Color32::from_rgba_unmultiplied(120, 120, 220, 120),
+            Color32::from_rgb(60, 60, 160),
+            1.2,
+        ),
+    }
+}
+
+/// The look of the `n`th opened file: a distinct colour each, taken in turn.
+pub fn user_style(n: usize) -> LayerStyle {
+    // The palette's first six, blue and vermilion first, as opened files always had.
+    const ORDER: [usize; 6] = [0, 5, 2, 3, 4, 1];
+    let c = crate::model::style::CATEGORY_COLOURS[ORDER[n % ORDER.len()]];
+    let mut style = LayerStyle::area(c.gamma_multiply(0.5), c, 1.5);
+    style.symbol_size = 9.0;
+    style
+}
+
+/// A fact about a region as a whole.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct RegionFact {
+    pub id: String,
+    pub region: String,
+    pub text: String,
+    #[serde(default)]
+    pub value: Option<serde_json::Value>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub confidence: Option<String>,
+    pub source_url: String,
+    #[serde(default)]
+    pub source_date: Option<String>,
+}
+
+/// A feature of a layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FeatureRef {
+    pub layer: usize,
+    pub feature: usize,
+}
+
+/// All the map's data.
+pub struct Atlas {
+    pub layers: Vec<Layer>,
+    pub region_facts: Vec<RegionFact>,
+    /// Warnings and errors from loading, for the user to read.
+    pub messages: Vec<String>,
+}
+
+impl Atlas {
+    /// An atlas without layers, for files on their own (the `bench` command).
+    pub fn empty() -> Self {
+        Atlas {
+            layers: Vec::new(),
+            region_facts: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Adds a file's features as a new top layer, named after the file; returns its index.
+    pub fn add_user_layer(
+        &mut self,
+        path: &Path,
+        name: Option<String>,
+        features: Vec<PreparedFeature>,
+    ) -> usize {
+        let title = name.unwrap_or_else(|| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            )
+        });
+        let user_layers = self
+            .layers
+            .iter()
+            .filter(|l| l.role == LayerRole::User)
+            .count();
+        let mut style = user_style(user_layers);
+        style.labels = features.iter().any(|f| f.feature.is_point());
+        // Named by its path, so that sessions and projects find it again.
+        let mut id = format!("file:{}", path.display());
+        let mut copy = 1;
+        while self.layer_by_id(&id).is_some() {
+            copy += 1;
+            id = format!("file:{}#{copy}", path.display());
+        }
+        self.layers.push(Layer::from_prepared(
+            &id,
+            &title,
+            LayerRole::User,
+            style,
+            &path.display().to_string(),
+            features,
+        ));
+        self.layers.len() - 1
+    }
+
+    pub fn layer_by_id(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.id == id)
+    }
+
+    pub fn feature(&self, r: FeatureRef) -> Option<&PreparedFeature> {
+        self.layers.get(r.layer)?.features.get(r.feature)
+    }
+
+    /// Finds a feature by its `id` property, in any layer.
+    pub fn find_by_id(&self, id: &str) -> Option<FeatureRef> {
+        self.layers.iter().enumerate().find_map(|(layer, l)| {
+            l.features
+                .iter()
+                .position(|f| f.feature.id() == Some(id))
+                .map(|feature| FeatureRef { layer, feature })
+        })
+    }
+
+    /// The box that "Home" shows: the liberated districts.
+    pub fn home_bounds(&self) -> WorldBounds {
+        self.layers
+            .iter()
+            .find(|l| l.role == LayerRole::Districts)
+            .and_then(Layer::bounds)
+            .or_else(|| {
+                self.layers
+                    .iter()
+                    .filter_map(Layer::bounds)
+                    .reduce(|a, b| a.union(&b))
+            })
+            .unwrap_or(WorldBounds {
+                min: crate::model::projection::world_from_lonlat([45.9, 38.8]),
+                max: crate::model::projection::world_from_lonlat([47.5, 40.5]),
+            })
+    }
+
+    /// The liberated district whose polygon holds `at`; smaller units (cities) win.
+    pub fn district_at(&self, at: World) -> Option<&Feature> {
+        let layer = self
+            .layers
+            .iter()
+            .find(|l| l.role == LayerRole::Districts)?;
+        let point = geo::Point::new(at[0], at[1]);
+        let probe = WorldBounds { min: at, max: at };
+        layer
+            .features_in(&probe)
+            .map(|i| &layer.features[i])
+            .filter(|f| f.world.intersects(&point))
+            .min_by(|a, b| {
+                a.area_ha
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.area_ha.unwrap_or(f64::MAX))
+            })
+            .map(|f| &f.feature)
+    }
+
+    /// Every source cited by a feature or a region fact: URL → (dates cited, features citing it).
+    pub fn sources(&self) -> std::collections::BTreeMap<String, (Vec<String>, usize)> {
+        let mut sources: std::collections::BTreeMap<String, (Vec<String>, usize)> =
+            std::collections::BTreeMap::new();
+        let mut cite = |url: Option<String>, date: Option<String>| {
+            if let Some(url) = url {
+                let entry = sources.entry(url).or_default();
+                entry.1 += 1;
+                if let Some(d) = date
+                    && !entry.0.contains(&d)
+                {
+                    entry.0.push(d);
+                    entry.0.sort();
+                }
+            }
+        };
+        for f in self.layers.iter().flat_map(|l| l.features.iter()) {
+            let f = &f.feature;
+            cite(f.text("source_url"), f.text("source_date"));
+            cite(f.text("source_2_url"), f.text("source_2_date"));
+        }
+        for fact in &self.region_facts {
+            cite(Some(fact.source_url.clone()), fact.source_date.clone());
+        }
+        sources
+    }
+
+    /// Every distinct year for which the districts carry demined hectares.
+    pub fn demining_years(&self) -> Vec<String> {
+        let mut years: Vec<String> = self
+            .layers
+            .iter()
+            .filter(|l| l.role == LayerRole::Districts)
+            .flat_map(|l| l.features.iter())
+            .flat_map(|f| f.feature.properties.keys())
+            .filter_map(|k| k.strip_prefix("demined_ha_"))
+            .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
+            .map(str::to_owned)
+            .collect();
+        years.sort();
+        years.dedup();
+        years
+    }
+}

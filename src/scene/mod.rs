@@ -1,0 +1,706 @@
+//! What is visible for one view: culled, styled, screen-space geometry and placed labels.
+//! The window and the headless renderer both paint from a `Scene`, so they show the same map.
+
+use crate::model::atlas::Atlas;
+use crate::model::atlas::FeatureRef;
+use crate::model::feature::Language;
+use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Level};
+use crate::model::layer::{Layer, LayerRole, PreparedFeature};
+use crate::model::style::{HOVER, MAP_BACKGROUND, NO_DATA, SELECTED, Symbol};
+use crate::model::view::MapView;
+use crate::scene::fonts::Faces;
+use crate::scene::labels::{LabelCandidate, PlacedLabel, place_labels};
+use dense::DenseLines;
+use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
+use std::ops::Range;
+
+mod crowded;
+pub mod dense;
+mod dense_layer;
+pub mod fonts;
+mod furniture;
+pub mod labels;
+
+pub use furniture::{
+    CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, ChoroplethLegend, ScaleBar, TitleCard,
+    choropleth_legend, scale_bar, wrap,
+};
+
+/// A layer with more features than this in view gets no labels (they could not fit anyway).
+pub const MAX_LABELLED_PER_LAYER: usize = 400;
+
+/// What the user chose that changes the picture.
+#[derive(Clone, Debug, Default)]
+pub struct SceneOptions {
+    pub language: Language,
+    /// Colour the districts by `demined_ha_<year>`.
+    pub choropleth_year: Option<String>,
+    pub hovered: Option<FeatureRef>,
+    pub selected: Option<FeatureRef>,
+    /// Features a slide highlights.
+    pub highlighted: Vec<FeatureRef>,
+    /// Features that just appeared on the timeline, drawn glowing.
+    pub flashing: Vec<FeatureRef>,
+    /// Presentation theme: labels large enough to read from the back of a room.
+    pub large_labels: bool,
+    /// A slide's title and caption, drawn as a card on exported images.
+    pub title_card: Option<(String, String)>,
+    /// Screen areas labels must keep clear of (a presentation's legend, say).
+    pub reserved: Vec<Rect>,
+    /// Which features are shown.
+    pub filter: crate::model::filter::FeatureFilter,
+    /// A distance or area being measured, drawn over the map.
+    pub measurement: Option<crate::model::measure::Measurement>,
+}
+
+/// A filled area with its outline; `indices` triangulate `vertices`, `rings` outline them.
+pub struct AreaItem<'a> {
+    pub vertices: Vec<Pos2>,
+    pub indices: &'a [u32],
+    pub rings: &'a [Range<usize>],
+    pub fill: Color32,
+    pub stroke: Stroke,
+}
+
+/// An open polyline.
+pub struct LineItem {
+    pub points: Vec<Pos2>,
+    pub stroke: Stroke,
+}
+
+/// A point symbol.
+pub struct SymbolItem {
+    pub center: Pos2,
+    pub symbol: Symbol,
+    pub size: f32,
+    pub fill: Color32,
+    pub stroke: Stroke,
+}
+
+/// A count of symbols drawn at the same spot (features placed at one settlement's point), or
+/// of the points a cluster stands for.
+pub struct BadgeItem {
+    pub center: Pos2,
+    pub count: usize,
+    /// Written on a cluster's own circle, without a disc of its own.
+    pub on_cluster: bool,
+}
+
+impl BadgeItem {
+    /// Whether the count sits on a dark disc of its own (a stack of symbols) rather than on a
+    /// cluster's circle.
+    pub fn has_disc(&self) -> bool {
+        !self.on_cluster
+    }
+
+    /// The colour of the count: white on the dark disc, near-black on a cluster's light circle.
+    pub fn text_colour(&self) -> Color32 {
+        if self.on_cluster {
+            Color32::from_rgb(25, 25, 25)
+        } else {
+            Color32::WHITE
+        }
+    }
+
+    /// The count as drawn: short enough for the badge (`950`, `1.2k`, `34k`, `1.0M`).
+    pub fn text(&self) -> String {
+        let n = self.count as f64;
+        match self.count {
+            0..1_000 => self.count.to_string(),
+            1_000..10_000 => format!("{:.1}k", n / 1e3),
+            10_000..1_000_000 => format!("{:.0}k", n / 1e3),
+            _ => format!("{:.1}M", n / 1e6),
+        }
+    }
+}
+
+/// A label, placed.
+pub struct LabelItem {
+    pub label: PlacedLabel,
+    pub halo: Color32,
+}
+
+/// Everything to paint, bottom first.
+pub struct Scene<'a> {
+    pub viewport: Rect,
+    pub background: Color32,
+    pub areas: Vec<AreaItem<'a>>,
+    pub lines: Vec<LineItem>,
+    /// Layers whose lines and area outlines are too dense to stroke one by one, drawn as one
+    /// image each, over the areas' fills and under the other lines (see `dense`).
+    pub dense_lines: Vec<DenseLines>,
+    /// The images of `dense_lines` as the window holds them, with where they go on screen: set
+    /// by the window before painting (see `backdrop`); `raster` draws `dense_lines` itself.
+    pub line_images: Vec<(egui::TextureId, Rect)>,
+    pub symbols: Vec<SymbolItem>,
+    /// Outlines drawn over everything for the hovered and selected features.
+    pub highlights: Vec<AreaItem<'a>>,
+    pub highlight_symbols: Vec<SymbolItem>,
+    pub badges: Vec<BadgeItem>,
+    pub labels: Vec<LabelItem>,
+    pub scale_bar: ScaleBar,
+    /// Lines shown in the map's top-left corner: active filters.
+    pub notes: Vec<String>,
+    /// A slide's title card, at the bottom left.
+    pub card: Option<TitleCard>,
+    /// Whether the scale bar is drawn (an export can leave it out).
+    pub show_scale_bar: bool,
+    /// Marks drawn over everything: an export's title, legend, north arrow and credits.
+    pub overlay: Vec<Mark>,
+}
+
+/// A simple mark in screen points, drawn over the map.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    Box {
+        rect: Rect,
+        fill: Color32,
+        stroke: Stroke,
+    },
+    Polygon {
+        points: Vec<Pos2>,
+        fill: Color32,
+        stroke: Stroke,
+    },
+    Text {
+        top_left: Pos2,
+        text: String,
+        size: f32,
+        bold: bool,
+        color: Color32,
+    },
+}
+
+/// Builds the scene of `atlas` seen through `view` in `viewport`.
+pub fn build<'a>(
+    atlas: &'a Atlas,
+    view: &MapView,
+    viewport: Rect,
+    options: &SceneOptions,
+    faces: &Faces,
+) -> Scene<'a> {
+    let visible = view.visible_bounds(viewport);
+    let mut scene = Scene {
+        viewport,
+        background: MAP_BACKGROUND,
+        areas: Vec::new(),
+        lines: Vec::new(),
+        dense_lines: Vec::new(),
+        line_images: Vec::new(),
+        symbols: Vec::new(),
+        highlights: Vec::new(),
+        highlight_symbols: Vec::new(),
+        badges: Vec::new(),
+        labels: Vec::new(),
+        scale_bar: scale_bar(view, viewport),
+        notes: options.filter.describe(|id| {
+            atlas
+                .layer_by_id(id)
+                .map_or_else(|| id.to_owned(), |i| atlas.layers[i].title.clone())
+        }),
+        card: options
+            .title_card
+            .as_ref()
+            .map(|(title, caption)| furniture::title_card(title, caption, viewport)),
+        show_scale_bar: true,
+        overlay: Vec::new(),
+    };
+    let legend = options
+        .choropleth_year
+        .as_deref()
+        .and_then(|y| choropleth_legend(atlas, y));
+    let mut candidates = Vec::new();
+    let mut occupied = Vec::new();
+    for (layer_index, layer) in atlas.layers.iter().enumerate() {
+        if !layer.visible || layer.opacity <= 0.0 {
+            continue;
+        }
+        // A crowded layer with a pyramid: its squares in view as clusters, and the areas
+        // too wide to count drawn one by one.
+        let from_pyramid = crowded::pyramid_cells(layer, options, view, &visible)
+            .map(|cells| (cells, Vec::new()))
+            .or_else(|| crowded::area_pyramid_view(layer, options, view, &visible));
+        if let Some((cells, drawn)) = from_pyramid {
+            for i in drawn {
+                let f = &layer.features[i];
+                let fill = feature_fill(layer, f, legend.as_ref());
+                add_feature(&mut scene, layer, f, fill, view, viewport);
+            }
+            let placed = cells
+                .into_iter()
+                .map(|c| (view.screen_from_world(viewport, c.center()), c));
+            crowded::add_clusters(
+                &mut scene,
+                &mut occupied,
+                layer,
+                placed,
+                legend.as_ref(),
+                view,
+                viewport,
+            );
+            crowded::add_marks(&mut scene, layer, layer_index, options, view, viewport);
+            continue;
+        }
+        let filtering = filtered(layer, options);
+        let mut in_view = layer.features_in_order(&visible);
+        if filtering {
+            in_view.retain(|&i| options.filter.shows(&layer.id, &layer.features[i].feature));
+        }
+        // Label placement must not grow with the data: a layer crowded on screen is drawn
+        // without labels until the user zooms in.
+        let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
+        let mut clusters =
+            (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
+        // Lines too many to stroke one by one go into one image.
+        let mut dense = dense_layer::start(layer, &in_view, view, viewport);
+        for i in in_view {
+            let f = &layer.features[i];
+            // In a crowded layer, points and areas too small to see are counted, not drawn.
+            let shown_as_symbol = if f.mesh.vertices.is_empty() {
+                f.feature.is_point()
+            } else {
+                is_tiny(f, view)
+            };
+            if let Some(clusters) = &mut clusters
+                && shown_as_symbol
+            {
+                let at = view.screen_from_world(viewport, f.anchor);
+                clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
+            } else if let Some(dense) = &mut dense {
+                let fill = feature_fill(layer, f, legend.as_ref());
+                dense_layer::add_feature(&mut scene, dense, layer, i, fill, view, viewport);
+            } else {
+                let fill = feature_fill(layer, f, legend.as_ref());
+                add_feature(&mut scene, layer, f, fill, view, viewport);
+            }
+            if clusters.is_none() && f.feature.is_point() {
+                let c = view.screen_from_world(viewport, f.anchor);
+                let half = layer.style.symbol_size / 2.0 + 1.0;
+                occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
+            }
+            if label_this_layer
+                && let Some(mut c) =
+                    label_candidate(layer, f, view, viewport, options.language, faces)
+            {
+                if options.large_labels {
+                    // The presentation theme: at least 24 px, to be read from the back.
+                    let scale = 24.0 / c.size.min(24.0);
+                    c.size *= scale;
+                    c.width *= scale;
+                    c.height *= scale;
+                    c.beside_point = c.beside_point.map(|g| g + 4.0);
+                }
+                candidates.push(c);
+            }
+            let r = FeatureRef {
+                layer: layer_index,
+                feature: i,
+            };
+            for (wanted, colour) in [(options.hovered, HOVER), (options.selected, SELECTED)] {
+                if wanted == Some(r) {
+                    add_highlight(&mut scene, layer, f, colour, view, viewport);
+                }
+            }
+            if options.highlighted.contains(&r) {
+                add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT, view, viewport);
+            }
+            if options.flashing.contains(&r) {
+                add_highlight(&mut scene, layer, f, FLASH, view, viewport);
+            }
+        }
+        if let Some(dense) = dense.and_then(|d| dense_layer::finish(d, layer)) {
+            scene.dense_lines.push(dense);
+        }
+        if let Some(clusters) = clusters {
+            let placed = clusters.into_cells().into_iter().map(|c| {
+                let [x, y] = c.center();
+                (pos2(x as f32, y as f32), c)
+            });
+            crowded::add_clusters(
+                &mut scene,
+                &mut occupied,
+                layer,
+                placed,
+                legend.as_ref(),
+                view,
+                viewport,
+            );
+        }
+    }
+    // Clusters' counts are in already; stacks of symbols at one spot get theirs now.
+    let cluster_badges = std::mem::take(&mut scene.badges);
+    scene.badges = stack_badges(&scene.symbols);
+    scene.badges.extend(cluster_badges);
+    if let Some(m) = &options.measurement {
+        add_measurement(&mut scene, m, view, viewport);
+    }
+    occupied.extend(options.reserved.iter().copied());
+    occupied.extend(scene.card.as_ref().map(|c| c.rect));
+    let inner = viewport.shrink(4.0);
+    scene.labels = place_labels(candidates, inner, &occupied)
+        .into_iter()
+        .map(|label| LabelItem {
+            halo: Color32::from_rgba_unmultiplied(255, 255, 255, 210),
+            label,
+        })
+        .collect();
+    scene
+}
+
+/// Whether a filter could hide any of `layer`'s features.
+fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
+    options.filter.may_hide(&layer.id)
+}
+
+const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
+/// Outline of features a slide highlights (Okabe–Ito blue, safe for colour-blind viewers).
+const SLIDE_HIGHLIGHT: Color32 = Color32::from_rgb(0, 114, 178);
+/// Glow of a feature that just appeared on the timeline (Okabe–Ito orange).
+const FLASH: Color32 = Color32::from_rgb(230, 159, 0);
+
+fn add_measurement(
+    scene: &mut Scene<'_>,
+    m: &crate::model::measure::Measurement,
+    view: &MapView,
+    viewport: Rect,
+) {
+    let mut points: Vec<Pos2> = m
+        .vertices
+        .iter()
+        .map(|ll| {
+            view.screen_from_world(viewport, crate::model::projection::world_from_lonlat(*ll))
+        })
+        .collect();
+    if m.mode == crate::model::measure::MeasureMode::Area && points.len() > 2 {
+        points.push(points[0]);
+    }
+    scene.lines.push(LineItem {
+        points: points.clone(),
+        stroke: Stroke::new(2.5, MEASURE_COLOUR),
+    });
+    for p in points {
+        scene.highlight_symbols.push(SymbolItem {
+            center: p,
+            symbol: Symbol::Circle,
+            size: 7.0,
+            fill: Color32::WHITE,
+            stroke: Stroke::new(2.0, MEASURE_COLOUR),
+        });
+    }
+}
+
+/// One badge for each spot where several symbols coincide, at the top right of the stack.
+fn stack_badges(symbols: &[SymbolItem]) -> Vec<BadgeItem> {
+    let mut stacks: std::collections::BTreeMap<(i32, i32), (usize, Pos2, f32)> =
+        std::collections::BTreeMap::new();
+    for s in symbols {
+        let key = (s.center.x.round() as i32, s.center.y.round() as i32);
+        let entry = stacks.entry(key).or_insert((0, s.center, 0.0));
+        entry.0 += 1;
+        entry.2 = entry.2.max(s.size);
+    }
+    stacks
+        .into_values()
+        .filter(|(count, _, _)| *count > 1)
+        .map(|(count, center, size)| BadgeItem {
+            center: center + vec2(size / 2.0 + 3.0, -size / 2.0 - 3.0),
+            count,
+            on_cluster: false,
+        })
+        .collect()
+}
+
+fn feature_fill(layer: &Layer, f: &PreparedFeature, legend: Option<&ChoroplethLegend>) -> Color32 {
+    let base = match (layer.role, legend) {
+        (LayerRole::Districts, Some(legend)) => {
+            match f.feature.number(&format!("demined_ha_{}", legend.year)) {
+                Some(v) => legend
+                    .classes
+                    .iter()
+                    .find(|(_, lo, hi)| v >= *lo && v <= *hi)
+                    .map_or(NO_DATA, |(c, _, _)| *c),
+                None => NO_DATA,
+            }
+        }
+        _ => match &layer.style.categories {
+            Some(categories) => categories.colour(&f.feature),
+            None if f.feature.is_point() => layer.style.symbol_for(f.feature.kind()).1,
+            None => layer.style.fill,
+        },
+    };
+    base.gamma_multiply(layer.opacity)
+}
+
+fn add_feature<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    fill: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if !f.mesh.vertices.is_empty() {
+        add_area(scene, layer, f, fill, area_stroke(layer), view, viewport);
+        return;
+    }
+    if f.feature.is_point() {
+        let (symbol, _) = layer.style.symbol_for(f.feature.kind());
+        let size = symbol_size(layer, f);
+        for p in points_of(&f.world) {
+            scene.symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol,
+                size,
+                fill,
+                stroke: Stroke::new(
+                    1.0,
+                    Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
+                ),
+            });
+        }
+        return;
+    }
+    let stroke = line_stroke(layer, Some(f));
+    match crate::model::layer::lod::level_for(&f.levels, view.metres_per_point) {
+        Some(level) => {
+            for part in &level.mesh.rings {
+                scene.lines.push(LineItem {
+                    points: level.mesh.vertices[part.clone()]
+                        .iter()
+                        .map(|w| view.screen_from_world(viewport, *w))
+                        .collect(),
+                    stroke,
+                });
+            }
+        }
+        None => add_lines(scene, f, stroke, view, viewport),
+    }
+}
+
+/// Adds an area's fill and outline at this zoom's level of detail, and its symbol when it is
+/// too small to see. Returns whether the area itself was added (at a far zoom it may be
+/// smaller than a grid cell, and then only its symbol shows it).
+fn add_area<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    fill: Color32,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) -> bool {
+    let mesh = f.mesh_for(view.metres_per_point);
+    if is_tiny(f, view) {
+        // Too small to see: mark it with the layer's symbol as well.
+        scene.symbols.push(SymbolItem {
+            center: view.screen_from_world(viewport, f.anchor),
+            symbol: layer.style.symbol,
+            size: layer.style.symbol_size + 2.0,
+            fill: layer.style.stroke.gamma_multiply(layer.opacity),
+            stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
+        });
+    }
+    if mesh.vertices.is_empty() {
+        return false;
+    }
+    scene.areas.push(AreaItem {
+        vertices: mesh
+            .vertices
+            .iter()
+            .map(|w| view.screen_from_world(viewport, *w))
+            .collect(),
+        indices: &mesh.indices,
+        rings: &mesh.rings,
+        fill,
+        stroke,
+    });
+    true
+}
+
+/// Adds each line string of a feature's full geometry as a line of `stroke`.
+fn add_lines(
+    scene: &mut Scene,
+    f: &PreparedFeature,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) {
+    dense::for_each_line(&f.world, &mut |line| {
+        scene.lines.push(LineItem {
+            points: line
+                .0
+                .iter()
+                .map(|c| view.screen_from_world(viewport, [c.x, c.y]))
+                .collect(),
+            stroke,
+        });
+    });
+}
+
+/// How an area is outlined: the layer's stroke at the layer's opacity.
+fn area_stroke(layer: &Layer) -> Stroke {
+    Stroke::new(
+        layer.style.stroke_width,
+        layer.style.stroke.gamma_multiply(layer.opacity),
+    )
+}
+
+/// How a line feature is stroked: its category's colour or the layer's, at the layer's
+/// opacity, at least 1.5 points wide (the layer's colour when no feature is given).
+fn line_stroke(layer: &Layer, f: Option<&PreparedFeature>) -> Stroke {
+    let colour = match (&layer.style.categories, f) {
+        (Some(categories), Some(f)) => categories.colour(&f.feature),
+        _ => layer.style.stroke,
+    };
+    Stroke::new(
+        layer.style.stroke_width.max(1.5),
+        colour.gamma_multiply(layer.opacity),
+    )
+}
+
+/// Whether an area is too small to see: under two pick tolerances across on screen. Such an
+/// area is also drawn and labelled as a symbol, and picked like one.
+pub fn is_tiny(f: &PreparedFeature, view: &MapView) -> bool {
+    f.bounds.width().max(f.bounds.height()) / view.metres_per_point
+        < 2.0 * crate::model::view::PICK_TOLERANCE_POINTS
+}
+
+/// Settlements grow with population; the rest use the layer's size.
+fn symbol_size(layer: &Layer, f: &PreparedFeature) -> f32 {
+    match f.feature.number("population") {
+        Some(p) if layer.id == "settlements" => {
+            (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
+        }
+        _ => layer.style.symbol_size,
+    }
+}
+
+fn add_highlight<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: &'a PreparedFeature,
+    colour: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if !f.mesh.vertices.is_empty() {
+        scene.highlights.push(AreaItem {
+            vertices: f
+                .mesh
+                .vertices
+                .iter()
+                .map(|w| view.screen_from_world(viewport, *w))
+                .collect(),
+            indices: &[],
+            rings: &f.mesh.rings,
+            fill: Color32::TRANSPARENT,
+            stroke: Stroke::new(3.0, colour),
+        });
+    } else if f.feature.is_point() {
+        let size = symbol_size(layer, f) + 8.0;
+        for p in points_of(&f.world) {
+            scene.highlight_symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol: Symbol::Circle,
+                size,
+                fill: Color32::TRANSPARENT,
+                stroke: Stroke::new(3.0, colour),
+            });
+        }
+    } else {
+        add_lines(scene, f, Stroke::new(4.0, colour), view, viewport);
+    }
+}
+
+fn points_of(g: &geo::Geometry<f64>) -> Vec<[f64; 2]> {
+    match g {
+        geo::Geometry::Point(p) => vec![[p.x(), p.y()]],
+        geo::Geometry::MultiPoint(mp) => mp.0.iter().map(|p| [p.x(), p.y()]).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn label_candidate(
+    layer: &Layer,
+    f: &PreparedFeature,
+    view: &MapView,
+    viewport: Rect,
+    language: Language,
+    faces: &Faces,
+) -> Option<LabelCandidate> {
+    let text = f.feature.name(language)?.to_owned();
+    let anchor = view.screen_from_world(viewport, f.anchor);
+    if !viewport.contains(anchor) {
+        return None;
+    }
+    let (size, bold, priority, beside) = if f.feature.is_areal() && !is_tiny(f, view) {
+        // Bigger areas first; an area too small on screen gets no label.
+        let screen_area =
+            f.bounds.width() * f.bounds.height() / (view.metres_per_point * view.metres_per_point);
+        if screen_area < 900.0 {
+            return None;
+        }
+        let area = f.area_ha.unwrap_or(0.0);
+        match layer.role {
+            LayerRole::Districts => (14.0, true, 1e12 + area, None),
+            // Grey context names come last and only where there is room.
+            LayerRole::Context => (11.0, false, area / 1e6, None),
+            _ => (12.0, false, 1e9 + area, None),
+        }
+    } else {
+        let importance = f.feature.number("population").unwrap_or(0.0)
+            + match layer.id.as_str() {
+                "airports" => 5e5,
+                "industrial_zones" => 4e5,
+                _ => 0.0,
+            };
+        let size = if layer.id == "airports" { 12.0 } else { 12.5 };
+        (
+            size,
+            false,
+            importance,
+            Some(symbol_size(layer, f) / 2.0 + 3.0),
+        )
+    };
+    let color = match layer.role {
+        LayerRole::Districts => Color32::from_rgb(90, 45, 10),
+        LayerRole::Context => Color32::from_rgb(125, 125, 120),
+        _ => Color32::from_rgb(25, 25, 25),
+    };
+    Some(LabelCandidate {
+        color,
+        width: faces.text_width(&text, size, bold),
+        height: faces.row_height(size),
+        text,
+        anchor,
+        size,
+        bold,
+        priority,
+        beside_point: beside,
+    })
+}
+
+/// Outline points of a symbol around `center`, a star-shaped polygon (fan-fillable).
+pub fn symbol_outline(symbol: Symbol, center: Pos2, size: f32) -> Vec<Pos2> {
+    let r = size / 2.0;
+    let around = |n: usize, radius: &dyn Fn(usize) -> f32, phase: f32| -> Vec<Pos2> {
+        (0..n)
+            .map(|i| {
+                let a = phase + i as f32 * std::f32::consts::TAU / n as f32;
+                center + vec2(a.cos(), a.sin()) * radius(i)
+            })
+            .collect()
+    };
+    let up = -std::f32::consts::FRAC_PI_2;
+    match symbol {
+        Symbol::Circle => around(24, &|_| r, 0.0),
+        Symbol::Square => around(
+            4,
+            &|_| r * std::f32::consts::SQRT_2 * 0.85,
+            std::f32::consts::FRAC_PI_4,
+        ),
+        Symbol::Triangle => around(3, &|_| r * 1.15, up),
+        Symbol::Diamond => around(4, &|_| r * 1.05, up),
+        Symbol::Star => around(10, &|i| if i % 2 == 0 { r * 1.2 } else { r * 0.5 }, up),
+    }
+}
