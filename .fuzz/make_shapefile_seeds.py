@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes fuzz seeds for the `shapefile` target into .fuzz/corpus/shapefile/ from the
-shapefiles in tests/data/ (loose and zipped), in the layout tests/fuzz_checks/mod.rs reads:
+shapefiles in tests/data/ (loose and zipped), in the layout tests/suite/fuzz_checks/mod.rs reads:
 three little-endian u16 lengths (.shx, .dbf, .prj), those files, then the .shp."""
 import io, pathlib, struct, sys, zipfile
 

@@ -76,6 +76,8 @@ pub struct AppState {
     pub pending_files: Vec<PathBuf>,
     /// Files being read in the background.
     pub loading: Vec<crate::io::loader::Loading>,
+    /// Checks of files already shown, still running: their warnings come here.
+    pub checking: Vec<std::sync::mpsc::Receiver<Vec<crate::io::LoadWarning>>>,
     /// Files opened lately, newest first.
     pub recent_files: Vec<PathBuf>,
     /// How restored files should look once they have loaded (from the session or a project).
@@ -128,6 +130,7 @@ impl AppState {
             show_about: false,
             pending_files: Vec::new(),
             loading: Vec::new(),
+            checking: Vec::new(),
             recent_files: Vec::new(),
             restore_file_layers: Vec::new(),
             file_dialog: None,
@@ -145,21 +148,23 @@ impl AppState {
 
     /// Flies to a feature, shows its layer, and opens its details.
     pub fn show_feature(&mut self, r: FeatureRef) {
-        let Some(f) = self.atlas.feature(r) else {
+        let Some((_, f)) = self.atlas.feature(r) else {
             return;
         };
         if let Some(rect) = self.map_rect {
-            let target = if f.feature.is_point() {
+            let target = if f.is_point() {
                 MapView {
-                    center: f.anchor,
+                    center: f.anchor(),
                     metres_per_point: 40.0_f64.min(self.camera.view.metres_per_point),
                 }
             } else {
-                MapView::fitting(&f.bounds, rect.size(), 80.0)
+                MapView::fitting(&f.bounds(), rect.size(), 80.0)
             };
             self.camera.glide_to(target);
         }
-        self.atlas.layers[r.layer].visible = true;
+        if let Some(layer) = self.atlas.layer_mut(r.layer) {
+            layer.visible = true;
+        }
         self.select(vec![r]);
     }
 
@@ -170,7 +175,7 @@ impl AppState {
             .highlighted
             .iter()
             .chain(self.scene.selected.iter())
-            .filter_map(|r| self.atlas.feature(*r)?.feature.id().map(str::to_owned))
+            .filter_map(|r| self.atlas.feature(*r)?.1.id_str().map(str::to_owned))
             .collect();
         crate::app::project::Slide::capture(
             title,
@@ -269,15 +274,13 @@ impl AppState {
         let before = self.scene.filter.clone();
         if let Some(as_of) = self.timeline.advance(dt) {
             self.scene.filter.as_of = Some(as_of);
-            for (li, layer) in self.atlas.layers.iter().enumerate() {
-                for (fi, f) in layer.features.iter().enumerate() {
-                    if self.scene.filter.shows(&layer.id, &f.feature)
-                        && !before.shows(&layer.id, &f.feature)
-                    {
+            for layer in &self.atlas.layers {
+                for f in layer.features() {
+                    if self.scene.filter.shows(&layer.id, f) && !before.shows(&layer.id, f) {
                         self.timeline.flashes.push((
                             FeatureRef {
-                                layer: li,
-                                feature: fi,
+                                layer: layer.key,
+                                feature: f.id,
                             },
                             now,
                         ));
@@ -369,12 +372,9 @@ impl AppState {
     pub fn apply_colour_by(&mut self, colour_by: &std::collections::BTreeMap<String, String>) {
         for layer in &mut self.atlas.layers {
             if layer.role != crate::model::layer::LayerRole::User {
-                layer.style.categories = colour_by.get(&layer.id).map(|a| {
-                    crate::model::style::Categories::of(
-                        a,
-                        layer.features.iter().map(|p| &p.feature),
-                    )
-                });
+                layer.style.categories = colour_by
+                    .get(&layer.id)
+                    .map(|a| crate::model::style::Categories::of(a, layer.features()));
             }
         }
     }
@@ -529,7 +529,24 @@ impl AppState {
             }
         }
         self.loading = still;
-        !self.loading.is_empty()
+        // The checks a file's read left for later: their warnings as they come.
+        let mut checking = Vec::new();
+        for later in std::mem::take(&mut self.checking) {
+            match later.try_recv() {
+                Ok(warnings) => {
+                    if !warnings.is_empty() {
+                        self.show_messages = true;
+                    }
+                    self.atlas
+                        .messages
+                        .extend(warnings.iter().map(ToString::to_string));
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => checking.push(later),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+            }
+        }
+        self.checking = checking;
+        !self.loading.is_empty() || !self.checking.is_empty()
     }
 
     /// Waits for every file being loaded and adds it (for the command line and tests).
@@ -537,6 +554,13 @@ impl AppState {
         for loading in std::mem::take(&mut self.loading) {
             let outcome = loading.wait();
             self.finish_loading(&loading.path, outcome);
+        }
+        for later in std::mem::take(&mut self.checking) {
+            if let Ok(warnings) = later.recv() {
+                self.atlas
+                    .messages
+                    .extend(warnings.iter().map(ToString::to_string));
+            }
         }
     }
 
@@ -553,8 +577,9 @@ impl AppState {
     fn finish_loading(&mut self, path: &std::path::Path, outcome: crate::io::loader::Outcome) {
         use crate::io::loader::Outcome;
         match outcome {
-            Outcome::Loaded(file) => {
+            Outcome::Loaded(mut file) => {
                 let warnings = file.warnings.len();
+                self.checking.extend(file.later.take());
                 let index = crate::io::loader::add_to(&mut self.atlas, file);
                 self.remember_recent(path);
                 let layer = &mut self.atlas.layers[index];
@@ -566,12 +591,10 @@ impl AppState {
                 {
                     layer.visible = saved.visible;
                     layer.opacity = saved.opacity.clamp(0.0, 1.0);
-                    layer.style.categories = saved.colour_by.as_deref().map(|a| {
-                        crate::model::style::Categories::of(
-                            a,
-                            layer.features.iter().map(|p| &p.feature),
-                        )
-                    });
+                    layer.style.categories = saved
+                        .colour_by
+                        .as_deref()
+                        .map(|a| crate::model::style::Categories::of(a, layer.features()));
                 }
                 if warnings > 0 {
                     self.show_messages = true;
@@ -679,14 +702,9 @@ impl AppState {
             .get(index)
             .is_some_and(|l| l.role == crate::model::layer::LayerRole::User)
         {
+            // References into it find nothing from now on: the selection and highlights
+            // of its features simply no longer show.
             self.atlas.layers.remove(index);
-            // References into later layers would now point at the wrong features.
-            self.clear_selection();
-            self.scene.hovered = None;
-            self.scene.highlighted.clear();
-            self.scene.flashing.clear();
-            self.timeline.flashes.clear();
-            self.card = None;
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::io::embedded::embedded_files;
 use crate::io::geojson;
-use crate::model::feature::Feature;
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::projection::{ground_per_world_metre, world_from_lonlat};
+use crate::model::store::FeatureView;
 use geo::{Distance, Euclidean, Winding};
 use std::collections::HashMap;
 use std::path::Path;
@@ -220,11 +220,11 @@ fn check_loaded(
         }
         report.features += usize::from(w.message.starts_with("skipped:"));
     }
-    for feature in &loaded.features {
+    for feature in loaded.features.iter() {
         report.features += 1;
         let mut found = Vec::new();
         check_feature(feature, role, districts, &mut found);
-        let id = feature.id().map(str::to_owned);
+        let id = feature.id_str().map(str::to_owned);
         if let Some(id) = &id {
             if let Some(first) = ids.get(id) {
                 found.push((
@@ -232,7 +232,10 @@ fn check_loaded(
                     format!("id {id} is used twice (first in {first})"),
                 ));
             } else {
-                ids.insert(id.clone(), format!("{file} feature {}", feature.index));
+                ids.insert(
+                    id.clone(),
+                    format!("{file} feature {}", feature.file_index()),
+                );
             }
         }
         report
@@ -240,7 +243,7 @@ fn check_loaded(
             .extend(found.into_iter().map(|(severity, message)| Finding {
                 severity,
                 file: file.to_owned(),
-                feature_index: Some(feature.index),
+                feature_index: Some(feature.file_index()),
                 id: id.clone(),
                 message,
             }));
@@ -257,7 +260,7 @@ fn strip_file(message: &str, file: &str) -> String {
 
 /// Checks one feature, pushing what it finds.
 pub fn check_feature(
-    f: &Feature,
+    f: FeatureView<'_>,
     role: LayerRole,
     districts: Option<&Layer>,
     found: &mut Vec<(Severity, String)>,
@@ -315,7 +318,7 @@ pub fn check_feature(
             format!("position {p:?} is not exact, settlement or approximate"),
         ));
     }
-    check_geometry(&f.geometry, found);
+    check_geometry(&f.lonlat(), found);
     if role != LayerRole::Context && role != LayerRole::Districts {
         check_district(f, districts, found);
     }
@@ -347,7 +350,11 @@ fn check_geometry(g: &geo::Geometry<f64>, found: &mut Vec<(Severity, String)>) {
 }
 
 /// The feature must lie within [`DISTRICT_TOLERANCE_M`] of the district it names.
-fn check_district(f: &Feature, districts: Option<&Layer>, found: &mut Vec<(Severity, String)>) {
+fn check_district(
+    f: FeatureView<'_>,
+    districts: Option<&Layer>,
+    found: &mut Vec<(Severity, String)>,
+) {
     let (Some(name), Some(districts)) = (f.str("district"), districts) else {
         return;
     };
@@ -361,14 +368,10 @@ fn check_district(f: &Feature, districts: Option<&Layer>, found: &mut Vec<(Sever
         "Shusha" => (vec!["Shusha District", "Shusha City"], None),
         other => (vec![other], None),
     };
-    let polygons: Vec<&crate::model::layer::PreparedFeature> = districts
-        .features
-        .iter()
-        .filter(|d| {
-            d.feature
-                .str("name_en")
-                .is_some_and(|n| candidates.contains(&n))
-        })
+    let polygons: Vec<geo::Geometry<f64>> = districts
+        .features()
+        .filter(|d| d.str("name_en").is_some_and(|n| candidates.contains(&n)))
+        .map(|d| d.world())
         .collect();
     if polygons.is_empty() {
         found.push((
@@ -379,14 +382,14 @@ fn check_district(f: &Feature, districts: Option<&Layer>, found: &mut Vec<(Sever
         ));
         return;
     }
-    let Some(lonlat) = representative_lonlat(&f.geometry) else {
+    let Some(lonlat) = representative_lonlat(&f.lonlat()) else {
         return;
     };
     let w = world_from_lonlat(lonlat);
     let point = geo::Point::new(w[0], w[1]);
     let metres = polygons
         .iter()
-        .map(|d| Euclidean.distance(&d.world, &point))
+        .map(|d| Euclidean.distance(d, &point))
         .fold(f64::INFINITY, f64::min)
         * ground_per_world_metre(lonlat[1]);
     if let Some(note) = note {

@@ -1,10 +1,10 @@
-//! The window's images of dense layers' lines and outlines: drawn on a thread of their own,
-//! and the last image moved and scaled with the camera until the one for the current view is
-//! ready, as QGIS's map canvas does. A frame only places a texture, whatever the number of
-//! lines.
+//! The window's images of dense layers (lines and outlines, and areas too small to see):
+//! drawn on a thread of their own, and the last image moved and scaled with the camera until the
+//! one for the current view is ready, as QGIS's map canvas does. A frame only places a texture,
+//! whatever the number of lines.
 
 use crate::model::view::MapView;
-use crate::scene::dense::DenseLines;
+use crate::scene::dense::DenseImage;
 use egui::{Rect, TextureHandle, TextureId, TextureOptions};
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -20,7 +20,7 @@ struct Shot {
 }
 
 struct Request {
-    lines: DenseLines,
+    lines: DenseImage,
     shot: Shot,
 }
 
@@ -138,7 +138,7 @@ impl Backdrop {
     pub fn images(
         &mut self,
         ctx: &egui::Context,
-        dense: &[DenseLines],
+        dense: &[DenseImage],
         view: &MapView,
         viewport: Rect,
     ) -> Vec<(TextureId, Rect)> {

@@ -274,14 +274,13 @@ fn legend(
             continue;
         }
         let shown = layer
-            .features
-            .iter()
-            .filter(|f| options.filter.shows(&layer.id, &f.feature))
+            .features()
+            .filter(|&f| options.filter.shows(&layer.id, f))
             .count();
         if shown == 0 {
             continue;
         }
-        let points_only = layer.features.iter().all(|f| f.feature.is_point());
+        let points_only = layer.features().all(|f| f.is_point());
         let swatch = if points_only {
             Swatch::Symbol(layer.style.symbol, layer.style.fill, Stroke::new(1.0, INK))
         } else {

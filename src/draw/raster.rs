@@ -32,7 +32,7 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     for area in &scene.areas {
         area_outline(&mut pixmap, area, at);
     }
-    for dense in &scene.dense_lines {
+    for dense in &scene.dense {
         draw_image(
             &mut pixmap,
             &dense.draw(1.0, crate::scene::dense::all_cores()),
@@ -244,18 +244,26 @@ fn paint_mark(pixmap: &mut Pixmap, mark: &Mark, faces: &Faces, at: impl Fn(Pos2)
     }
 }
 
-/// Draws an image of premultiplied colours with its top-left corner at `offset`.
-fn draw_image(pixmap: &mut Pixmap, image: &egui::ColorImage, offset: egui::Vec2) {
+/// An image of premultiplied colours as a pixmap.
+fn pixmap_of(image: &egui::ColorImage) -> Option<Pixmap> {
     let [w, h] = image.size;
-    let Some(size) = tiny_skia::IntSize::from_wh(w as u32, h as u32) else {
-        return;
-    };
+    let size = tiny_skia::IntSize::from_wh(w as u32, h as u32)?;
     let data = image
         .pixels
         .iter()
         .flat_map(|c| c.to_array())
         .collect::<Vec<u8>>();
-    let Some(source) = Pixmap::from_vec(data, size) else {
+    Pixmap::from_vec(data, size)
+}
+
+/// An image of premultiplied colours as PNG bytes (for images a vector export embeds).
+pub fn image_png(image: &egui::ColorImage) -> Option<Vec<u8>> {
+    pixmap_of(image)?.encode_png().ok()
+}
+
+/// Draws an image of premultiplied colours with its top-left corner at `offset`.
+fn draw_image(pixmap: &mut Pixmap, image: &egui::ColorImage, offset: egui::Vec2) {
+    let Some(source) = pixmap_of(image) else {
         return;
     };
     pixmap.draw_pixmap(

@@ -36,7 +36,27 @@ pub fn to_svg(scene: &Scene<'_>, faces: &Faces) -> String {
         out.area(area, true);
     }
     out.raw("</g>\n<g id=\"lines\">\n");
-    for dense in &scene.dense_lines {
+    for dense in &scene.dense {
+        if dense.has_footprints() {
+            // Areas too small to see are the pixels they cover: an image in the vectors.
+            let footprints = crate::scene::dense::DenseImage {
+                drawn: Vec::new(),
+                ..dense.clone()
+            };
+            let image = footprints.draw(1.0, crate::scene::dense::all_cores());
+            if let Some(png) = crate::draw::raster::image_png(&image) {
+                use base64::Engine as _;
+                let origin = dense.viewport.min - scene.viewport.min;
+                out.raw(&format!(
+                    "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" href=\"data:image/png;base64,{}\"/>\n",
+                    origin.x,
+                    origin.y,
+                    image.size[0],
+                    image.size[1],
+                    base64::engine::general_purpose::STANDARD.encode(png)
+                ));
+            }
+        }
         for (points, colour) in dense.polylines() {
             out.polyline(&points, Stroke::new(dense.width, colour));
         }

@@ -206,18 +206,23 @@ impl Reprojection {
     /// Converts a geometry; coordinates that fail become NaN, which the checks then report.
     pub(crate) fn apply(&self, geometry: &geo::Geometry<f64>) -> geo::Geometry<f64> {
         use geo::MapCoords;
-        let geographic = self.from.is_latlong();
         geometry.map_coords(|c| {
-            let mut p = if geographic {
-                geo::coord! { x: c.x.to_radians(), y: c.y.to_radians() }
-            } else {
-                c
-            };
-            match proj4rs::transform::transform(&self.from, &self.to, &mut p) {
-                Ok(()) => geo::coord! { x: p.x.to_degrees(), y: p.y.to_degrees() },
-                Err(_) => geo::coord! { x: f64::NAN, y: f64::NAN },
-            }
+            let (x, y) = self.apply_coord(c.x, c.y);
+            geo::coord! { x: x, y: y }
         })
+    }
+
+    /// Converts one position; one that fails becomes NaN, which the checks then report.
+    pub(crate) fn apply_coord(&self, x: f64, y: f64) -> (f64, f64) {
+        let mut p = if self.from.is_latlong() {
+            geo::coord! { x: x.to_radians(), y: y.to_radians() }
+        } else {
+            geo::coord! { x: x, y: y }
+        };
+        match proj4rs::transform::transform(&self.from, &self.to, &mut p) {
+            Ok(()) => (p.x.to_degrees(), p.y.to_degrees()),
+            Err(_) => (f64::NAN, f64::NAN),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! What reading a file can give: the features, warnings about some of them, or one error that
 //! refuses the whole file naming it and the place in it; and the checks made before a file is read.
 
-use crate::model::feature::Feature;
+use crate::model::store::FeatureStore;
 use std::path::Path;
 
 /// Files larger than this are refused before they are read.
@@ -93,7 +93,7 @@ impl std::fmt::Display for LoadWarning {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub name: Option<String>,
-    pub features: Vec<Feature>,
+    pub features: FeatureStore,
     pub warnings: Vec<LoadWarning>,
 }
 

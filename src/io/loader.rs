@@ -1,13 +1,15 @@
-//! Opening files off the UI thread: a worker reads, parses and prepares each file as a layer,
-//! reports its progress, and gives up when cancelled. The map stays usable meanwhile.
+//! Opening files off the UI thread: a worker reads and indexes each file as a layer, reports
+//! its progress, and gives up when cancelled; the checks a GeoJSON read leaves for later run
+//! after the layer is shown, their warnings sent on when done. The map stays usable meanwhile.
 
 use crate::io::csv::CsvOptions;
+use crate::io::geojson::Stopped;
 use crate::io::{LoadError, LoadWarning};
 use crate::model::atlas::Atlas;
-use crate::model::layer::{PreparedFeature, prepare};
+use crate::model::layer::Indexed;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// How far a load has got; the worker writes it and the UI reads it.
@@ -15,20 +17,32 @@ use std::sync::mpsc;
 pub struct Progress {
     /// Size of the file on disk, once known.
     pub bytes_total: AtomicU64,
-    /// Features parsed; zero while the file is still being read and parsed.
-    pub features_total: AtomicUsize,
-    /// Features made ready to draw and pick (projected, triangulated).
-    pub features_done: AtomicUsize,
+    /// Bytes read and parsed so far.
+    pub bytes_done: AtomicU64,
+    /// Set once the file is read, while its index is built.
+    pub indexing: AtomicBool,
 }
 
-/// A file read and made ready to draw, not yet a layer.
-#[derive(Debug)]
+/// A file read and indexed, not yet a layer.
 pub struct PreparedFile {
     pub path: PathBuf,
     /// The layer name the file gives itself, if any.
     pub name: Option<String>,
-    pub features: Vec<PreparedFeature>,
+    pub features: Indexed,
     pub warnings: Vec<LoadWarning>,
+    /// The warnings of the checks left for later, when they are done (see [`Loading`]).
+    pub later: Option<mpsc::Receiver<Vec<LoadWarning>>>,
+}
+
+impl std::fmt::Debug for PreparedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({} features)",
+            self.path.display(),
+            self.features.store.len()
+        )
+    }
 }
 
 /// How a load ended.
@@ -40,56 +54,57 @@ pub enum Outcome {
     Cancelled,
 }
 
-/// Reads, parses and prepares `path`, reporting into `progress` and stopping between features
-/// once `cancel` is set. Runs on any thread.
-pub fn read_and_prepare(
+/// Reads and indexes `path`, reporting into `progress` and stopping between blocks once
+/// `cancel` is set; returns, with the outcome, whether checks were left for later (and
+/// whether they look for repeated ids). Runs on any thread.
+pub fn read_and_index(
     path: &Path,
     max_bytes: u64,
     csv: Option<&CsvOptions>,
     progress: &Progress,
     cancel: &AtomicBool,
-) -> Outcome {
+) -> (Outcome, Option<bool>) {
     if let Ok(meta) = std::fs::metadata(path) {
         progress.bytes_total.store(meta.len(), Ordering::Relaxed);
     }
-    let read = match csv {
-        Some(options) => crate::io::csv::load_path(path, max_bytes, options),
-        None => crate::io::load_any(path, max_bytes),
+    let opened = match crate::io::read_any(path, max_bytes, csv, progress, cancel) {
+        Ok(opened) => opened,
+        Err(Stopped::Refused(e)) => return (Outcome::Failed(e), None),
+        Err(Stopped::Cancelled) => return (Outcome::Cancelled, None),
     };
-    let loaded = match read {
-        Ok(loaded) => loaded,
-        Err(e) => return Outcome::Failed(e),
-    };
-    progress
-        .features_total
-        .store(loaded.features.len(), Ordering::Relaxed);
-    let mut features = Vec::with_capacity(loaded.features.len());
-    for (n, feature) in loaded.features.into_iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Outcome::Cancelled;
-        }
-        features.extend(prepare(feature));
-        progress.features_done.store(n + 1, Ordering::Relaxed);
+    if cancel.load(Ordering::Relaxed) {
+        return (Outcome::Cancelled, None);
     }
-    Outcome::Loaded(PreparedFile {
+    progress.indexing.store(true, Ordering::Relaxed);
+    let loaded = opened.loaded;
+    let file = PreparedFile {
         path: path.to_path_buf(),
         name: loaded.name,
-        features,
+        features: Indexed::new(Arc::new(loaded.features)),
         warnings: loaded.warnings,
-    })
+        later: None,
+    };
+    (Outcome::Loaded(file), opened.deferred.then_some(opened.ids))
 }
 
-/// Reads a file and adds it as a new top layer, on this thread. On error nothing changes.
-/// Files over `max_bytes` are refused before they are read, so that a 2 GB dump cannot
-/// drive the machine out of memory.
+/// Reads a file and adds it as a new top layer, on this thread, every check made. On error
+/// nothing changes.
 pub fn add_file(atlas: &mut Atlas, path: &Path, max_bytes: u64) -> Result<usize, LoadError> {
     let progress = Progress::default();
-    let never = std::sync::atomic::AtomicBool::new(false);
-    match read_and_prepare(path, max_bytes, None, &progress, &never) {
-        Outcome::Loaded(file) => Ok(add_to(atlas, file)),
-        Outcome::Failed(e) => Err(e),
+    let never = AtomicBool::new(false);
+    match read_and_index(path, max_bytes, None, &progress, &never) {
+        (Outcome::Loaded(mut file), deferred) => {
+            if let Some(ids) = deferred {
+                let name = path.display().to_string();
+                let later = crate::io::geojson::deferred_checks(&name, &file.features.store, ids);
+                file.warnings.extend(later);
+                file.warnings.sort_by_key(|w| w.feature_index);
+            }
+            Ok(add_to(atlas, file))
+        }
+        (Outcome::Failed(e), _) => Err(e),
         // Nothing sets `never`.
-        Outcome::Cancelled => Err(LoadError::Io {
+        (Outcome::Cancelled, _) => Err(LoadError::Io {
             file: path.display().to_string(),
             source: std::io::ErrorKind::Interrupted.into(),
         }),
@@ -130,10 +145,26 @@ impl Loading {
             let progress = Arc::clone(&progress);
             let cancel = Arc::clone(&cancel);
             move || {
-                let result = read_and_prepare(&path, max_bytes, csv.as_ref(), &progress, &cancel);
+                let (mut result, deferred) =
+                    read_and_index(&path, max_bytes, csv.as_ref(), &progress, &cancel);
+                // The layer goes first; the checks that can wait follow on its own channel.
+                let checks = match (&mut result, deferred) {
+                    (Outcome::Loaded(file), Some(ids)) => {
+                        let (send_later, later) = mpsc::channel();
+                        file.later = Some(later);
+                        Some((Arc::clone(&file.features.store), ids, send_later))
+                    }
+                    _ => None,
+                };
                 // The receiver is gone only when the load was dropped; nobody waits then.
                 let _ = send.send(result);
                 wake();
+                if let Some((store, ids, send_later)) = checks {
+                    let file = path.display().to_string();
+                    let warnings = crate::io::geojson::deferred_checks(&file, &store, ids);
+                    let _ = send_later.send(warnings);
+                    wake();
+                }
             }
         };
         let spawned = std::thread::Builder::new()
@@ -160,7 +191,7 @@ impl Loading {
         }
     }
 
-    /// Asks the worker to stop; it does at the next feature.
+    /// Asks the worker to stop; it does at the next block of the file.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
@@ -188,20 +219,21 @@ impl Loading {
 
     /// Share of the work done, once the features are known; `None` while reading and parsing.
     pub fn fraction(&self) -> Option<f32> {
-        let total = self.progress.features_total.load(Ordering::Relaxed);
-        (total > 0)
-            .then(|| self.progress.features_done.load(Ordering::Relaxed) as f32 / total as f32)
+        let total = self.progress.bytes_total.load(Ordering::Relaxed);
+        let done = self.progress.bytes_done.load(Ordering::Relaxed);
+        (total > 0 && done > 0).then(|| (done as f32 / total as f32).min(1.0))
     }
 
     /// What the worker is doing, for a progress line.
     pub fn describe(&self) -> String {
-        let bytes = self.progress.bytes_total.load(Ordering::Relaxed);
-        let total = self.progress.features_total.load(Ordering::Relaxed);
-        let done = self.progress.features_done.load(Ordering::Relaxed);
-        if total == 0 {
-            format!("reading {}", human_bytes(bytes))
+        let total = self.progress.bytes_total.load(Ordering::Relaxed);
+        let done = self.progress.bytes_done.load(Ordering::Relaxed);
+        if self.progress.indexing.load(Ordering::Relaxed) {
+            format!("indexing {}", human_bytes(total))
+        } else if done == 0 {
+            format!("reading {}", human_bytes(total))
         } else {
-            format!("{done} of {total} features ready ({})", human_bytes(bytes))
+            format!("{} of {} read", human_bytes(done), human_bytes(total))
         }
     }
 }

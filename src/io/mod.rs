@@ -21,7 +21,7 @@ pub use crs::Reprojection;
 pub use error::{DEFAULT_MAX_FILE_BYTES, LoadError, LoadWarning, Loaded};
 pub(crate) use error::{check_path, line_column, read_capped};
 
-use crate::model::feature::Feature;
+use crate::model::store::StoreBuilder;
 use serde_json::{Map, Value};
 use std::io::Read;
 use std::path::Path;
@@ -126,10 +126,61 @@ fn looks_like_delimited_text(head: &[u8]) -> bool {
         && text.contains([',', ';', '\t'])
 }
 
-/// Opens any supported file, choosing the reader by extension and first bytes. Files over
-/// `max_bytes`, directories, empty and unreadable files are refused before parsing, whatever
-/// the format.
-pub fn load_any(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+/// Adds the checks a GeoJSON read leaves for later (see `geojson::deferred_checks`) to the
+/// warnings, each feature's together.
+pub fn finish_checks(file: &str, loaded: &mut Loaded, ids: bool) {
+    let later = geojson::deferred_checks(file, &loaded.features, ids);
+    loaded.warnings.extend(later);
+    loaded.warnings.sort_by_key(|w| w.feature_index);
+}
+
+/// What the loader reads of a file before the map can show it: a GeoJSON file leaves its
+/// geometry checks for later (`deferred` is then true; see [`finish_checks`]), the other
+/// formats make them as they read.
+pub struct Opened {
+    pub loaded: Loaded,
+    pub deferred: bool,
+    /// Whether the deferred checks look for repeated ids (a collection's).
+    pub ids: bool,
+}
+
+/// Reads any supported file as [`load_any`] does, with progress and Cancel, leaving what can
+/// wait until the map is drawn.
+pub fn read_any(
+    path: &Path,
+    max_bytes: u64,
+    csv_options: Option<&csv::CsvOptions>,
+    progress: &loader::Progress,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Opened, geojson::Stopped> {
+    use geojson::Stopped;
+    let done = |loaded: Result<Loaded, LoadError>| {
+        loaded
+            .map(|loaded| Opened {
+                loaded,
+                deferred: false,
+                ids: false,
+            })
+            .map_err(Stopped::Refused)
+    };
+    if let Some(options) = csv_options {
+        return done(csv::load_path(path, max_bytes, options));
+    }
+    match kind_of(path, max_bytes).map_err(Stopped::Refused)? {
+        kind @ (Kind::GeoJson | Kind::GeoJsonSeq) => {
+            let sequence = kind == Kind::GeoJsonSeq;
+            geojson::read(path, sequence, progress, cancel).map(|loaded| Opened {
+                loaded,
+                deferred: true,
+                ids: !sequence,
+            })
+        }
+        _ => done(load_any(path, max_bytes)),
+    }
+}
+
+/// Which reader a file goes to, after the checks every file gets.
+fn kind_of(path: &Path, max_bytes: u64) -> Result<Kind, LoadError> {
     let file = path.display().to_string();
     check_path(path, max_bytes)?;
     let mut head = Vec::with_capacity(512);
@@ -160,12 +211,31 @@ pub fn load_any(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
             supported: SUPPORTED,
         });
     };
-    match kind {
-        Kind::GeoJson => geojson::load_path(path, max_bytes),
-        Kind::GeoJsonSeq => {
-            let bytes = read_capped(path, max_bytes)?;
-            let text = utf8(&file, &bytes, "GeoJSON")?;
-            geojson::load_seq_str(&file, text)
+    Ok(kind)
+}
+
+/// Opens any supported file, choosing the reader by extension and first bytes, every check
+/// made. Files over `max_bytes`, directories, empty and unreadable files are refused before
+/// parsing, whatever the format.
+pub fn load_any(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+    let file = path.display().to_string();
+    match kind_of(path, max_bytes)? {
+        kind @ (Kind::GeoJson | Kind::GeoJsonSeq) => {
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let sequence = kind == Kind::GeoJsonSeq;
+            let read = geojson::read(path, sequence, &loader::Progress::default(), &never);
+            let mut loaded = match read {
+                Ok(loaded) => loaded,
+                Err(geojson::Stopped::Refused(e)) => return Err(e),
+                Err(geojson::Stopped::Cancelled) => {
+                    return Err(LoadError::Io {
+                        file,
+                        source: std::io::ErrorKind::Interrupted.into(),
+                    });
+                }
+            };
+            finish_checks(&file, &mut loaded, !sequence);
+            Ok(loaded)
         }
         Kind::Csv { tabs } => {
             let options = csv::CsvOptions {
@@ -315,7 +385,9 @@ pub fn list(items: &[String]) -> String {
 /// one kept with a warning, and a file whose every feature looked like metres is refused.
 pub(crate) struct Collector {
     file: String,
-    loaded: Loaded,
+    name: Option<String>,
+    builder: StoreBuilder,
+    warnings: Vec<LoadWarning>,
     metres_example: Option<String>,
 }
 
@@ -323,18 +395,20 @@ impl Collector {
     pub(crate) fn new(file: &str) -> Self {
         Self {
             file: file.to_owned(),
-            loaded: Loaded::default(),
+            name: None,
+            builder: StoreBuilder::default(),
+            warnings: Vec::new(),
             metres_example: None,
         }
     }
 
     pub(crate) fn set_name(&mut self, name: Option<String>) {
-        self.loaded.name = name.filter(|n| !n.trim().is_empty());
+        self.name = name.filter(|n| !n.trim().is_empty());
     }
 
     /// A warning about the whole file.
     pub(crate) fn warn_file(&mut self, message: impl Into<String>) {
-        self.loaded.warnings.push(LoadWarning {
+        self.warnings.push(LoadWarning {
             file: self.file.clone(),
             feature_index: None,
             message: message.into(),
@@ -343,7 +417,7 @@ impl Collector {
 
     /// A warning about one feature (kept).
     pub(crate) fn warn(&mut self, index: usize, message: impl Into<String>) {
-        self.loaded.warnings.push(LoadWarning {
+        self.warnings.push(LoadWarning {
             file: self.file.clone(),
             feature_index: Some(index),
             message: message.into(),
@@ -403,37 +477,32 @@ impl Collector {
                 format!("{at}its geometry is invalid ({problem}); it is kept, but areas and fills may be wrong"),
             );
         }
-        self.loaded.features.push(Feature {
-            geometry,
-            properties,
-            index,
-        });
+        self.builder.push_geo(index, &geometry, &properties);
         true
     }
 
     pub(crate) fn feature_count(&self) -> usize {
-        self.loaded.features.len()
+        self.builder.len()
     }
 
     /// The features, or a refusal when every one of them was in metres.
     pub(crate) fn finish(mut self) -> Result<Loaded, LoadError> {
-        if self.loaded.features.is_empty() {
+        if self.builder.is_empty() {
             if let Some(example) = self.metres_example {
                 return Err(LoadError::Metres {
                     file: self.file,
                     example,
                 });
             }
-            if self
-                .loaded
-                .warnings
-                .iter()
-                .all(|w| w.feature_index.is_none())
-            {
+            if self.warnings.iter().all(|w| w.feature_index.is_none()) {
                 self.warn_file("the file has no features");
             }
         }
-        Ok(self.loaded)
+        Ok(Loaded {
+            name: self.name,
+            features: self.builder.finish(),
+            warnings: self.warnings,
+        })
     }
 }
 
@@ -492,6 +561,7 @@ fn has_hollow_polygon(geometry: &geo::Geometry<f64>) -> bool {
 }
 
 /// Why one geometry cannot be used.
+#[derive(Debug)]
 pub(crate) enum GeometryProblem {
     /// The coordinates look like projected metres; the example is one of them.
     Metres(String),
@@ -504,40 +574,42 @@ pub(crate) fn check_coordinates(geometry: &geo::Geometry<f64>) -> Result<(), Geo
     let mut count = 0usize;
     for c in geometry.coords_iter() {
         count += 1;
-        if !c.x.is_finite() || !c.y.is_finite() {
-            return Err(GeometryProblem::Other(format!(
-                "a coordinate is not a finite number ({}, {})",
-                c.x, c.y
-            )));
-        }
-        if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
-            // Projected metres stay within the Web Mercator square (±20,037,509 m).
-            let in_metres_range = c.x.abs() <= 2.01e7 && c.y.abs() <= 2.01e7;
-            if in_metres_range && (c.x.abs() > 1000.0 || c.y.abs() > 1000.0) {
-                return Err(GeometryProblem::Metres(format!("{}, {}", c.x, c.y)));
-            }
-            if !in_metres_range {
-                return Err(GeometryProblem::Other(format!(
-                    "coordinate ({}, {}) is outside any longitude/latitude or projected range",
-                    c.x, c.y
-                )));
-            }
-            if c.x.abs() <= 90.0 && c.y.abs() <= 180.0 {
-                return Err(GeometryProblem::Other(format!(
-                    "coordinate ({}, {}) is outside longitude/latitude range; latitude and longitude may be swapped (GeoJSON puts longitude first)",
-                    c.x, c.y
-                )));
-            }
-            return Err(GeometryProblem::Other(format!(
-                "coordinate ({}, {}) is outside the longitude -180..180 / latitude -90..90 range",
-                c.x, c.y
-            )));
-        }
+        check_position(c.x, c.y)?;
     }
     if count == 0 {
         return Err(GeometryProblem::Other(
             "its geometry has no coordinates".to_owned(),
         ));
+    }
+    Ok(())
+}
+
+/// Checks that a position is in longitude/latitude degrees: finite, in range, not metres.
+pub(crate) fn check_position(x: f64, y: f64) -> Result<(), GeometryProblem> {
+    if !x.is_finite() || !y.is_finite() {
+        return Err(GeometryProblem::Other(format!(
+            "a coordinate is not a finite number ({x}, {y})"
+        )));
+    }
+    if x.abs() > 180.0 || y.abs() > 90.0 {
+        // Projected metres stay within the Web Mercator square (±20,037,509 m).
+        let in_metres_range = x.abs() <= 2.01e7 && y.abs() <= 2.01e7;
+        if in_metres_range && (x.abs() > 1000.0 || y.abs() > 1000.0) {
+            return Err(GeometryProblem::Metres(format!("{x}, {y}")));
+        }
+        if !in_metres_range {
+            return Err(GeometryProblem::Other(format!(
+                "coordinate ({x}, {y}) is outside any longitude/latitude or projected range"
+            )));
+        }
+        if x.abs() <= 90.0 && y.abs() <= 180.0 {
+            return Err(GeometryProblem::Other(format!(
+                "coordinate ({x}, {y}) is outside longitude/latitude range; latitude and longitude may be swapped (GeoJSON puts longitude first)"
+            )));
+        }
+        return Err(GeometryProblem::Other(format!(
+            "coordinate ({x}, {y}) is outside the longitude -180..180 / latitude -90..90 range"
+        )));
     }
     Ok(())
 }

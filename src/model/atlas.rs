@@ -1,13 +1,12 @@
 //! The map's data: the embedded layers in drawing order, files the user adds, and the
 //! questions asked of them (which district holds a point, where home is).
 
-use crate::model::feature::Feature;
-use crate::model::layer::{Layer, LayerRole, PreparedFeature};
+use crate::model::layer::{Indexed, Layer, LayerKey, LayerRole};
 use crate::model::projection::World;
+use crate::model::store::{FeatureId, FeatureView};
 use crate::model::style::{LayerStyle, Symbol};
 use crate::model::view::WorldBounds;
 use egui::Color32;
-use geo::Intersects;
 use std::path::Path;
 
 /// The look of each embedded layer.
@@ -83,11 +82,13 @@ pub struct RegionFact {
     pub source_date: Option<String>,
 }
 
-/// A feature of a layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A feature of a layer: the layer's key and the feature's id in its store. Both stay valid
+/// while the layer is open; once it is closed the reference finds nothing, so whatever held it
+/// (a selection, a highlight) simply shows nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureRef {
-    pub layer: usize,
-    pub feature: usize,
+    pub layer: LayerKey,
+    pub feature: FeatureId,
 }
 
 /// All the map's data.
@@ -109,12 +110,7 @@ impl Atlas {
     }
 
     /// Adds a file's features as a new top layer, named after the file; returns its index.
-    pub fn add_user_layer(
-        &mut self,
-        path: &Path,
-        name: Option<String>,
-        features: Vec<PreparedFeature>,
-    ) -> usize {
+    pub fn add_user_layer(&mut self, path: &Path, name: Option<String>, indexed: Indexed) -> usize {
         let title = name.unwrap_or_else(|| {
             path.file_name().map_or_else(
                 || path.display().to_string(),
@@ -127,7 +123,7 @@ impl Atlas {
             .filter(|l| l.role == LayerRole::User)
             .count();
         let mut style = user_style(user_layers);
-        style.labels = features.iter().any(|f| f.feature.is_point());
+        style.labels = indexed.store.iter().any(|f| f.is_point());
         // Named by its path, so that sessions and projects find it again.
         let mut id = format!("file:{}", path.display());
         let mut copy = 1;
@@ -135,13 +131,13 @@ impl Atlas {
             copy += 1;
             id = format!("file:{}#{copy}", path.display());
         }
-        self.layers.push(Layer::from_prepared(
+        self.layers.push(Layer::from_indexed(
             &id,
             &title,
             LayerRole::User,
             style,
             &path.display().to_string(),
-            features,
+            indexed,
         ));
         self.layers.len() - 1
     }
@@ -150,17 +146,28 @@ impl Atlas {
         self.layers.iter().position(|l| l.id == id)
     }
 
-    pub fn feature(&self, r: FeatureRef) -> Option<&PreparedFeature> {
-        self.layers.get(r.layer)?.features.get(r.feature)
+    /// The layer with key `key`, if it is open.
+    pub fn layer(&self, key: LayerKey) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.key == key)
+    }
+
+    pub fn layer_mut(&mut self, key: LayerKey) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|l| l.key == key)
+    }
+
+    /// The feature `r` refers to, with its layer, if both are still there.
+    pub fn feature(&self, r: FeatureRef) -> Option<(&Layer, FeatureView<'_>)> {
+        let layer = self.layer(r.layer)?;
+        Some((layer, layer.feature(r.feature)?))
     }
 
     /// Finds a feature by its `id` property, in any layer.
     pub fn find_by_id(&self, id: &str) -> Option<FeatureRef> {
-        self.layers.iter().enumerate().find_map(|(layer, l)| {
-            l.features
-                .iter()
-                .position(|f| f.feature.id() == Some(id))
-                .map(|feature| FeatureRef { layer, feature })
+        self.layers.iter().find_map(|l| {
+            l.store.by_key(id).map(|feature| FeatureRef {
+                layer: l.key,
+                feature,
+            })
         })
     }
 
@@ -183,23 +190,22 @@ impl Atlas {
     }
 
     /// The liberated district whose polygon holds `at`; smaller units (cities) win.
-    pub fn district_at(&self, at: World) -> Option<&Feature> {
+    pub fn district_at(&self, at: World) -> Option<FeatureView<'_>> {
         let layer = self
             .layers
             .iter()
             .find(|l| l.role == LayerRole::Districts)?;
-        let point = geo::Point::new(at[0], at[1]);
         let probe = WorldBounds { min: at, max: at };
         layer
             .features_in(&probe)
-            .map(|i| &layer.features[i])
-            .filter(|f| f.world.intersects(&point))
+            .into_iter()
+            .filter_map(|id| layer.feature(id))
+            .filter(|f| f.area_contains(at))
             .min_by(|a, b| {
-                a.area_ha
+                a.area_ha()
                     .unwrap_or(f64::MAX)
-                    .total_cmp(&b.area_ha.unwrap_or(f64::MAX))
+                    .total_cmp(&b.area_ha().unwrap_or(f64::MAX))
             })
-            .map(|f| &f.feature)
     }
 
     /// Every source cited by a feature or a region fact: URL → (dates cited, features citing it).
@@ -218,8 +224,7 @@ impl Atlas {
                 }
             }
         };
-        for f in self.layers.iter().flat_map(|l| l.features.iter()) {
-            let f = &f.feature;
+        for f in self.layers.iter().flat_map(|l| l.features()) {
             cite(f.text("source_url"), f.text("source_date"));
             cite(f.text("source_2_url"), f.text("source_2_date"));
         }
@@ -235,8 +240,7 @@ impl Atlas {
             .layers
             .iter()
             .filter(|l| l.role == LayerRole::Districts)
-            .flat_map(|l| l.features.iter())
-            .flat_map(|f| f.feature.properties.keys())
+            .flat_map(|l| l.store.attributes().names())
             .filter_map(|k| k.strip_prefix("demined_ha_"))
             .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
             .map(str::to_owned)

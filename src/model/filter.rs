@@ -2,7 +2,7 @@
 //! then) and each layer's attribute filter (kinds, confidence, text). The scene draws, and
 //! picking finds, only what the filter shows.
 
-use crate::model::feature::Feature;
+use crate::model::store::{FeatureStore, FeatureView};
 
 /// The first month the timeline offers: the liberation began in November 2020.
 pub const FIRST_MONTH: (i32, u32) = (2020, 11);
@@ -42,30 +42,35 @@ pub struct NumericRange {
 }
 
 impl NumericRange {
-    pub fn contains(&self, f: &Feature) -> bool {
+    pub fn contains(&self, f: FeatureView<'_>) -> bool {
         f.number(&self.attribute)
             .is_some_and(|v| v >= self.min && v <= self.max)
     }
 }
 
-/// The attributes of `features` that hold numbers, each with its smallest and largest value.
-pub fn numeric_attributes<'a>(
-    features: impl Iterator<Item = &'a Feature>,
-) -> Vec<(String, f64, f64)> {
-    let mut found: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
-    for f in features {
-        for (key, value) in &f.properties {
-            if let Some(v) = value.as_f64().filter(|v| v.is_finite()) {
-                let entry = found.entry(key.clone()).or_insert((v, v));
-                entry.0 = entry.0.min(v);
-                entry.1 = entry.1.max(v);
+/// The attributes of `store` that hold numbers, each with its smallest and largest value, in
+/// name order.
+pub fn numeric_attributes(store: &FeatureStore) -> Vec<(String, f64, f64)> {
+    let attributes = store.attributes();
+    let mut found: Vec<(String, f64, f64)> = (0..attributes.column_count())
+        .filter_map(|c| {
+            let mut range: Option<(f64, f64)> = None;
+            for id in store.ids() {
+                let value = attributes
+                    .value(attributes.cell(id.index(), c))
+                    .and_then(|v| v.as_f64())
+                    .filter(|v| v.is_finite());
+                if let Some(v) = value {
+                    let r = range.get_or_insert((v, v));
+                    r.0 = r.0.min(v);
+                    r.1 = r.1.max(v);
+                }
             }
-        }
-    }
+            range.map(|(lo, hi)| (attributes.name(c).to_owned(), lo, hi))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     found
-        .into_iter()
-        .map(|(key, (lo, hi))| (key, lo, hi))
-        .collect()
 }
 
 impl LayerFilter {
@@ -76,7 +81,7 @@ impl LayerFilter {
             || self.range.is_some()
     }
 
-    pub fn shows(&self, f: &Feature) -> bool {
+    pub fn shows(&self, f: FeatureView<'_>) -> bool {
         if f.kind().is_some_and(|k| self.hidden_kinds.contains(k)) {
             return false;
         }
@@ -133,7 +138,7 @@ impl FeatureFilter {
     /// Whether `f`, of layer `layer_id`, passes. Undated features (things that existed before
     /// the liberation) pass the date. A feature dated by month or year appears at that
     /// month's or year's start.
-    pub fn shows(&self, layer_id: &str, f: &Feature) -> bool {
+    pub fn shows(&self, layer_id: &str, f: FeatureView<'_>) -> bool {
         let dated_ok = match (&self.as_of, f.str("date")) {
             (Some(as_of), Some(date)) => date <= as_of.as_str(),
             _ => true,
@@ -241,17 +246,24 @@ mod tests {
         assert_eq!(civil_from_days(19_783), (2024, 3, 1));
     }
 
-    fn settlement(population: Option<f64>) -> Feature {
-        let mut properties = serde_json::Map::new();
-        properties.insert("kind".into(), "village".into());
-        if let Some(p) = population {
-            properties.insert("population".into(), p.into());
-        }
-        Feature {
-            geometry: geo::Point::new(46.7, 39.7).into(),
-            properties,
-            index: 0,
-        }
+    fn settlements(populations: &[Option<f64>]) -> FeatureStore {
+        let features: Vec<crate::model::feature::Feature> = populations
+            .iter()
+            .enumerate()
+            .map(|(index, population)| {
+                let mut properties = serde_json::Map::new();
+                properties.insert("kind".into(), "village".into());
+                if let Some(p) = population {
+                    properties.insert("population".into(), (*p).into());
+                }
+                crate::model::feature::Feature {
+                    geometry: geo::Point::new(46.7, 39.7).into(),
+                    properties,
+                    index,
+                }
+            })
+            .collect();
+        FeatureStore::from_features(&features)
     }
 
     #[test]
@@ -264,28 +276,26 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert!(layer.shows(&settlement(Some(100.0))));
-        assert!(layer.shows(&settlement(Some(1_000.0))));
-        assert!(!layer.shows(&settlement(Some(1_000.5))));
-        assert!(!layer.shows(&settlement(Some(99.0))));
+        let store = settlements(&[Some(100.0), Some(1_000.0), Some(1_000.5), Some(99.0), None]);
+        let f: Vec<FeatureView<'_>> = store.iter().collect();
+        assert!(layer.shows(f[0]));
+        assert!(layer.shows(f[1]));
+        assert!(!layer.shows(f[2]));
+        assert!(!layer.shows(f[3]));
         // No number, no match: as a GIS query on a range treats a missing value.
-        assert!(!layer.shows(&settlement(None)));
+        assert!(!layer.shows(f[4]));
         assert!(layer.is_active());
         assert_eq!(layer.describe(), "population from 100 to 1000");
         layer.range = None;
-        assert!(layer.shows(&settlement(None)));
+        assert!(layer.shows(f[4]));
         assert!(!layer.is_active());
     }
 
     #[test]
     fn numeric_attributes_are_found_with_their_extent() {
-        let features = [
-            settlement(Some(40.0)),
-            settlement(None),
-            settlement(Some(7.5)),
-        ];
+        let store = settlements(&[Some(40.0), None, Some(7.5)]);
         assert_eq!(
-            numeric_attributes(features.iter()),
+            numeric_attributes(&store),
             vec![("population".to_owned(), 7.5, 40.0)]
         );
     }

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod layer;
 pub mod measure;
 pub mod projection;
+pub mod store;
 pub mod style;
 pub mod validity;
 pub mod view;

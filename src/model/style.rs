@@ -57,7 +57,7 @@ impl Categories {
     /// one colour each while the palette lasts.
     pub fn of<'a>(
         attribute: &str,
-        features: impl Iterator<Item = &'a crate::model::feature::Feature>,
+        features: impl Iterator<Item = crate::model::store::FeatureView<'a>>,
     ) -> Self {
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
         for f in features {
@@ -78,23 +78,21 @@ impl Categories {
     }
 
     /// The colour of `f`'s value.
-    pub fn colour(&self, f: &crate::model::feature::Feature) -> Color32 {
+    pub fn colour(&self, f: crate::model::store::FeatureView<'_>) -> Color32 {
         f.text(&self.attribute)
             .and_then(|v| self.classes.iter().find(|(c, _)| *c == v))
             .map_or(OTHER_CATEGORY, |(_, colour)| *colour)
     }
 
     /// The attributes worth colouring by: two to [`MAX_CATEGORIES`] distinct values.
-    pub fn candidates<'a>(
-        features: impl Iterator<Item = &'a crate::model::feature::Feature> + Clone,
-    ) -> Vec<String> {
+    pub fn candidates(store: &crate::model::store::FeatureStore) -> Vec<String> {
         let mut values: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
             Default::default();
-        for f in features {
-            for key in f.properties.keys() {
-                let set = values.entry(key.as_str()).or_default();
+        for f in store.iter() {
+            for (key, value) in f.properties() {
+                let set = values.entry(key).or_default();
                 if set.len() <= MAX_CATEGORIES
-                    && let Some(v) = f.text(key)
+                    && let Some(v) = value.text()
                 {
                     set.insert(v);
                 }

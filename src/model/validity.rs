@@ -5,7 +5,7 @@
 //! boundaries (Natural Earth's admin-1: rings of thousands of points, countries of hundreds of
 //! islands) that is most of the load. Here the segments that can meet are found through an
 //! R-tree of their boxes and only parts whose boxes meet are related; each test that remains is
-//! geo's own, so the problems found, their order and their wording are geo's (tests/validity.rs
+//! geo's own, so the problems found, their order and their wording are geo's (tests/suite/validity.rs
 //! compares the two on every file the tests hold).
 
 use geo::algorithm::validation::{

@@ -4,7 +4,7 @@
 
 use crate::model::atlas::Atlas;
 use crate::model::atlas::FeatureRef;
-use crate::model::feature::Feature;
+use crate::model::store::FeatureView;
 
 /// One place found.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,13 +76,13 @@ pub fn search(atlas: &Atlas, query: &str, limit: usize) -> Vec<SearchHit> {
         return Vec::new();
     }
     let q_skeleton = skeleton(&q);
-    let mut hits = Vec::new();
-    for (layer_index, layer) in atlas.layers.iter().enumerate() {
+    // (drawing position of the layer, hit)
+    let mut hits: Vec<(usize, SearchHit)> = Vec::new();
+    for (position, layer) in atlas.layers.iter().enumerate() {
         if layer.role == crate::model::layer::LayerRole::Context {
             continue;
         }
-        for (i, prepared) in layer.features.iter().enumerate() {
-            let f = &prepared.feature;
+        for f in layer.features() {
             let current = names(f)
                 .into_iter()
                 .map(|n| name_score(&q, &q_skeleton, &n))
@@ -98,26 +98,25 @@ pub fn search(atlas: &Atlas, query: &str, limit: usize) -> Vec<SearchHit> {
             if score == 0 {
                 continue;
             }
-            hits.push(SearchHit {
-                feature: FeatureRef {
-                    layer: layer_index,
-                    feature: i,
+            hits.push((
+                position,
+                SearchHit {
+                    feature: FeatureRef {
+                        layer: layer.key,
+                        feature: f.id,
+                    },
+                    score: score * 10 + importance(layer.id.as_str(), f),
+                    formerly,
                 },
-                score: score * 10 + importance(layer.id.as_str(), f),
-                formerly,
-            });
+            ));
         }
     }
-    hits.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(a.feature.layer.cmp(&b.feature.layer))
-    });
+    hits.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0)));
     hits.truncate(limit);
-    hits
+    hits.into_iter().map(|(_, hit)| hit).collect()
 }
 
-fn names(f: &Feature) -> Vec<String> {
+fn names(f: FeatureView<'_>) -> Vec<String> {
     ["name_az", "name_en"]
         .iter()
         .filter_map(|k| f.str(k))
@@ -125,7 +124,7 @@ fn names(f: &Feature) -> Vec<String> {
         .collect()
 }
 
-fn former_names(f: &Feature) -> Vec<String> {
+fn former_names(f: FeatureView<'_>) -> Vec<String> {
     f.str("former_names")
         .map(|s| {
             s.split(';')
@@ -167,7 +166,7 @@ fn name_score(q: &str, q_skeleton: &str, name: &str) -> u32 {
 }
 
 /// A small bonus that puts districts and big places before small ones of the same name.
-fn importance(layer: &str, f: &Feature) -> u32 {
+fn importance(layer: &str, f: FeatureView<'_>) -> u32 {
     match layer {
         "districts" => 5,
         "settlements" => 3 + u32::from(f.number("population").unwrap_or(0.0) > 5000.0),

@@ -4,9 +4,9 @@
 
 use crate::model::atlas::Atlas;
 use crate::model::atlas::FeatureRef;
-use crate::model::feature::{Feature, Language};
-use crate::model::layer::{Layer, LayerRole, PreparedFeature};
-use geo::Intersects;
+use crate::model::feature::Language;
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::store::FeatureView;
 
 /// A settlement inside a district.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,29 +56,28 @@ impl DistrictStats {
 }
 
 /// Whether a feature lies in a district: a point inside it, or an area whose interior point is.
-fn lies_in(district: &PreparedFeature, f: &PreparedFeature) -> bool {
-    let p = geo::Point::new(f.anchor[0], f.anchor[1]);
-    district.world.intersects(&p)
+fn lies_in(district: FeatureView<'_>, f: FeatureView<'_>) -> bool {
+    district.area_contains(f.anchor())
 }
 
 /// Features of `layer` inside `district`, through the layer's R-tree.
 fn inside<'a>(
     layer: &'a Layer,
-    district: &'a PreparedFeature,
-) -> impl Iterator<Item = &'a PreparedFeature> {
+    district: FeatureView<'a>,
+) -> impl Iterator<Item = FeatureView<'a>> + 'a {
     layer
-        .features_in(&district.bounds)
-        .map(|i| &layer.features[i])
-        .filter(|f| lies_in(district, f))
+        .features_in(&district.bounds())
+        .into_iter()
+        .filter_map(|id| layer.feature(id))
+        .filter(move |&f| lies_in(district, f))
 }
 
 /// Statistics of the district `r` (a feature of the districts layer).
 pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Option<DistrictStats> {
-    let district_layer = atlas.layers.get(r.layer)?;
+    let (district_layer, district) = atlas.feature(r)?;
     if district_layer.role != LayerRole::Districts {
         return None;
     }
-    let district = district_layer.features.get(r.feature)?;
     let thematic: Vec<&Layer> = atlas
         .layers
         .iter()
@@ -93,7 +92,7 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .iter()
         .filter(|l| l.id == "industrial_zones")
         .flat_map(|l| inside(l, district))
-        .filter_map(|f| f.area_ha)
+        .filter_map(|f| f.area_ha())
         .fold(0.0, |a, b| a + b);
     let settlements = atlas
         .layers
@@ -101,22 +100,18 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .filter(|l| l.id == "settlements")
         .flat_map(|l| inside(l, district))
         .map(|f| SettlementRow {
-            name: f.feature.display_name(language),
-            population: f.feature.number("population"),
-            returned_families: returned_families(&f.feature),
+            name: f.display_name(language),
+            population: f.number("population"),
+            returned_families: returned_families(f),
         })
         .collect();
     Some(DistrictStats {
         district: r,
-        name: district.feature.display_name(language),
-        economic_region: district
-            .feature
-            .str("economic_region")
-            .unwrap_or("")
-            .to_owned(),
+        name: district.display_name(language),
+        economic_region: district.str("economic_region").unwrap_or("").to_owned(),
         counts,
         industrial_zone_ha,
-        demined_ha: demined_by_year(&district.feature),
+        demined_ha: demined_by_year(district),
         settlements,
     })
 }
@@ -126,28 +121,28 @@ pub fn all_district_stats(atlas: &Atlas, language: Language) -> Vec<DistrictStat
     atlas
         .layers
         .iter()
-        .enumerate()
-        .filter(|(_, l)| l.role == LayerRole::Districts)
-        .flat_map(|(layer, l)| {
-            (0..l.features.len()).map(move |feature| FeatureRef { layer, feature })
+        .filter(|l| l.role == LayerRole::Districts)
+        .flat_map(|l| {
+            l.store.ids().map(move |feature| FeatureRef {
+                layer: l.key,
+                feature,
+            })
         })
         .filter_map(|r| district_stats(atlas, r, language))
         .collect()
 }
 
-fn demined_by_year(f: &Feature) -> Vec<(String, f64)> {
+fn demined_by_year(f: FeatureView<'_>) -> Vec<(String, f64)> {
     let mut years: Vec<(String, f64)> = f
-        .properties
-        .iter()
+        .properties()
         .filter_map(|(k, v)| Some((k.strip_prefix("demined_ha_")?.to_owned(), v.as_f64()?)))
         .collect();
     years.sort_by(|a, b| a.0.cmp(&b.0));
     years
 }
 
-fn returned_families(f: &Feature) -> Option<f64> {
-    f.properties
-        .iter()
+fn returned_families(f: FeatureView<'_>) -> Option<f64> {
+    f.properties()
         .filter(|(k, _)| (k.contains("famil") || k.contains("households")) && !k.contains("census"))
         .filter_map(|(_, v)| v.as_f64())
         .reduce(f64::max)

@@ -1,14 +1,18 @@
-//! Crowded layers in a scene: clusters from the point and area pyramids, or counted per
-//! frame, and the marks (hover, selection, highlights) of features drawn from a pyramid.
+//! Crowded layers in a scene: points as clusters (from the point pyramid, or counted per
+//! frame), each at its points' mean; areas too small to see as the pixels they cover (found by
+//! the image's drawing from the area pyramid); and the marks (hover, selection, highlights) of
+//! features drawn that way.
 
+use super::dense::{DenseImage, TinyAreas};
+use super::features::{add_feature, add_highlight, feature_fill, tiny_below};
 use super::{
-    BadgeItem, ChoroplethLegend, FLASH, SLIDE_HIGHLIGHT, Scene, SceneOptions, SymbolItem,
-    add_feature, add_highlight, feature_fill, filtered,
+    BadgeItem, ChoroplethLegend, FLASH, SLIDE_HIGHLIGHT, Scene, SceneOptions, SymbolItem, filtered,
 };
 use crate::model::layer::Layer;
 use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Cell};
+use crate::model::store::FeatureId;
 use crate::model::style::{HOVER, SELECTED, Symbol};
-use crate::model::view::MapView;
+use crate::model::view::{MapView, WorldBounds};
 use egui::{Color32, Pos2, Rect, Stroke, vec2};
 
 /// The hovered, selected, highlighted and flashing features of a layer drawn from its
@@ -16,7 +20,6 @@ use egui::{Color32, Pos2, Rect, Stroke, vec2};
 pub(super) fn add_marks<'a>(
     scene: &mut Scene<'a>,
     layer: &'a Layer,
-    layer_index: usize,
     options: &SceneOptions,
     view: &MapView,
     viewport: Rect,
@@ -28,35 +31,70 @@ pub(super) fn add_marks<'a>(
         .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))
         .chain(options.flashing.iter().map(|r| (*r, FLASH)));
     for (r, colour) in marked {
-        if r.layer == layer_index
-            && let Some(f) = layer.features.get(r.feature)
-            && f.bounds.intersects(&visible)
+        if r.layer == layer.key
+            && let Some(f) = layer.feature(r.feature)
+            && f.bounds().intersects(&visible)
         {
             add_highlight(scene, layer, f, colour, view, viewport);
         }
     }
 }
 
-/// For a crowded layer of areas with an area pyramid, no active filter and a view not closer
-/// than the pyramid goes: the squares whose areas are too small to see, to draw as clusters,
-/// and the areas to draw, in the layer's order. `None` when fewer than [`CLUSTER_ABOVE`] are
-/// in view. Their cost follows the screen and the areas wide enough to see.
+/// For a crowded layer of areas with an area pyramid, no active filter and more than
+/// [`CLUSTER_ABOVE`] areas in view: the areas wide enough to draw one by one, in the layer's
+/// order, and the image of the rest, found when it is drawn. The frame's cost follows the
+/// areas wide enough to see, not the layer.
 pub(super) fn area_pyramid_view(
     layer: &Layer,
     options: &SceneOptions,
     view: &MapView,
-    visible: &crate::model::view::WorldBounds,
-) -> Option<(Vec<Cell>, Vec<usize>)> {
+    viewport: Rect,
+    visible: &WorldBounds,
+) -> Option<(Vec<FeatureId>, DenseImage)> {
     let pyramid = layer.area_pyramid.as_ref()?;
     if filtered(layer, options) {
         return None;
     }
-    let (cells, drawn) = pyramid.view(
-        f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point,
-        visible,
-    )?;
-    let in_view = drawn.len() + cells.iter().map(|c| c.count).sum::<usize>();
-    (in_view > CLUSTER_ABOVE).then_some((cells, drawn))
+    let below = tiny_below(view);
+    let mut wide = pyramid.in_view(visible, below, true);
+    let tiny = pyramid.count_in_view(visible, below, false, CLUSTER_ABOVE + 1);
+    if wide.len() + tiny <= CLUSTER_ABOVE {
+        return None;
+    }
+    wide.sort_unstable();
+    let mut image = DenseImage::new(
+        &layer.id,
+        &layer.store,
+        layer.style.stroke_width,
+        *view,
+        viewport,
+    );
+    match &layer.style.categories {
+        // Coloured by category: each area's own colour, so each is listed.
+        Some(categories) => {
+            for id in pyramid.in_view(visible, below, false) {
+                if let Some(f) = layer.feature(id) {
+                    let colour = categories.colour(f).gamma_multiply(layer.opacity);
+                    image.footprints.push((id, colour));
+                }
+            }
+        }
+        None if tiny > 0 => {
+            image.tiny = Some(TinyAreas {
+                pyramid: std::sync::Arc::clone(pyramid),
+                below,
+                colour: footprint_colour(layer),
+            });
+        }
+        None => {}
+    }
+    Some((wide, image))
+}
+
+/// The colour an area too small to see is painted in: the layer's outline colour, which is
+/// most of what such an area shows, at the layer's opacity.
+pub(super) fn footprint_colour(layer: &Layer) -> Color32 {
+    layer.style.stroke.gamma_multiply(layer.opacity)
 }
 
 /// The squares of `layer`'s point pyramid to draw as clusters in this view, when it has one,
@@ -66,7 +104,7 @@ pub(super) fn pyramid_cells(
     layer: &Layer,
     options: &SceneOptions,
     view: &MapView,
-    visible: &crate::model::view::WorldBounds,
+    visible: &WorldBounds,
 ) -> Option<Vec<Cell>> {
     let pyramid = layer.point_pyramid.as_ref()?;
     if filtered(layer, options) {
@@ -93,9 +131,10 @@ pub(super) fn add_clusters<'a>(
     let half = layer.style.symbol_size / 2.0 + 1.0;
     for (center, cell) in placed {
         if cell.count == 1 {
-            let f = &layer.features[cell.first];
-            let fill = feature_fill(layer, f, legend);
-            add_feature(scene, layer, f, fill, view, viewport);
+            if let Some(f) = layer.feature(cell.first) {
+                let fill = feature_fill(layer, f, legend);
+                add_feature(scene, layer, f, fill, view, viewport);
+            }
         } else {
             let badge = add_cluster(scene, layer, center, cell.count);
             scene.badges.push(badge);

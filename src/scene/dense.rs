@@ -11,10 +11,13 @@
 //! composites the image into a PNG, and the window draws it off the UI thread (see
 //! `backdrop`).
 
-use crate::model::layer::PreparedFeature;
+use crate::model::layer::clusters::AreaPyramid;
+use crate::model::layer::lod::{self, Detail};
+use crate::model::projection::World;
+use crate::model::store::geometry::project;
+use crate::model::store::{FeatureId, FeatureStore, FeatureView};
 use crate::model::view::MapView;
 use egui::{Color32, ColorImage, Pos2, Rect};
-use geo::Geometry;
 use std::sync::Arc;
 
 /// A layer whose lines in view hold more vertices than this (at the zoom band drawn) is drawn
@@ -22,15 +25,21 @@ use std::sync::Arc;
 /// `bench --frames`: about 0.2 µs a vertex).
 pub const DENSE_ABOVE_VERTICES: usize = 50_000;
 
-/// One dense line layer of a scene: which of its features to draw, in which colour, and where.
+/// One layer's image in a scene: its lines and outlines too many to stroke one by one, and its
+/// areas too small to see, drawn as the pixels they cover.
 #[derive(Clone)]
-pub struct DenseLines {
+pub struct DenseImage {
     /// The layer's id, which names its image in the window.
     pub layer_id: String,
     /// The layer's features, shared with the layer.
-    pub features: Arc<Vec<PreparedFeature>>,
-    /// The features to draw (indices into `features`), each with its colour, opacity applied.
-    pub drawn: Vec<(usize, Color32)>,
+    pub store: Arc<FeatureStore>,
+    /// The lines and area outlines to draw, each with its colour, opacity applied.
+    pub drawn: Vec<(FeatureId, Color32)>,
+    /// Areas too small to see, each painted on every pixel it touches, in its colour.
+    pub footprints: Vec<(FeatureId, Color32)>,
+    /// Besides those, every area of a crowded layer too small to see in this view, found by
+    /// the drawing (so that a frame does not list a hundred thousand of them).
+    pub tiny: Option<TinyAreas>,
     /// Stroke width in screen points.
     pub width: f32,
     pub view: MapView,
@@ -38,7 +47,39 @@ pub struct DenseLines {
     pub viewport: Rect,
 }
 
-impl DenseLines {
+/// The areas of a crowded layer narrower than `below` world metres, all in one colour.
+#[derive(Clone)]
+pub struct TinyAreas {
+    pub pyramid: Arc<AreaPyramid>,
+    pub below: f64,
+    pub colour: Color32,
+}
+
+impl DenseImage {
+    /// An image of nothing yet, for `store` seen through `view`.
+    pub fn new(
+        layer_id: &str,
+        store: &Arc<FeatureStore>,
+        width: f32,
+        view: MapView,
+        viewport: Rect,
+    ) -> Self {
+        Self {
+            layer_id: layer_id.to_owned(),
+            store: Arc::clone(store),
+            drawn: Vec::new(),
+            footprints: Vec::new(),
+            tiny: None,
+            width,
+            view,
+            viewport,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.drawn.is_empty() && self.footprints.is_empty() && self.tiny.is_none()
+    }
+
     /// A digest of what is drawn and how, but not where: it changes when a filter, a style or
     /// the opacity does.
     pub fn content_key(&self) -> u64 {
@@ -47,20 +88,44 @@ impl DenseLines {
         self.layer_id.hash(&mut h);
         self.width.to_bits().hash(&mut h);
         self.drawn.hash(&mut h);
+        self.footprints.hash(&mut h);
+        if let Some(tiny) = &self.tiny {
+            tiny.colour.hash(&mut h);
+            Arc::as_ptr(&tiny.pyramid).hash(&mut h);
+        }
         h.finish()
     }
 
-    /// Draws the lines into an image of the viewport's size times `pixels_per_point`, on
-    /// `threads` threads (at least one), each with its own share of the lines.
+    /// Draws the image of the viewport's size times `pixels_per_point`, on `threads` threads
+    /// (at least one), each with its own share of the lines and areas.
     pub fn draw(&self, pixels_per_point: f32, threads: usize) -> ColorImage {
         let scale = pixels_per_point.max(0.1);
         let w = (self.viewport.width() * scale).round().max(1.0) as usize;
         let h = (self.viewport.height() * scale).round().max(1.0) as usize;
+        let mut footprints = self.footprints.clone();
+        if let Some(tiny) = &self.tiny {
+            let visible = self.view.visible_bounds(self.viewport);
+            footprints.extend(
+                tiny.pyramid
+                    .in_view(&visible, tiny.below, false)
+                    .into_iter()
+                    .map(|id| (id, tiny.colour)),
+            );
+        }
         // Lines near each other drawn one after another, and each thread given a region:
         // drawing is bound by fetching the canvas's rows, and this keeps them in cache.
-        let mut drawn = self.drawn.clone();
-        drawn.sort_by_cached_key(|&(i, _)| {
-            let anchor = self.features.get(i).map_or([0.0; 2], |f| f.anchor);
+        let mut drawn: Vec<(FeatureId, Color32, bool)> = self
+            .drawn
+            .iter()
+            .map(|&(id, c)| (id, c, false))
+            .chain(footprints.iter().map(|&(id, c)| (id, c, true)))
+            .collect();
+        drawn.sort_by_cached_key(|&(id, _, _)| {
+            let anchor = if self.store.contains(id) {
+                self.store.anchor(id)
+            } else {
+                [0.0; 2]
+            };
             let p = self.view.screen_from_world(self.viewport, anchor) - self.viewport.min;
             morton(p.x * scale / 32.0, p.y * scale / 32.0)
         });
@@ -81,7 +146,7 @@ impl DenseLines {
         }
         // Colours stacked in the order the scene gave them, whatever order they were drawn in.
         let mut order: Vec<Color32> = Vec::new();
-        for &(_, colour) in &self.drawn {
+        for &(_, colour) in self.footprints.iter().chain(&self.drawn) {
             if !order.contains(&colour) {
                 order.push(colour);
             }
@@ -92,8 +157,14 @@ impl DenseLines {
         canvas.into_image()
     }
 
-    /// The coverage of the lines `drawn` (a share of `self.drawn`).
-    fn draw_share(&self, drawn: &[(usize, Color32)], w: usize, h: usize, scale: f32) -> Canvas {
+    /// The coverage of the lines and footprints `drawn` (a share of the image's).
+    fn draw_share(
+        &self,
+        drawn: &[(FeatureId, Color32, bool)],
+        w: usize,
+        h: usize,
+        scale: f32,
+    ) -> Canvas {
         let mut canvas = Canvas::new(w, h);
         let half = self.width * scale / 2.0;
         let origin = self.viewport.min;
@@ -101,7 +172,25 @@ impl DenseLines {
             let p = self.view.screen_from_world(self.viewport, world);
             [(p.x - origin.x) * scale, (p.y - origin.y) * scale]
         };
-        self.walk(drawn, &mut |colour, part| {
+        let lines: Vec<(FeatureId, Color32)> = drawn
+            .iter()
+            .filter(|d| !d.2)
+            .map(|&(id, c, _)| (id, c))
+            .collect();
+        for &(id, colour, _) in drawn.iter().filter(|d| d.2) {
+            let Some(f) = self.store.get(id) else {
+                continue;
+            };
+            let coverage = canvas.layer_for(colour);
+            for polygon in f.geometry().polygons() {
+                let rings: Vec<Vec<[f32; 2]>> = polygon
+                    .rings()
+                    .map(|r| project(r).map(to_pixel).collect())
+                    .collect();
+                coverage.footprint(&rings);
+            }
+        }
+        self.walk(&lines, &mut |colour, part| {
             let coverage = canvas.layer_for(colour);
             let mut previous: Option<[f32; 2]> = None;
             for world in part {
@@ -115,9 +204,7 @@ impl DenseLines {
         });
         canvas
     }
-}
 
-impl DenseLines {
     /// The lines as polylines in screen points, each with its colour: for a vector export.
     pub fn polylines(&self) -> Vec<(Vec<Pos2>, Color32)> {
         let mut lines = Vec::new();
@@ -130,37 +217,44 @@ impl DenseLines {
         lines
     }
 
+    /// Whether the image has areas drawn as their pixels (which a vector export embeds as an
+    /// image).
+    pub fn has_footprints(&self) -> bool {
+        !self.footprints.is_empty() || self.tiny.is_some()
+    }
+
     /// Calls `visit` on each part of each line drawn, in world metres, with its colour: the
     /// zoom band's simplified parts, or the full geometry when zoomed in past them.
-    fn walk(&self, drawn: &[(usize, Color32)], visit: &mut dyn FnMut(Color32, Part<'_>)) {
-        for &(i, colour) in drawn {
-            let Some(f) = self.features.get(i) else {
+    fn walk(&self, drawn: &[(FeatureId, Color32)], visit: &mut dyn FnMut(Color32, Part<'_>)) {
+        let detail = lod::detail_for(&self.store, self.view.metres_per_point);
+        for &(id, colour) in drawn {
+            let Some(f) = self.store.get(id) else {
                 continue;
             };
-            if !f.mesh.vertices.is_empty() {
+            if f.is_areal() {
                 // An area: its rings at this zoom band, each closed.
-                let mesh = f.mesh_for(self.view.metres_per_point);
-                for ring in &mesh.rings {
-                    let vertices = &mesh.vertices[ring.clone()];
-                    visit(
-                        colour,
-                        &mut vertices.iter().chain(vertices.first()).copied(),
-                    );
-                }
-                continue;
-            }
-            match crate::model::layer::lod::level_for(&f.levels, self.view.metres_per_point) {
-                Some(level) => {
-                    for part in &level.mesh.rings {
+                if let Some(mesh) = lod::mesh(f, detail) {
+                    for ring in &mesh.rings {
+                        let vertices = &mesh.vertices[ring.clone()];
                         visit(
                             colour,
-                            &mut level.mesh.vertices[part.clone()].iter().copied(),
+                            &mut vertices.iter().chain(vertices.first()).copied(),
                         );
                     }
                 }
-                None => for_each_line(&f.world, &mut |line| {
-                    visit(colour, &mut line.0.iter().map(|c| [c.x, c.y]));
-                }),
+                continue;
+            }
+            match lod::mesh(f, detail) {
+                Some(level) => {
+                    for part in &level.rings {
+                        visit(colour, &mut level.vertices[part.clone()].iter().copied());
+                    }
+                }
+                None => {
+                    for line in f.geometry().lines() {
+                        visit(colour, &mut project(line));
+                    }
+                }
             }
         }
     }
@@ -173,32 +267,22 @@ pub fn all_cores() -> usize {
 }
 
 /// One part of a line, its vertices in world metres.
-type Part<'a> = &'a mut dyn Iterator<Item = [f64; 2]>;
+type Part<'a> = &'a mut dyn Iterator<Item = World>;
 
-/// The vertices a line feature draws at a view `metres_per_point` across: its band's, or its
-/// own when zoomed in past its first band. Counts up to `stop_above` and no further.
-pub fn line_vertices(f: &PreparedFeature, metres_per_point: f64, stop_above: usize) -> usize {
-    if let Some(level) = crate::model::layer::lod::level_for(&f.levels, metres_per_point) {
-        return level.mesh.vertices.len();
+/// The vertices a line feature draws at `detail`: its band's, or its own at full detail.
+/// Counts up to `stop_above` and no further.
+pub fn line_vertices(f: FeatureView<'_>, detail: Detail, stop_above: usize) -> usize {
+    if let Some(level) = lod::mesh(f, detail) {
+        return level.vertices.len();
     }
     let mut count = 0;
-    for_each_line(&f.world, &mut |line| {
-        if count <= stop_above {
-            count += line.0.len();
+    for line in f.geometry().lines() {
+        if count > stop_above {
+            break;
         }
-    });
-    count
-}
-
-/// Calls `f` on each line string of a line geometry (collections included).
-pub(crate) fn for_each_line(g: &Geometry<f64>, f: &mut dyn FnMut(&geo::LineString<f64>)) {
-    match g {
-        Geometry::LineString(ls) => f(ls),
-        Geometry::MultiLineString(mls) => mls.0.iter().for_each(f),
-        Geometry::Line(l) => f(&geo::LineString::from(vec![l.start, l.end])),
-        Geometry::GeometryCollection(gc) => gc.0.iter().for_each(|g| for_each_line(g, f)),
-        _ => {}
+        count += line.len();
     }
+    count
 }
 
 /// Per-colour coverage masks, composited in the order their colours first appeared.
@@ -337,6 +421,110 @@ impl Coverage {
                     let cell = &mut self.alpha[at];
                     *cell = (*cell).max(value);
                 }
+            }
+        }
+    }
+
+    /// Paints every pixel a polygon touches (its rings in pixels, the exterior first): the
+    /// pixels its edges pass through, and those whose centres lie inside. An area a fraction
+    /// of a pixel wide still paints the pixel it lies in.
+    pub fn footprint(&mut self, rings: &[Vec<[f32; 2]>]) {
+        let finite = |p: &[f32; 2]| p[0].is_finite() && p[1].is_finite();
+        if rings.iter().flatten().any(|p| !finite(p)) {
+            return;
+        }
+        for ring in rings {
+            match ring.as_slice() {
+                [] => {}
+                [only] => self.touch(only[0], only[1]),
+                _ => {
+                    for w in ring.windows(2) {
+                        self.edge(w[0], w[1]);
+                    }
+                }
+            }
+        }
+        // Rows whose pixel centres lie inside (even-odd over every ring).
+        let (mut y_lo, mut y_hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for p in rings.iter().flatten() {
+            y_lo = y_lo.min(p[1]);
+            y_hi = y_hi.max(p[1]);
+        }
+        let y0 = floor(y_lo - 0.5).max(0);
+        let y1 = ceil(y_hi - 0.5).min(self.height as i64 - 1);
+        let mut crossings: Vec<f32> = Vec::new();
+        for y in y0..=y1 {
+            let cy = y as f32 + 0.5;
+            crossings.clear();
+            for ring in rings {
+                for w in ring.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    if (a[1] > cy) != (b[1] > cy) {
+                        crossings.push(a[0] + (cy - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
+                    }
+                }
+            }
+            crossings.sort_by(f32::total_cmp);
+            for pair in crossings.chunks_exact(2) {
+                let x0 = ceil(pair[0] - 0.5).max(0);
+                let x1 = floor(pair[1] - 0.5).min(self.width as i64 - 1);
+                for x in x0..=x1 {
+                    self.alpha[y as usize * self.width + x as usize] = 255;
+                }
+            }
+        }
+    }
+
+    /// Paints the pixel holding `(x, y)`, if it is on the canvas.
+    fn touch(&mut self, x: f32, y: f32) {
+        let (px, py) = (floor(x), floor(y));
+        if px >= 0 && py >= 0 && (px as usize) < self.width && (py as usize) < self.height {
+            self.alpha[py as usize * self.width + px as usize] = 255;
+        }
+    }
+
+    /// Paints every pixel the segment from `a` to `b` passes through (a supercover walk from
+    /// pixel to pixel across the grid lines it crosses).
+    fn edge(&mut self, a: [f32; 2], b: [f32; 2]) {
+        let (mut x, mut y) = (floor(a[0]), floor(a[1]));
+        let (end_x, end_y) = (floor(b[0]), floor(b[1]));
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let step_x: i64 = if dx > 0.0 { 1 } else { -1 };
+        let step_y: i64 = if dy > 0.0 { 1 } else { -1 };
+        // How far along the segment (0..1) the next vertical and horizontal grid lines are.
+        let next = |p: f32, i: i64, d: f32, step: i64| {
+            if d == 0.0 {
+                f32::INFINITY
+            } else {
+                let line = if step > 0 { (i + 1) as f32 } else { i as f32 };
+                (line - p) / d
+            }
+        };
+        let mut t_x = next(a[0], x, dx, step_x);
+        let mut t_y = next(a[1], y, dy, step_y);
+        let dt_x = if dx == 0.0 {
+            f32::INFINITY
+        } else {
+            1.0 / dx.abs()
+        };
+        let dt_y = if dy == 0.0 {
+            f32::INFINITY
+        } else {
+            1.0 / dy.abs()
+        };
+        // A segment crossing the whole canvas walks at most its width and height in pixels.
+        let limit = (end_x - x).abs() + (end_y - y).abs() + 2;
+        for _ in 0..limit.min(1 << 20) {
+            self.touch(x as f32 + 0.5, y as f32 + 0.5);
+            if x == end_x && y == end_y {
+                break;
+            }
+            if t_x < t_y {
+                x += step_x;
+                t_x += dt_x;
+            } else {
+                y += step_y;
+                t_y += dt_y;
             }
         }
     }

@@ -74,8 +74,8 @@ pub fn choropleth_legend(atlas: &Atlas, year: &str) -> Option<ChoroplethLegend> 
         .layers
         .iter()
         .filter(|l| l.role == LayerRole::Districts)
-        .flat_map(|l| l.features.iter())
-        .filter_map(|f| f.feature.number(&key))
+        .flat_map(|l| l.features())
+        .filter_map(|f| f.number(&key))
         .collect();
     let min = values.iter().copied().reduce(f64::min)?;
     let max = values.iter().copied().reduce(f64::max)?;

@@ -1,26 +1,29 @@
 //! What is visible for one view: culled, styled, screen-space geometry and placed labels.
 //! The window and the headless renderer both paint from a `Scene`, so they show the same map.
 
-use crate::model::atlas::Atlas;
-use crate::model::atlas::FeatureRef;
+use crate::model::atlas::{Atlas, FeatureRef};
 use crate::model::feature::Language;
 use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Level};
-use crate::model::layer::{Layer, LayerRole, PreparedFeature};
-use crate::model::style::{HOVER, MAP_BACKGROUND, NO_DATA, SELECTED, Symbol};
+use crate::model::layer::{Layer, lod};
+use crate::model::store::FeatureId;
+use crate::model::style::{HOVER, MAP_BACKGROUND, SELECTED, Symbol};
 use crate::model::view::MapView;
 use crate::scene::fonts::Faces;
-use crate::scene::labels::{LabelCandidate, PlacedLabel, place_labels};
-use dense::DenseLines;
+use crate::scene::labels::{PlacedLabel, place_labels};
+use dense::DenseImage;
 use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
+use features::{add_feature, add_highlight, feature_fill, label_candidate};
 use std::ops::Range;
 
 mod crowded;
 pub mod dense;
 mod dense_layer;
+mod features;
 pub mod fonts;
 mod furniture;
 pub mod labels;
 
+pub use features::{is_tiny, tiny_below};
 pub use furniture::{
     CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, ChoroplethLegend, ScaleBar, TitleCard,
     choropleth_legend, scale_bar, wrap,
@@ -126,11 +129,12 @@ pub struct Scene<'a> {
     pub background: Color32,
     pub areas: Vec<AreaItem<'a>>,
     pub lines: Vec<LineItem>,
-    /// Layers whose lines and area outlines are too dense to stroke one by one, drawn as one
-    /// image each, over the areas' fills and under the other lines (see `dense`).
-    pub dense_lines: Vec<DenseLines>,
-    /// The images of `dense_lines` as the window holds them, with where they go on screen: set
-    /// by the window before painting (see `backdrop`); `raster` draws `dense_lines` itself.
+    /// Layers whose lines and area outlines are too dense to stroke one by one, or whose areas
+    /// are too small to see, drawn as one image each, over the areas' fills and under the other
+    /// lines (see `dense`).
+    pub dense: Vec<DenseImage>,
+    /// The images of `dense` as the window holds them, with where they go on screen: set by
+    /// the window before painting (see `backdrop`); `raster` draws `dense` itself.
     pub line_images: Vec<(egui::TextureId, Rect)>,
     pub symbols: Vec<SymbolItem>,
     /// Outlines drawn over everything for the hovered and selected features.
@@ -185,7 +189,7 @@ pub fn build<'a>(
         background: MAP_BACKGROUND,
         areas: Vec::new(),
         lines: Vec::new(),
-        dense_lines: Vec::new(),
+        dense: Vec::new(),
         line_images: Vec::new(),
         symbols: Vec::new(),
         highlights: Vec::new(),
@@ -211,21 +215,12 @@ pub fn build<'a>(
         .and_then(|y| choropleth_legend(atlas, y));
     let mut candidates = Vec::new();
     let mut occupied = Vec::new();
-    for (layer_index, layer) in atlas.layers.iter().enumerate() {
+    for layer in &atlas.layers {
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
-        // A crowded layer with a pyramid: its squares in view as clusters, and the areas
-        // too wide to count drawn one by one.
-        let from_pyramid = crowded::pyramid_cells(layer, options, view, &visible)
-            .map(|cells| (cells, Vec::new()))
-            .or_else(|| crowded::area_pyramid_view(layer, options, view, &visible));
-        if let Some((cells, drawn)) = from_pyramid {
-            for i in drawn {
-                let f = &layer.features[i];
-                let fill = feature_fill(layer, f, legend.as_ref());
-                add_feature(&mut scene, layer, f, fill, view, viewport);
-            }
+        // A crowded layer of points with a pyramid: its squares in view as clusters.
+        if let Some(cells) = crowded::pyramid_cells(layer, options, view, &visible) {
             let placed = cells
                 .into_iter()
                 .map(|c| (view.screen_from_world(viewport, c.center()), c));
@@ -238,43 +233,84 @@ pub fn build<'a>(
                 view,
                 viewport,
             );
-            crowded::add_marks(&mut scene, layer, layer_index, options, view, viewport);
+            crowded::add_marks(&mut scene, layer, options, view, viewport);
+            continue;
+        }
+        // A crowded layer of areas: those wide enough drawn one by one, the rest as pixels.
+        if let Some((wide, image)) =
+            crowded::area_pyramid_view(layer, options, view, viewport, &visible)
+        {
+            prepare_meshes(layer, &wide, view);
+            for id in wide {
+                if let Some(f) = layer.feature(id) {
+                    let fill = feature_fill(layer, f, legend.as_ref());
+                    add_feature(&mut scene, layer, f, fill, view, viewport);
+                }
+            }
+            if !image.is_empty() {
+                scene.dense.push(image);
+            }
+            crowded::add_marks(&mut scene, layer, options, view, viewport);
             continue;
         }
         let filtering = filtered(layer, options);
         let mut in_view = layer.features_in_order(&visible);
         if filtering {
-            in_view.retain(|&i| options.filter.shows(&layer.id, &layer.features[i].feature));
+            in_view.retain(|&id| {
+                layer
+                    .feature(id)
+                    .is_some_and(|f| options.filter.shows(&layer.id, f))
+            });
         }
         // Label placement must not grow with the data: a layer crowded on screen is drawn
         // without labels until the user zooms in.
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
-        let mut clusters =
-            (in_view.len() > CLUSTER_ABOVE).then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
-        // Lines too many to stroke one by one go into one image.
-        let mut dense = dense_layer::start(layer, &in_view, view, viewport);
-        for i in in_view {
-            let f = &layer.features[i];
-            // In a crowded layer, points and areas too small to see are counted, not drawn.
-            let shown_as_symbol = if f.mesh.vertices.is_empty() {
-                f.feature.is_point()
-            } else {
-                is_tiny(f, view)
+        let crowded_here = in_view.len() > CLUSTER_ABOVE;
+        let mut clusters = crowded_here.then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
+        prepare_meshes(layer, &in_view, view);
+        // Lines too many to stroke one by one go into one image, and so do areas too small to
+        // see when the layer is crowded.
+        let mut dense = dense_layer::start(layer, &in_view, view, viewport).or_else(|| {
+            crowded_here.then(|| {
+                dense::DenseImage::new(
+                    &layer.id,
+                    &layer.store,
+                    layer.style.stroke_width,
+                    *view,
+                    viewport,
+                )
+            })
+        });
+        for id in in_view {
+            let Some(f) = layer.feature(id) else {
+                continue;
             };
+            let tiny_area = f.is_areal() && is_tiny(f, view);
             if let Some(clusters) = &mut clusters
-                && shown_as_symbol
+                && f.is_point()
             {
-                let at = view.screen_from_world(viewport, f.anchor);
-                clusters.add(i, [f64::from(at.x), f64::from(at.y)]);
+                // In a crowded layer, points are counted, not drawn.
+                let at = view.screen_from_world(viewport, f.anchor());
+                clusters.add(id, [f64::from(at.x), f64::from(at.y)]);
+            } else if crowded_here
+                && tiny_area
+                && let Some(dense) = &mut dense
+            {
+                // ... and areas too small to see are drawn as the pixels they cover.
+                let colour = match &layer.style.categories {
+                    Some(categories) => categories.colour(f).gamma_multiply(layer.opacity),
+                    None => crowded::footprint_colour(layer),
+                };
+                dense.footprints.push((id, colour));
             } else if let Some(dense) = &mut dense {
                 let fill = feature_fill(layer, f, legend.as_ref());
-                dense_layer::add_feature(&mut scene, dense, layer, i, fill, view, viewport);
+                dense_layer::add_feature(&mut scene, dense, layer, f, fill, view, viewport);
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
                 add_feature(&mut scene, layer, f, fill, view, viewport);
             }
-            if clusters.is_none() && f.feature.is_point() {
-                let c = view.screen_from_world(viewport, f.anchor);
+            if clusters.is_none() && f.is_point() {
+                let c = view.screen_from_world(viewport, f.anchor());
                 let half = layer.style.symbol_size / 2.0 + 1.0;
                 occupied.push(Rect::from_center_size(c, vec2(half * 2.0, half * 2.0)));
             }
@@ -293,8 +329,8 @@ pub fn build<'a>(
                 candidates.push(c);
             }
             let r = FeatureRef {
-                layer: layer_index,
-                feature: i,
+                layer: layer.key,
+                feature: id,
             };
             for (wanted, colour) in [(options.hovered, HOVER), (options.selected, SELECTED)] {
                 if wanted == Some(r) {
@@ -309,7 +345,7 @@ pub fn build<'a>(
             }
         }
         if let Some(dense) = dense.and_then(|d| dense_layer::finish(d, layer)) {
-            scene.dense_lines.push(dense);
+            scene.dense.push(dense);
         }
         if let Some(clusters) = clusters {
             let placed = clusters.into_cells().into_iter().map(|c| {
@@ -350,6 +386,13 @@ pub fn build<'a>(
 /// Whether a filter could hide any of `layer`'s features.
 fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
     options.filter.may_hide(&layer.id)
+}
+
+/// Builds, on all cores, the meshes the view draws of `ids` that are not built yet: each area's
+/// and line's at the view's level of detail (see `lod`).
+fn prepare_meshes(layer: &Layer, ids: &[FeatureId], view: &MapView) {
+    let detail = lod::detail_for(&layer.store, view.metres_per_point);
+    lod::prepare(&layer.store, ids, detail);
 }
 
 const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);
@@ -408,276 +451,6 @@ fn stack_badges(symbols: &[SymbolItem]) -> Vec<BadgeItem> {
             on_cluster: false,
         })
         .collect()
-}
-
-fn feature_fill(layer: &Layer, f: &PreparedFeature, legend: Option<&ChoroplethLegend>) -> Color32 {
-    let base = match (layer.role, legend) {
-        (LayerRole::Districts, Some(legend)) => {
-            match f.feature.number(&format!("demined_ha_{}", legend.year)) {
-                Some(v) => legend
-                    .classes
-                    .iter()
-                    .find(|(_, lo, hi)| v >= *lo && v <= *hi)
-                    .map_or(NO_DATA, |(c, _, _)| *c),
-                None => NO_DATA,
-            }
-        }
-        _ => match &layer.style.categories {
-            Some(categories) => categories.colour(&f.feature),
-            None if f.feature.is_point() => layer.style.symbol_for(f.feature.kind()).1,
-            None => layer.style.fill,
-        },
-    };
-    base.gamma_multiply(layer.opacity)
-}
-
-fn add_feature<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    f: &'a PreparedFeature,
-    fill: Color32,
-    view: &MapView,
-    viewport: Rect,
-) {
-    if !f.mesh.vertices.is_empty() {
-        add_area(scene, layer, f, fill, area_stroke(layer), view, viewport);
-        return;
-    }
-    if f.feature.is_point() {
-        let (symbol, _) = layer.style.symbol_for(f.feature.kind());
-        let size = symbol_size(layer, f);
-        for p in points_of(&f.world) {
-            scene.symbols.push(SymbolItem {
-                center: view.screen_from_world(viewport, p),
-                symbol,
-                size,
-                fill,
-                stroke: Stroke::new(
-                    1.0,
-                    Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
-                ),
-            });
-        }
-        return;
-    }
-    let stroke = line_stroke(layer, Some(f));
-    match crate::model::layer::lod::level_for(&f.levels, view.metres_per_point) {
-        Some(level) => {
-            for part in &level.mesh.rings {
-                scene.lines.push(LineItem {
-                    points: level.mesh.vertices[part.clone()]
-                        .iter()
-                        .map(|w| view.screen_from_world(viewport, *w))
-                        .collect(),
-                    stroke,
-                });
-            }
-        }
-        None => add_lines(scene, f, stroke, view, viewport),
-    }
-}
-
-/// Adds an area's fill and outline at this zoom's level of detail, and its symbol when it is
-/// too small to see. Returns whether the area itself was added (at a far zoom it may be
-/// smaller than a grid cell, and then only its symbol shows it).
-fn add_area<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    f: &'a PreparedFeature,
-    fill: Color32,
-    stroke: Stroke,
-    view: &MapView,
-    viewport: Rect,
-) -> bool {
-    let mesh = f.mesh_for(view.metres_per_point);
-    if is_tiny(f, view) {
-        // Too small to see: mark it with the layer's symbol as well.
-        scene.symbols.push(SymbolItem {
-            center: view.screen_from_world(viewport, f.anchor),
-            symbol: layer.style.symbol,
-            size: layer.style.symbol_size + 2.0,
-            fill: layer.style.stroke.gamma_multiply(layer.opacity),
-            stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
-        });
-    }
-    if mesh.vertices.is_empty() {
-        return false;
-    }
-    scene.areas.push(AreaItem {
-        vertices: mesh
-            .vertices
-            .iter()
-            .map(|w| view.screen_from_world(viewport, *w))
-            .collect(),
-        indices: &mesh.indices,
-        rings: &mesh.rings,
-        fill,
-        stroke,
-    });
-    true
-}
-
-/// Adds each line string of a feature's full geometry as a line of `stroke`.
-fn add_lines(
-    scene: &mut Scene,
-    f: &PreparedFeature,
-    stroke: Stroke,
-    view: &MapView,
-    viewport: Rect,
-) {
-    dense::for_each_line(&f.world, &mut |line| {
-        scene.lines.push(LineItem {
-            points: line
-                .0
-                .iter()
-                .map(|c| view.screen_from_world(viewport, [c.x, c.y]))
-                .collect(),
-            stroke,
-        });
-    });
-}
-
-/// How an area is outlined: the layer's stroke at the layer's opacity.
-fn area_stroke(layer: &Layer) -> Stroke {
-    Stroke::new(
-        layer.style.stroke_width,
-        layer.style.stroke.gamma_multiply(layer.opacity),
-    )
-}
-
-/// How a line feature is stroked: its category's colour or the layer's, at the layer's
-/// opacity, at least 1.5 points wide (the layer's colour when no feature is given).
-fn line_stroke(layer: &Layer, f: Option<&PreparedFeature>) -> Stroke {
-    let colour = match (&layer.style.categories, f) {
-        (Some(categories), Some(f)) => categories.colour(&f.feature),
-        _ => layer.style.stroke,
-    };
-    Stroke::new(
-        layer.style.stroke_width.max(1.5),
-        colour.gamma_multiply(layer.opacity),
-    )
-}
-
-/// Whether an area is too small to see: under two pick tolerances across on screen. Such an
-/// area is also drawn and labelled as a symbol, and picked like one.
-pub fn is_tiny(f: &PreparedFeature, view: &MapView) -> bool {
-    f.bounds.width().max(f.bounds.height()) / view.metres_per_point
-        < 2.0 * crate::model::view::PICK_TOLERANCE_POINTS
-}
-
-/// Settlements grow with population; the rest use the layer's size.
-fn symbol_size(layer: &Layer, f: &PreparedFeature) -> f32 {
-    match f.feature.number("population") {
-        Some(p) if layer.id == "settlements" => {
-            (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
-        }
-        _ => layer.style.symbol_size,
-    }
-}
-
-fn add_highlight<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    f: &'a PreparedFeature,
-    colour: Color32,
-    view: &MapView,
-    viewport: Rect,
-) {
-    if !f.mesh.vertices.is_empty() {
-        scene.highlights.push(AreaItem {
-            vertices: f
-                .mesh
-                .vertices
-                .iter()
-                .map(|w| view.screen_from_world(viewport, *w))
-                .collect(),
-            indices: &[],
-            rings: &f.mesh.rings,
-            fill: Color32::TRANSPARENT,
-            stroke: Stroke::new(3.0, colour),
-        });
-    } else if f.feature.is_point() {
-        let size = symbol_size(layer, f) + 8.0;
-        for p in points_of(&f.world) {
-            scene.highlight_symbols.push(SymbolItem {
-                center: view.screen_from_world(viewport, p),
-                symbol: Symbol::Circle,
-                size,
-                fill: Color32::TRANSPARENT,
-                stroke: Stroke::new(3.0, colour),
-            });
-        }
-    } else {
-        add_lines(scene, f, Stroke::new(4.0, colour), view, viewport);
-    }
-}
-
-fn points_of(g: &geo::Geometry<f64>) -> Vec<[f64; 2]> {
-    match g {
-        geo::Geometry::Point(p) => vec![[p.x(), p.y()]],
-        geo::Geometry::MultiPoint(mp) => mp.0.iter().map(|p| [p.x(), p.y()]).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn label_candidate(
-    layer: &Layer,
-    f: &PreparedFeature,
-    view: &MapView,
-    viewport: Rect,
-    language: Language,
-    faces: &Faces,
-) -> Option<LabelCandidate> {
-    let text = f.feature.name(language)?.to_owned();
-    let anchor = view.screen_from_world(viewport, f.anchor);
-    if !viewport.contains(anchor) {
-        return None;
-    }
-    let (size, bold, priority, beside) = if f.feature.is_areal() && !is_tiny(f, view) {
-        // Bigger areas first; an area too small on screen gets no label.
-        let screen_area =
-            f.bounds.width() * f.bounds.height() / (view.metres_per_point * view.metres_per_point);
-        if screen_area < 900.0 {
-            return None;
-        }
-        let area = f.area_ha.unwrap_or(0.0);
-        match layer.role {
-            LayerRole::Districts => (14.0, true, 1e12 + area, None),
-            // Grey context names come last and only where there is room.
-            LayerRole::Context => (11.0, false, area / 1e6, None),
-            _ => (12.0, false, 1e9 + area, None),
-        }
-    } else {
-        let importance = f.feature.number("population").unwrap_or(0.0)
-            + match layer.id.as_str() {
-                "airports" => 5e5,
-                "industrial_zones" => 4e5,
-                _ => 0.0,
-            };
-        let size = if layer.id == "airports" { 12.0 } else { 12.5 };
-        (
-            size,
-            false,
-            importance,
-            Some(symbol_size(layer, f) / 2.0 + 3.0),
-        )
-    };
-    let color = match layer.role {
-        LayerRole::Districts => Color32::from_rgb(90, 45, 10),
-        LayerRole::Context => Color32::from_rgb(125, 125, 120),
-        _ => Color32::from_rgb(25, 25, 25),
-    };
-    Some(LabelCandidate {
-        color,
-        width: faces.text_width(&text, size, bold),
-        height: faces.row_height(size),
-        text,
-        anchor,
-        size,
-        bold,
-        priority,
-        beside_point: beside,
-    })
 }
 
 /// Outline points of a symbol around `center`, a star-shaped polygon (fan-fillable).

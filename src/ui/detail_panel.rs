@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::model::atlas::FeatureRef;
 use crate::model::feature::Language;
-use serde_json::Value;
+use crate::model::store::attributes::AttrValue;
 
 /// Properties shown in the provenance block rather than the attribute table's top.
 const PROVENANCE: [&str; 6] = [
@@ -39,11 +39,10 @@ pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
         ));
         let mut choice = None;
         for r in &state.picked {
-            let Some(f) = state.atlas.feature(*r) else {
+            let Some((layer, f)) = state.atlas.feature(*r) else {
                 continue;
             };
-            let layer = &state.atlas.layers[r.layer].title;
-            let text = format!("{} · {}", f.feature.display_name(language), layer);
+            let text = format!("{} · {}", f.display_name(language), layer.title);
             if ui.selectable_label(*r == selected, text).clicked() {
                 choice = Some(*r);
             }
@@ -57,10 +56,9 @@ pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Language) {
-    let Some(prepared) = state.atlas.feature(r) else {
+    let Some((layer, f)) = state.atlas.feature(r) else {
         return;
     };
-    let f = &prepared.feature;
     ui.label(
         egui::RichText::new(f.display_name(language))
             .heading()
@@ -76,7 +74,7 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
     ui.label(format!(
         "{} · {}",
         f.kind().unwrap_or("feature"),
-        state.atlas.layers[r.layer].title
+        layer.title
     ));
     ui.add_space(6.0);
 
@@ -122,11 +120,11 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
         ui.label("In district");
         let district = state
             .atlas
-            .district_at(prepared.anchor)
+            .district_at(f.anchor())
             .map(|d| d.display_name(language));
         ui.label(district.unwrap_or_else(|| "outside the liberated districts".to_owned()));
         ui.end_row();
-        if let Some(ha) = prepared.area_ha {
+        if let Some(ha) = f.area_ha() {
             ui.label("Area (geodesic)");
             ui.label(format!(
                 "{} ha  ({:.2} km²)",
@@ -135,14 +133,14 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
             ));
             ui.end_row();
         }
-        if let geo::Geometry::Point(p) = &f.geometry {
+        if let geo::Geometry::Point(p) = f.lonlat() {
             ui.label("Coordinates");
             ui.label(format!("{:.5}° N, {:.5}° E", p.y(), p.x()));
             ui.end_row();
         }
     });
     ui.add_space(6.0);
-    if state.atlas.layers[r.layer].role == crate::model::layer::LayerRole::Districts {
+    if layer.role == crate::model::layer::LayerRole::Districts {
         crate::ui::district_stats::district_stats_ui(ui, state, r);
         ui.add_space(6.0);
     }
@@ -152,23 +150,23 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            for (key, value) in &f.properties {
-                if PROVENANCE.contains(&key.as_str()) {
+            for (key, value) in f.properties() {
+                if PROVENANCE.contains(&key) {
                     continue;
                 }
                 ui.label(key);
                 match value {
-                    Value::String(s) if s.starts_with("http") => {
+                    AttrValue::Str(s) if s.starts_with("http") => {
                         ui.hyperlink_to(short_url(s), s);
                     }
-                    Value::String(s) => {
+                    AttrValue::Str(s) => {
                         ui.add(egui::Label::new(s).wrap());
                     }
-                    Value::Null => {
+                    AttrValue::Null => {
                         ui.weak("—");
                     }
                     other => {
-                        ui.label(other.to_string());
+                        ui.label(other.text().unwrap_or_default());
                     }
                 }
                 ui.end_row();

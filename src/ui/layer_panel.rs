@@ -72,7 +72,7 @@ fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) -> bool {
                     .on_hover_text(format!("Close {}", layer.title))
                     .clicked();
             }
-            ui.weak(format!("{}", layer.features.len()))
+            ui.weak(format!("{}", layer.len()))
                 .on_hover_text("features in the layer");
         });
     });
@@ -106,14 +106,13 @@ fn colour_by_ui(ui: &mut egui::Ui, layer: &mut Layer) {
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut chosen, None, "one colour");
                 // Worked out only while the list is open.
-                for attribute in Categories::candidates(layer.features.iter().map(|p| &p.feature)) {
+                for attribute in Categories::candidates(&layer.store) {
                     ui.selectable_value(&mut chosen, Some(attribute.clone()), attribute);
                 }
             });
     });
     if chosen != current {
-        layer.style.categories =
-            chosen.map(|a| Categories::of(&a, layer.features.iter().map(|p| &p.feature)));
+        layer.style.categories = chosen.map(|a| Categories::of(&a, layer.features()));
     }
     if let Some(categories) = &layer.style.categories {
         ui.indent(("categories", &layer.id), |ui| {
@@ -128,8 +127,7 @@ fn colour_by_ui(ui: &mut egui::Ui, layer: &mut Layer) {
 fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {
     let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), Sense::hover());
     let painter = ui.painter_at(rect);
-    let points_only =
-        !layer.features.is_empty() && layer.features.iter().all(|f| f.feature.is_point());
+    let points_only = !layer.is_empty() && layer.store.only_points();
     if points_only {
         let outline = symbol_outline(layer.style.symbol, rect.center(), 12.0);
         painter.add(egui::Shape::convex_polygon(
@@ -225,10 +223,8 @@ fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .atlas
         .layers
         .iter()
-        .flat_map(|l| l.features.iter().map(move |f| (l, f)))
-        .filter(|(l, f)| {
-            f.feature.str("date").is_some() && !state.scene.filter.shows(&l.id, &f.feature)
-        })
+        .flat_map(|l| l.features().map(move |f| (l, f)))
+        .filter(|(l, f)| f.str("date").is_some() && !state.scene.filter.shows(&l.id, *f))
         .count();
     ui.label(format!(
         "As of {}",
@@ -275,11 +271,7 @@ fn layer_filter_ui(
             .id_salt(("filter", &layer.id))
             .show(ui, |ui| {
                 let f = filter.layers.entry(layer.id.clone()).or_default();
-                let mut kinds: Vec<&str> = layer
-                    .features
-                    .iter()
-                    .filter_map(|p| p.feature.kind())
-                    .collect();
+                let mut kinds: Vec<&str> = layer.features().filter_map(|f| f.kind()).collect();
                 kinds.sort_unstable();
                 kinds.dedup();
                 if kinds.len() > 1 {

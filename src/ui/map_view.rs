@@ -88,7 +88,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let mut built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
     built.line_images = state
         .backdrop
-        .images(ui.ctx(), &built.dense_lines, &view, viewport);
+        .images(ui.ctx(), &built.dense, &view, viewport);
     paint_scene(&painter, &built);
     state.clusters_on_screen = built
         .badges
@@ -100,9 +100,9 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if let Some((_, count)) = hovered_cluster {
         response.on_hover_text_at_pointer(format!("{count} features here: click to zoom in"));
     } else if let Some(h) = state.scene.hovered
-        && let Some(f) = state.atlas.feature(h)
+        && let Some((_, f)) = state.atlas.feature(h)
     {
-        let name = f.feature.display_name(state.scene.language);
+        let name = f.display_name(state.scene.language);
         response.on_hover_text_at_pointer(name);
     }
 }

@@ -66,7 +66,12 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let tolerance = PICK_TOLERANCE_POINTS * 2.0 * view.metres_per_point;
         state.card = pick(&state.atlas.layers, &state.scene.filter, at, tolerance)
             .into_iter()
-            .find(|r| state.atlas.layers[r.layer].role != crate::model::layer::LayerRole::Context);
+            .find(|r| {
+                state
+                    .atlas
+                    .layer(r.layer)
+                    .is_some_and(|l| l.role != crate::model::layer::LayerRole::Context)
+            });
     }
     let mut options = state.scene.clone();
     options.large_labels = true;
@@ -85,7 +90,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let mut built = scene::build(&state.atlas, &view, viewport, &options, &state.faces);
     built.line_images = state
         .backdrop
-        .images(ui.ctx(), &built.dense_lines, &view, viewport);
+        .images(ui.ctx(), &built.dense, &view, viewport);
     paint_scene(&painter, &built);
 
     legend_ui(&painter, state, viewport);
@@ -306,10 +311,9 @@ fn card_ui(
     r: crate::model::atlas::FeatureRef,
     viewport: Rect,
 ) {
-    let Some(f) = state.atlas.feature(r) else {
+    let Some((_, f)) = state.atlas.feature(r) else {
         return;
     };
-    let f = &f.feature;
     let mut lines = vec![format!(
         "{} · {}",
         f.kind().unwrap_or("feature"),

@@ -49,10 +49,9 @@ pub fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     ui.weak(format!("Nothing is called “{query}”."));
                 }
                 for hit in &hits {
-                    let Some(f) = state.atlas.feature(hit.feature) else {
+                    let Some((_, f)) = state.atlas.feature(hit.feature) else {
                         continue;
                     };
-                    let f = &f.feature;
                     let mut text = f.display_name(language);
                     if let Some(former) = &hit.formerly {
                         text.push_str(&format!(" (formerly {former})"));

@@ -1,15 +1,16 @@
-//! Points, and areas too small to see, counted per square of the world at every zoom band,
-//! worked out once per layer, so that drawing a crowded layer as clusters costs what the
-//! screen holds, not what the file holds.
+//! A crowded layer's summaries, worked out once, so that drawing it costs what the screen
+//! holds, not what the file holds: its points counted per square of the world at every zoom
+//! band (clusters), and its areas sorted by size (those too small to see are drawn as the
+//! pixels they cover, the rest one by one).
 //!
-//! Level `k` cuts the world into squares of `c · 2^k` metres, `c` chosen for the layer's density
-//! (see [`finest_cell`]); each square
-//! keeps how many points fall in it, the sum of their positions (for the mean) and the first.
-//! Each level is built from the one below it, so building costs one pass over the points and
-//! one over the squares.
+//! Level `k` of a point pyramid cuts the world into squares of `c · 2^k` metres, `c` chosen for
+//! the layer's density (see [`finest_cell`]); each square keeps how many points fall in it, the
+//! sum of their positions (so a cluster sits at its points' mean) and one of them. Each level is
+//! built from the one below it, so building costs one pass over the points and one over the
+//! squares.
 
-use crate::model::layer::PreparedFeature;
 use crate::model::projection::World;
+use crate::model::store::{FeatureId, FeatureStore};
 use crate::model::view::WorldBounds;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use std::collections::HashMap;
@@ -20,13 +21,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub const CLUSTER_ABOVE: usize = 2_000;
 /// The side of a cluster's square on screen, in points.
 pub const CLUSTER_CELL_POINTS: f32 = 40.0;
-/// How wide, as a share of a cluster's square, an area an area pyramid counts may be. A view
-/// uses a level whose squares are 40 to 80 points wide, so these are under 14 to 28 points
-/// across: the areas `scene::is_tiny` counts at the level's widest view, and at its narrowest those
-/// up to twice that, which a cluster's circle (18 to 34 points) covers. (Counting only what is
-/// under 14 points at every view of the level drew a quarter of the areas one by one.)
-pub const AREA_TINY_SHARE: f64 =
-    2.0 * crate::model::view::PICK_TOLERANCE_POINTS / (CLUSTER_CELL_POINTS as f64);
 
 /// The side of the finest level's squares, in world metres, for the densest layers.
 pub const FINEST_CELL_METRES: f64 = 16.0;
@@ -38,11 +32,15 @@ const POINTS_PER_FINEST_CELL: f64 = 4.0;
 
 /// The finest level's square for `features`: `FINEST_CELL_METRES · 2^k`, the smallest that
 /// holds [`POINTS_PER_FINEST_CELL`] points on average over the points' box.
-fn finest_cell(features: &[PreparedFeature]) -> f64 {
-    let Some(bounds) = features.iter().map(|f| f.bounds).reduce(|a, b| a.union(&b)) else {
+fn finest_cell(store: &FeatureStore) -> f64 {
+    let Some(bounds) = store
+        .ids()
+        .map(|id| store.bounds(id))
+        .reduce(|a, b| a.union(&b))
+    else {
         return FINEST_CELL_METRES;
     };
-    let area_per_point = bounds.width() * bounds.height() / features.len() as f64;
+    let area_per_point = bounds.width() * bounds.height() / store.len() as f64;
     let wanted = (POINTS_PER_FINEST_CELL * area_per_point).sqrt();
     let mut cell = FINEST_CELL_METRES;
     while cell < wanted && cell < WORLD_METRES {
@@ -57,8 +55,8 @@ pub struct Cell {
     pub count: usize,
     /// The sum of the points' positions.
     pub sum: [f64; 2],
-    /// The index in the layer of the first point in it.
-    pub first: usize,
+    /// One of its points (the first added).
+    pub first: FeatureId,
 }
 
 impl Cell {
@@ -113,7 +111,7 @@ impl Level {
     }
 
     /// Counts point `index` at `p` in its square.
-    pub fn add(&mut self, index: usize, p: World) {
+    pub fn add(&mut self, index: FeatureId, p: World) {
         let key = self.key(p);
         let cell = self.cells.entry(key).or_insert(Cell {
             count: 0,
@@ -123,6 +121,30 @@ impl Level {
         cell.count += 1;
         cell.sum[0] += p[0];
         cell.sum[1] += p[1];
+    }
+
+    /// Uncounts point `id` at `p`; `other` finds another point of the square when `id` was
+    /// the one it kept.
+    fn remove(
+        &mut self,
+        id: FeatureId,
+        p: World,
+        other: &mut dyn FnMut(&Cell) -> Option<FeatureId>,
+    ) {
+        let key = self.key(p);
+        let Some(cell) = self.cells.get_mut(&key) else {
+            return;
+        };
+        cell.count = cell.count.saturating_sub(1);
+        cell.sum[0] -= p[0];
+        cell.sum[1] -= p[1];
+        if cell.count == 0 {
+            self.cells.remove(&key);
+        } else if cell.first == id
+            && let Some(found) = other(cell)
+        {
+            cell.first = found;
+        }
     }
 
     /// Every square holding points, in row and column order.
@@ -195,22 +217,50 @@ pub struct PointPyramid {
 impl PointPyramid {
     /// `None` unless every feature is a single point (a layer with lines, areas or
     /// multipoints is drawn feature by feature).
-    pub fn build(features: &[PreparedFeature]) -> Option<Self> {
-        if !features
-            .iter()
-            .all(|f| matches!(f.feature.geometry, geo::Geometry::Point(_)))
-        {
+    pub fn build(store: &FeatureStore) -> Option<Self> {
+        if !store.all_single_points() {
             return None;
         }
-        let mut finest = Level::new(finest_cell(features));
-        for (i, f) in features.iter().enumerate() {
-            finest.add(i, f.anchor);
+        let mut finest = Level::new(finest_cell(store));
+        for id in store.ids() {
+            finest.add(id, store.anchor(id));
         }
         let mut levels = vec![finest];
         while levels[levels.len() - 1].cell < WORLD_METRES {
             levels.push(levels[levels.len() - 1].coarser());
         }
         Some(Self { levels })
+    }
+
+    /// Counts a point added to the layer.
+    pub fn add(&mut self, id: FeatureId, p: World) {
+        for level in &mut self.levels {
+            level.add(id, p);
+        }
+    }
+
+    /// Uncounts a point removed from the layer (or moved, before it is added again); `index`
+    /// (without it) finds another point for a square that kept this one.
+    pub fn remove(&mut self, id: FeatureId, p: World, index: &super::SpatialIndex) {
+        // Another point of its square at the finest level lies in its square at every level.
+        let mut other: Option<Option<FeatureId>> = None;
+        let finest = self.finest_cell();
+        let square = |p: World| {
+            let min = [
+                (p[0] / finest).floor() * finest,
+                (p[1] / finest).floor() * finest,
+            ];
+            WorldBounds {
+                min,
+                max: [min[0] + finest, min[1] + finest],
+            }
+        };
+        for level in &mut self.levels {
+            level.remove(id, p, &mut |_| {
+                *other
+                    .get_or_insert_with(|| index.ids_in(&square(p)).into_iter().find(|&o| o != id))
+            });
+        }
     }
 
     /// The side of the finest level's squares, in world metres.
@@ -228,90 +278,113 @@ impl PointPyramid {
     }
 }
 
-/// A feature's box, with its index in the layer.
-type Boxed = GeomWithData<Rectangle<World>, usize>;
+/// A feature's box, with its id.
+type Boxed = GeomWithData<Rectangle<World>, FeatureId>;
 
-/// Every level of a crowded layer of areas. Level `k` has squares of `c · 2^k` metres, like a
-/// [`PointPyramid`]'s, and counts (at their anchors) the areas narrower than `tiny_share`
-/// times its square, those a view that uses the level shows as symbols; the wider ones are
-/// kept in R-trees by the first level that counts them, so a view finds the ones it draws
-/// without looking at the rest.
-#[derive(Debug)]
+/// Size classes of areas: class `k` holds those whose wider side is under `2^k` metres (and at
+/// least half that), so that a view finds the areas wide enough to draw one by one, and those
+/// too small to see, without looking at the rest.
+const SIZE_CLASSES: usize = 27;
+
+/// The areas of a crowded layer by size class, each class an R-tree of boxes.
+#[derive(Clone, Debug)]
 pub struct AreaPyramid {
-    levels: Vec<Level>,
-    /// `wider[k]`: the areas first counted at level `k` (never, for `k` = the number of
-    /// levels), which every finer level draws. `wider[0]` stays empty.
-    wider: Vec<RTree<Boxed>>,
+    classes: Vec<RTree<Boxed>>,
+}
+
+/// An area's size: the wider side of its box, in world metres.
+fn size_of(bounds: &WorldBounds) -> f64 {
+    bounds.width().max(bounds.height())
+}
+
+fn class_of(size: f64) -> usize {
+    if size < 1.0 {
+        0
+    } else {
+        ((size.log2().floor() as usize) + 1).min(SIZE_CLASSES - 1)
+    }
 }
 
 impl AreaPyramid {
-    /// `None` unless every feature is an area. An area with no triangles (a degenerate ring)
-    /// is never counted: it is drawn as the scene draws it.
-    pub fn build(features: &[PreparedFeature], tiny_share: f64) -> Option<Self> {
-        if !features.iter().all(|f| f.feature.is_areal()) {
+    /// `None` unless every feature is an area.
+    pub fn build(store: &FeatureStore) -> Option<Self> {
+        if store.is_empty() || !store.iter().all(|f| f.is_areal()) {
             return None;
         }
-        let finest = finest_cell(features);
-        let mut cell = finest;
-        let mut cells = vec![finest];
-        while cell < WORLD_METRES {
-            cell *= 2.0;
-            cells.push(cell);
+        let mut by_class: Vec<Vec<Boxed>> = vec![Vec::new(); SIZE_CLASSES];
+        for id in store.ids() {
+            let b = store.bounds(id);
+            by_class[class_of(size_of(&b))]
+                .push(GeomWithData::new(Rectangle::from_corners(b.min, b.max), id));
         }
-        // The first level at which each area is narrow enough to count.
-        let first_counted = |f: &PreparedFeature| {
-            if f.mesh.vertices.is_empty() {
-                return cells.len();
-            }
-            let width = f.bounds.width().max(f.bounds.height());
-            cells.partition_point(|c| width >= tiny_share * c)
-        };
-        let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); cells.len() + 1];
-        for (i, f) in features.iter().enumerate() {
-            by_level[first_counted(f)].push(i);
-        }
-        let mut levels: Vec<Level> = Vec::with_capacity(cells.len());
-        for (k, &cell) in cells.iter().enumerate() {
-            let mut level = match levels.last() {
-                Some(below) => below.coarser(),
-                None => Level::new(cell),
-            };
-            for &i in &by_level[k] {
-                level.add(i, features[i].anchor);
-            }
-            levels.push(level);
-        }
-        let wider = by_level
-            .iter()
-            .map(|ids| {
-                RTree::bulk_load(
-                    ids.iter()
-                        .map(|&i| {
-                            let b = &features[i].bounds;
-                            GeomWithData::new(Rectangle::from_corners(b.min, b.max), i)
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        Some(Self { levels, wider })
+        Some(Self {
+            classes: by_class.into_iter().map(RTree::bulk_load).collect(),
+        })
     }
 
-    /// For a view whose clusters are `metres` wide: the level to use, as the squares that meet
-    /// `bounds`, and the areas too wide to count there whose boxes meet `bounds`, in the
-    /// layer's order. `None` when the view is closer than the finest level.
-    pub fn view(&self, metres: f64, bounds: &WorldBounds) -> Option<(Vec<Cell>, Vec<usize>)> {
-        if metres < self.levels.first()?.cell {
-            return None;
-        }
-        let k = self.levels.iter().position(|l| l.cell >= metres)?;
+    /// The areas whose boxes meet `bounds` and whose wider side is at least `size` (`wide`)
+    /// or under it (not `wide`), in no particular order.
+    pub fn in_view(&self, bounds: &WorldBounds, size: f64, wide: bool) -> Vec<FeatureId> {
+        let mut found = Vec::new();
+        self.visit(bounds, size, wide, &mut |id| {
+            found.push(id);
+            true
+        });
+        found
+    }
+
+    /// How many areas [`Self::in_view`] would give, counting no further than `stop_at`.
+    pub fn count_in_view(
+        &self,
+        bounds: &WorldBounds,
+        size: f64,
+        wide: bool,
+        stop_at: usize,
+    ) -> usize {
+        let mut count = 0;
+        self.visit(bounds, size, wide, &mut |_| {
+            count += 1;
+            count < stop_at
+        });
+        count
+    }
+
+    /// Calls `visit` on each area [`Self::in_view`] gives until it returns false.
+    fn visit(
+        &self,
+        bounds: &WorldBounds,
+        size: f64,
+        wide: bool,
+        visit: &mut dyn FnMut(FeatureId) -> bool,
+    ) {
         let envelope = AABB::from_corners(bounds.min, bounds.max);
-        let mut drawn: Vec<usize> = self.wider[k + 1..]
-            .iter()
-            .flat_map(|tree| tree.locate_in_envelope_intersecting(&envelope))
-            .map(|e| e.data)
-            .collect();
-        drawn.sort_unstable();
-        Some((self.levels[k].cells_in(bounds), drawn))
+        let split = class_of(size);
+        let classes: Box<dyn Iterator<Item = (usize, &RTree<Boxed>)>> = if wide {
+            Box::new(self.classes.iter().enumerate().skip(split))
+        } else {
+            Box::new(self.classes.iter().enumerate().take(split + 1))
+        };
+        for (k, tree) in classes {
+            for e in tree.locate_in_envelope_intersecting(&envelope) {
+                let r = e.geom();
+                let s = (r.upper()[0] - r.lower()[0]).max(r.upper()[1] - r.lower()[1]);
+                if (k != split || (s >= size) == wide) && !visit(e.data) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Adds an area of the layer.
+    pub fn insert(&mut self, store: &FeatureStore, id: FeatureId) {
+        let b = store.bounds(id);
+        self.classes[class_of(size_of(&b))]
+            .insert(GeomWithData::new(Rectangle::from_corners(b.min, b.max), id));
+    }
+
+    /// Removes an area whose box was `bounds`.
+    pub fn remove(&mut self, id: FeatureId, bounds: &WorldBounds) {
+        let entry = GeomWithData::new(Rectangle::from_corners(bounds.min, bounds.max), id);
+        self.classes[class_of(size_of(bounds))].remove(&entry);
     }
 }

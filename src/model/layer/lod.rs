@@ -1,21 +1,24 @@
 //! Level-of-detail geometry: a layer's areas and lines snapped to coarser grids, one per zoom
-//! band, triangulated once when the layer is made, so that what a frame draws follows the
-//! pixels on screen rather than the vertices in the file.
+//! band, so that what a frame draws follows the pixels on screen rather than the vertices in
+//! the file. Each feature's mesh for a band is built the first time a view draws it there
+//! (several at once on all cores), and kept.
 //!
 //! Band `j` snaps every vertex to a grid of `4^j` metres and drops the vertices that land where
 //! the one before did. A view uses the coarsest band whose cell is at most half a screen point,
 //! so no vertex moves by more than a third of a point. Neighbours that share a border share its
 //! vertices, which snap to the same grid points: the snapped borders stay shared, without
-//! cracks, as long as both use the same band. Every feature of a layer therefore has every band
-//! from the layer's first one up (the first at which snapping saves a quarter of the layer's
-//! vertices) until it collapses below a cell: then an area is too small to see and is drawn as
-//! a symbol (see `scene::is_tiny`), and a line is kept as a stub one cell long, a dot. Lines,
-//! which share no borders, are also simplified within a cell after snapping.
+//! cracks, as long as both use the same band. Every feature of a layer therefore uses the same
+//! band at a view, from the layer's first one up (the first at which snapping saves a quarter of
+//! the layer's vertices); where a feature collapses below a cell, an area is too small to see
+//! and is drawn as a symbol (see `scene::is_tiny`), and a line is kept as a stub one cell long,
+//! a dot. Lines, which share no borders, are also simplified within a cell after snapping.
 
-use crate::model::layer::PreparedFeature;
-use crate::model::layer::tessellate::{FillMesh, tessellate};
+use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
-use geo::Geometry;
+use crate::model::store::geometry::project;
+use crate::model::store::{FeatureId, FeatureStore, FeatureView};
+use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
 /// Grids of 1 m to 4^12 m (16,800 km): beyond that one cell covers the world.
 pub const BANDS: usize = 13;
@@ -25,14 +28,6 @@ pub fn cell(band: usize) -> f64 {
     4f64.powi(band as i32)
 }
 
-/// One band of a feature: an area's rings triangulated, or a line's parts (in `rings`, with no
-/// triangles).
-#[derive(Clone, Debug)]
-pub struct Level {
-    pub band: usize,
-    pub mesh: FillMesh,
-}
-
 /// The band a view `metres_per_point` across should draw: the coarsest with a cell of at most
 /// half a point.
 pub fn band_for(metres_per_point: f64) -> Option<usize> {
@@ -40,18 +35,13 @@ pub fn band_for(metres_per_point: f64) -> Option<usize> {
     (0..BANDS).rev().find(|&b| cell(b) <= wanted)
 }
 
-/// Which of `levels` (ascending bands, the first one the layer's first band) a view
-/// `metres_per_point` across draws; `None` means the full geometry. An empty mesh means the
-/// feature collapsed at this band.
-pub fn level_for(levels: &[Level], metres_per_point: f64) -> Option<&Level> {
-    let band = band_for(metres_per_point)?;
-    let first = levels.first()?;
-    if band < first.band {
-        return None;
-    }
-    // No levels are stored past the one where an area collapsed (an empty mesh) or a line got
-    // down to two points a part: coarser bands use that one.
-    levels.get(band - first.band).or_else(|| levels.last())
+/// How much of its detail a feature is drawn with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    /// Every vertex of the file.
+    Full,
+    /// Snapped to the grid of this band.
+    Band(usize),
 }
 
 /// Snapping stops paying when it keeps more than this share of the vertices.
@@ -60,168 +50,229 @@ const WORTH_IT: f64 = 0.75;
 /// Features sampled to choose a layer's first band.
 const SAMPLE: usize = 2_000;
 
+/// Meshes built so far: for each band (and full detail), a cell per feature.
+#[derive(Clone, Debug, Default)]
+pub struct MeshCache {
+    slots: usize,
+    /// `by_detail[b]` for band `b`; `by_detail[BANDS]` for full detail. Each made when first used.
+    by_detail: Vec<OnceLock<Vec<OnceLock<Arc<FillMesh>>>>>,
+    first_band: OnceLock<Option<usize>>,
+}
+
+impl MeshCache {
+    pub fn new(slots: usize) -> Self {
+        Self {
+            slots,
+            by_detail: (0..=BANDS).map(|_| OnceLock::new()).collect(),
+            first_band: OnceLock::new(),
+        }
+    }
+
+    fn cells(&self, detail: Detail) -> &[OnceLock<Arc<FillMesh>>] {
+        let k = match detail {
+            Detail::Full => BANDS,
+            Detail::Band(b) => b.min(BANDS - 1),
+        };
+        match self.by_detail.get(k) {
+            Some(cells) => cells.get_or_init(|| (0..self.slots).map(|_| OnceLock::new()).collect()),
+            None => &[],
+        }
+    }
+
+    /// Forgets what was built for feature `id` (replaced), making room for a new one.
+    pub fn forget(&mut self, id: FeatureId) {
+        self.slots = self.slots.max(id.index() + 1);
+        for cells in &mut self.by_detail {
+            if let Some(cells) = cells.get_mut() {
+                if cells.len() < self.slots {
+                    cells.resize_with(self.slots, OnceLock::new);
+                }
+                cells[id.index()] = OnceLock::new();
+            }
+        }
+    }
+
+    /// How many meshes are built, and their bytes (for the bench's report).
+    pub fn built(&self) -> (usize, usize) {
+        let mut count = 0;
+        let mut bytes = 0;
+        for cells in self.by_detail.iter().filter_map(OnceLock::get) {
+            for mesh in cells.iter().filter_map(OnceLock::get) {
+                count += 1;
+                bytes += mesh.vertices.len() * 16 + mesh.indices.len() * 4 + mesh.rings.len() * 16;
+            }
+        }
+        (count, bytes)
+    }
+}
+
+/// The detail a view `metres_per_point` across draws `store`'s areas and lines with.
+pub fn detail_for(store: &FeatureStore, metres_per_point: f64) -> Detail {
+    match (band_for(metres_per_point), first_band(store)) {
+        (Some(band), Some(first)) if band >= first => Detail::Band(band),
+        _ => Detail::Full,
+    }
+}
+
 /// The layer's first band: the finest at which snapping keeps at most three quarters of its
 /// areas' and lines' vertices (on a sample of them); `None` when it has none.
-pub fn first_band(features: &[PreparedFeature]) -> Option<usize> {
-    let shaped: Vec<&PreparedFeature> = features.iter().filter(|f| has_shape(f)).collect();
-    if shaped.is_empty() {
-        return None;
-    }
-    let step = shaped.len().div_ceil(SAMPLE);
-    let sample: Vec<&PreparedFeature> = shaped.into_iter().step_by(step).collect();
-    let total: usize = sample.iter().map(|f| vertex_count(&f.world)).sum();
-    (0..BANDS).find(|&band| {
-        let kept: usize = sample
-            .iter()
-            .map(|f| snapped(&f.world, cell(band)).map_or(0, |g| vertex_count(&g)))
-            .sum();
-        (kept as f64) <= WORTH_IT * total as f64
+pub fn first_band(store: &FeatureStore) -> Option<usize> {
+    *store.meshes.first_band.get_or_init(|| {
+        let shaped: Vec<FeatureView<'_>> = store.iter().filter(|f| !f.is_point()).collect();
+        if shaped.is_empty() {
+            return None;
+        }
+        let step = shaped.len().div_ceil(SAMPLE);
+        let sample: Vec<FeatureView<'_>> = shaped.into_iter().step_by(step).collect();
+        let total: usize = sample.iter().map(|f| f.geometry().coords().len()).sum();
+        (0..BANDS).find(|&band| {
+            let kept: usize = sample.iter().map(|f| snapped_vertices(f, cell(band))).sum();
+            (kept as f64) <= WORTH_IT * total as f64
+        })
     })
 }
 
-/// The feature's levels from `first` up to the band where it collapses (that one included, with
-/// an empty mesh), or to the last band.
-pub fn levels(feature: &PreparedFeature, first: usize) -> Vec<Level> {
-    if !has_shape(feature) {
-        return Vec::new();
+/// The mesh of feature `f` at `detail`: an area's rings triangulated, or a line's parts (in
+/// `rings`, with no triangles). `None` for a line at full detail (draw its own vertices) and
+/// for points. Built the first time, then kept.
+pub fn mesh<'a>(f: FeatureView<'a>, detail: Detail) -> Option<&'a FillMesh> {
+    if f.is_point() || (detail == Detail::Full && !f.is_areal()) {
+        return None;
     }
-    let areal = !feature.mesh.vertices.is_empty();
-    let mut levels = Vec::new();
-    for band in first..BANDS {
-        let Some(g) = snapped(&feature.world, cell(band)) else {
-            levels.push(Level {
-                band,
-                mesh: FillMesh::default(),
-            });
-            break;
-        };
-        let mesh = if areal {
-            tessellate(&g)
-        } else {
-            line_parts(&simplified_lines(&g, cell(band)))
-        };
-        // A line down to two points a part is as simple as it gets: coarser views reuse it.
-        let simplest = !areal && mesh.vertices.len() <= 2 * mesh.rings.len();
-        levels.push(Level { band, mesh });
-        if simplest {
-            break;
-        }
-    }
-    levels
+    let cell = f.store.meshes.cells(detail).get(f.id.index())?;
+    Some(cell.get_or_init(|| Arc::new(build(f, detail))))
 }
 
-/// Gives every area and line of a layer its levels, from the layer's first band up.
-pub fn add_levels(features: &mut [PreparedFeature]) {
-    let Some(first) = first_band(features) else {
+/// The mesh of feature `f` as a view `metres_per_point` across draws it (see [`mesh`]).
+pub fn mesh_for<'a>(f: FeatureView<'a>, metres_per_point: f64) -> Option<&'a FillMesh> {
+    mesh(f, detail_for(f.store, metres_per_point))
+}
+
+/// Builds, on all cores, the meshes at `detail` of those `ids` that lack one, so that the
+/// features a view draws first are ready together.
+pub fn prepare(store: &FeatureStore, ids: &[FeatureId], detail: Detail) {
+    let cells = store.meshes.cells(detail);
+    let missing: Vec<FeatureId> = ids
+        .iter()
+        .copied()
+        .filter(|id| cells.get(id.index()).is_some_and(|c| c.get().is_none()))
+        .filter_map(|id| store.get(id))
+        .filter(|f| !f.is_point() && (detail != Detail::Full || f.is_areal()))
+        .map(|f| f.id)
+        .collect();
+    if missing.len() < 64 {
+        for id in missing {
+            if let Some(f) = store.get(id) {
+                mesh(f, detail);
+            }
+        }
         return;
-    };
-    for f in features.iter_mut() {
-        f.levels = levels(f, first);
+    }
+    missing.par_iter().with_min_len(32).for_each(|&id| {
+        if let Some(f) = store.get(id) {
+            mesh(f, detail);
+        }
+    });
+}
+
+fn build(f: FeatureView<'_>, detail: Detail) -> FillMesh {
+    let g = f.geometry();
+    let mut mesh = FillMesh::default();
+    match detail {
+        Detail::Full => {
+            for polygon in g.polygons() {
+                let rings: Vec<Vec<World>> =
+                    polygon.rings().map(|r| project(r).collect()).collect();
+                let rings: Vec<&[World]> = rings.iter().map(Vec::as_slice).collect();
+                add_polygon(&mut mesh, &rings);
+            }
+        }
+        Detail::Band(band) => {
+            let cell = cell(band);
+            if f.is_areal() {
+                for polygon in g.polygons() {
+                    let mut rings = polygon.rings();
+                    let Some(outer) = rings.next().and_then(|r| snap_ring(r, cell, 3)) else {
+                        continue;
+                    };
+                    let holes: Vec<Vec<World>> =
+                        rings.filter_map(|r| snap_ring(r, cell, 3)).collect();
+                    let all: Vec<&[World]> = std::iter::once(outer.as_slice())
+                        .chain(holes.iter().map(Vec::as_slice))
+                        .collect();
+                    add_polygon(&mut mesh, &all);
+                }
+            } else {
+                for line in g.lines() {
+                    let Some(snapped) = snap_line(line, cell) else {
+                        continue;
+                    };
+                    let start = mesh.vertices.len();
+                    mesh.vertices.extend(simplify(&snapped, cell));
+                    mesh.rings.push(start..mesh.vertices.len());
+                }
+            }
+        }
+    }
+    mesh
+}
+
+/// How many vertices `f`'s areas and lines keep snapped to a grid of `cell` metres.
+fn snapped_vertices(f: &FeatureView<'_>, cell: f64) -> usize {
+    let g = f.geometry();
+    if f.is_areal() {
+        g.polygons()
+            .flat_map(|p| p.rings())
+            .filter_map(|r| snap_ring(r, cell, 3))
+            .map(|r| r.len() + 1)
+            .sum()
+    } else {
+        g.lines()
+            .filter_map(|l| snap_line(l, cell))
+            .map(|l| l.len())
+            .sum()
     }
 }
 
-/// Areas (with a mesh) and lines; points have nothing to simplify.
-fn has_shape(f: &PreparedFeature) -> bool {
-    !f.mesh.vertices.is_empty() || !f.feature.is_point()
-}
-
-fn vertex_count(g: &Geometry<f64>) -> usize {
-    use geo::CoordsIter;
-    g.coords_count()
-}
-
-/// `g`'s polygons and lines with every vertex snapped to a grid of `cell` metres and repeats
-/// dropped; rings under three vertices and lines under two are left out; `None` when nothing is
-/// left.
-fn snapped(g: &Geometry<f64>, cell: f64) -> Option<Geometry<f64>> {
-    use geo::{LineString, MultiLineString, MultiPolygon, Polygon};
-    let ring = |ls: &LineString<f64>, least: usize| -> Option<LineString<f64>> {
-        let mut out: Vec<geo::Coord<f64>> = Vec::with_capacity(ls.0.len());
-        for c in &ls.0 {
-            let s = geo::coord! { x: (c.x / cell).round() * cell, y: (c.y / cell).round() * cell };
-            if out.last() != Some(&s) {
-                out.push(s);
-            }
+/// `ring` (in longitude/latitude) projected, with every vertex snapped to a grid of `cell`
+/// metres and repeats dropped; for a polygon's ring (`least` 3) without its closing repeat.
+/// `None` when fewer than `least` vertices are left.
+fn snap_ring(ring: &[World], cell: f64, least: usize) -> Option<Vec<World>> {
+    let mut out: Vec<World> = Vec::with_capacity(ring.len());
+    for c in project(ring) {
+        let s = [(c[0] / cell).round() * cell, (c[1] / cell).round() * cell];
+        if out.last() != Some(&s) {
+            out.push(s);
         }
-        if least == 3 {
-            while out.len() > 1 && out.first() == out.last() {
-                out.pop();
-            }
-        }
-        (out.len() >= least).then(|| LineString::new(out))
-    };
-    let polygon = |p: &Polygon<f64>| {
-        let outer = ring(p.exterior(), 3)?;
-        let holes = p.interiors().iter().filter_map(|h| ring(h, 3)).collect();
-        Some(Polygon::new(outer, holes))
-    };
-    // A line shorter than a cell stays as a stub one cell long, so that it still shows as a dot.
-    let lines = |parts: &[LineString<f64>]| -> Option<Geometry<f64>> {
-        let kept: Vec<_> = parts
-            .iter()
-            .filter_map(|l| {
-                ring(l, 2).or_else(|| {
-                    let c = ring(l, 1)?.0[0];
-                    Some(LineString::new(vec![
-                        c,
-                        geo::coord! { x: c.x + cell, y: c.y },
-                    ]))
-                })
-            })
-            .collect();
-        (!kept.is_empty()).then(|| Geometry::MultiLineString(MultiLineString::new(kept)))
-    };
-    match g {
-        Geometry::Polygon(p) => polygon(p).map(Geometry::Polygon),
-        Geometry::MultiPolygon(mp) => {
-            let kept: Vec<_> = mp.0.iter().filter_map(polygon).collect();
-            (!kept.is_empty()).then(|| Geometry::MultiPolygon(MultiPolygon::new(kept)))
-        }
-        Geometry::Rect(r) => polygon(&r.to_polygon()).map(Geometry::Polygon),
-        Geometry::Triangle(t) => polygon(&t.to_polygon()).map(Geometry::Polygon),
-        Geometry::LineString(l) => lines(std::slice::from_ref(l)),
-        Geometry::MultiLineString(ml) => lines(&ml.0),
-        Geometry::Line(l) => lines(&[LineString::from(vec![l.start, l.end])]),
-        Geometry::GeometryCollection(gc) => {
-            let kept: Vec<_> = gc.0.iter().filter_map(|g| snapped(g, cell)).collect();
-            (!kept.is_empty())
-                .then(|| Geometry::GeometryCollection(geo::GeometryCollection::new_from(kept)))
-        }
-        Geometry::Point(_) | Geometry::MultiPoint(_) => None,
     }
+    if least == 3 {
+        while out.len() > 1 && out.first() == out.last() {
+            out.pop();
+        }
+    }
+    (out.len() >= least).then_some(out)
+}
+
+/// A line snapped to a grid of `cell` metres; one shorter than a cell stays as a stub one cell
+/// long, so that it still shows as a dot.
+fn snap_line(line: &[World], cell: f64) -> Option<Vec<World>> {
+    snap_ring(line, cell, 2).or_else(|| {
+        let c = snap_ring(line, cell, 1)?[0];
+        Some(vec![c, [c[0] + cell, c[1]]])
+    })
 }
 
 /// Lines have no neighbours to keep a shared border with, so after snapping they are also
 /// simplified (Ramer–Douglas–Peucker within a cell), which drops the zigzags snapping leaves.
-fn simplified_lines(g: &Geometry<f64>, cell: f64) -> Geometry<f64> {
+fn simplify(line: &[World], cell: f64) -> Vec<World> {
     use geo::Simplify;
-    match g {
-        Geometry::MultiLineString(ml) => Geometry::MultiLineString(ml.simplify(cell)),
-        Geometry::GeometryCollection(gc) => {
-            Geometry::GeometryCollection(gc.0.iter().map(|g| simplified_lines(g, cell)).collect())
-        }
-        other => other.clone(),
-    }
-}
-
-/// A line's parts as a mesh without triangles: each part's vertices, and where it lies.
-fn line_parts(g: &Geometry<f64>) -> FillMesh {
-    let mut mesh = FillMesh::default();
-    add_line_parts(&mut mesh, g);
-    mesh
-}
-
-fn add_line_parts(mesh: &mut FillMesh, g: &Geometry<f64>) {
-    match g {
-        Geometry::MultiLineString(ml) => {
-            for part in &ml.0 {
-                let start = mesh.vertices.len();
-                mesh.vertices
-                    .extend(part.0.iter().map(|c| -> World { [c.x, c.y] }));
-                mesh.rings.push(start..mesh.vertices.len());
-            }
-        }
-        Geometry::GeometryCollection(gc) => gc.0.iter().for_each(|g| add_line_parts(mesh, g)),
-        _ => {}
-    }
+    let ls: geo::LineString<f64> = line
+        .iter()
+        .map(|&[x, y]| geo::coord! { x: x, y: y })
+        .collect();
+    ls.simplify(cell)
+        .0
+        .into_iter()
+        .map(|c| [c.x, c.y])
+        .collect()
 }

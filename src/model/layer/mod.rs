@@ -1,17 +1,19 @@
-//! A layer: features, their projected geometry, cached fill meshes, an R-tree over them,
-//! and how the layer is shown (style, visibility, opacity).
+//! A layer: its features in a store, an R-tree over them, the pyramids that count a crowded
+//! layer's points and small areas, and how the layer is shown (style, visibility, opacity).
 
-use crate::model::feature::Feature;
-use crate::model::layer::tessellate::{FillMesh, tessellate};
-use crate::model::projection::{World, project_geometry};
+use crate::model::projection::World;
+use crate::model::store::{FeatureId, FeatureStore, FeatureView, PickHint};
 use crate::model::style::LayerStyle;
 use crate::model::view::WorldBounds;
 use geo::{BoundingRect, InteriorPoint};
-use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use std::sync::Arc;
 
 pub mod clusters;
+pub mod index;
 pub mod lod;
 pub mod tessellate;
+
+pub use index::SpatialIndex;
 
 /// What a layer is for, which decides where it sits and how it is treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,161 +28,123 @@ pub enum LayerRole {
     User,
 }
 
-/// A feature made ready to draw and pick.
-#[derive(Clone, Debug)]
-pub struct PreparedFeature {
-    pub feature: Feature,
-    /// Geometry in world metres.
-    pub world: geo::Geometry<f64>,
-    pub bounds: WorldBounds,
-    /// Triangles for areal features; empty for the rest.
-    pub mesh: FillMesh,
-    /// Where a label or symbol goes, in world metres.
-    pub anchor: World,
-    /// What settles most picks without reading the geometry; the R-tree keeps a copy.
-    pub pick_hint: PickHint,
-    /// Geodesic area on WGS84 in hectares, for areal features.
-    pub area_ha: Option<f64>,
-    /// Simplified copies for zoomed-out views, one per zoom band (see `lod`); empty for
-    /// points, and until the layer is made.
-    pub levels: Vec<crate::model::layer::lod::Level>,
-}
+/// A layer's handle, unique among every layer made while the app runs: what references to
+/// features hold, so that closing a layer never leaves them pointing at another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerKey(pub u32);
 
-impl PreparedFeature {
-    /// What a view `metres_per_point` across draws of an area: its full mesh or the band's
-    /// simplified one (empty when the area is smaller than a cell there).
-    pub fn mesh_for(&self, metres_per_point: f64) -> &FillMesh {
-        crate::model::layer::lod::level_for(&self.levels, metres_per_point)
-            .map_or(&self.mesh, |l| &l.mesh)
+impl LayerKey {
+    fn next() -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        LayerKey(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
-}
-
-/// What picking needs to know of a feature besides its box, so that most candidates are
-/// settled from the R-tree's own entries (see `pick::settles`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PickHint {
-    /// The feature's anchor.
-    pub anchor: World,
-    /// Whether the anchor lies on the feature (inside an area, on a line): true but for
-    /// broken shapes whose anchor falls back to the box's centre.
-    pub anchor_on_feature: bool,
-    /// The farthest any vertex lies from the anchor: the feature lies within this radius of it.
-    pub spread: f64,
-    /// Whether the feature is an area (polygon, multipolygon or rectangle).
-    pub areal: bool,
-}
-
-impl PickHint {
-    pub fn of(world: &geo::Geometry<f64>, anchor: World) -> Self {
-        use geo::{CoordsIter, Intersects};
-        let spread_squared = world
-            .coords_iter()
-            .map(|c| (c.x - anchor[0]).powi(2) + (c.y - anchor[1]).powi(2))
-            .fold(0.0, f64::max);
-        PickHint {
-            anchor,
-            anchor_on_feature: world.intersects(&geo::Point::new(anchor[0], anchor[1])),
-            spread: spread_squared.sqrt(),
-            areal: matches!(
-                world,
-                geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)
-            ),
-        }
-    }
-}
-
-/// A feature's box in the R-tree, with its index in the layer and its pick hint.
-pub type IndexEntry = GeomWithData<Rectangle<World>, (usize, PickHint)>;
-
-/// The R-tree's node sizes: wider than rstar's default (6), so that a query walks fewer levels
-/// (measured with `bench`: picks on 100,000 polygons, 16 against 6).
-pub struct IndexParams;
-
-impl rstar::RTreeParams for IndexParams {
-    const MIN_SIZE: usize = 12;
-    const MAX_SIZE: usize = 32;
-    const REINSERTION_COUNT: usize = 8;
-    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
 }
 
 /// One layer of the map.
 pub struct Layer {
+    pub key: LayerKey,
+    /// The layer's name in sessions and projects: the shipped layer's name, or `file:` and path.
     pub id: String,
     pub title: String,
     pub role: LayerRole,
     pub style: LayerStyle,
     pub visible: bool,
     pub opacity: f32,
-    /// Shared, so that a background job (see `dense`) can read them while the window runs;
-    /// never changed once the layer is made.
-    pub features: std::sync::Arc<Vec<PreparedFeature>>,
-    pub index: RTree<IndexEntry, IndexParams>,
+    /// Shared, so that a background job (see `scene::dense`) can read it while the window runs.
+    pub store: Arc<FeatureStore>,
+    pub index: SpatialIndex,
     /// Where the layer came from: an embedded file name or a path.
     pub origin: String,
     /// The numeric attributes and their extents, worked out once when first asked for.
     numeric: std::sync::OnceLock<Vec<(String, f64, f64)>>,
     /// For a layer of more single points than `clusters::CLUSTER_ABOVE`, its points counted per
     /// square at every zoom band, so that clusters cost what the screen holds.
-    pub point_pyramid: Option<crate::model::layer::clusters::PointPyramid>,
-    /// For a layer of more areas than `clusters::CLUSTER_ABOVE`, those too small to see counted
-    /// per square at every zoom band, and the rest by size (see `clusters::AreaPyramid`).
-    pub area_pyramid: Option<crate::model::layer::clusters::AreaPyramid>,
+    pub point_pyramid: Option<clusters::PointPyramid>,
+    /// For a layer of more areas than `clusters::CLUSTER_ABOVE`, its areas by size (see
+    /// `clusters::AreaPyramid`), so that a view finds those wide enough to draw one by one
+    /// without looking at the rest.
+    pub area_pyramid: Option<Arc<clusters::AreaPyramid>>,
+}
+
+/// A layer's features with their index and pyramids, built (off the UI thread, by the
+/// loader) before they become a layer.
+pub struct Indexed {
+    pub store: Arc<FeatureStore>,
+    pub index: SpatialIndex,
+    pub point_pyramid: Option<clusters::PointPyramid>,
+    pub area_pyramid: Option<Arc<clusters::AreaPyramid>>,
+}
+
+impl Indexed {
+    /// Indexes `store`, and counts it when crowded: the R-tree and the pyramids on two cores.
+    pub fn new(store: Arc<FeatureStore>) -> Self {
+        let crowded = store.len() > clusters::CLUSTER_ABOVE;
+        let (index, (point_pyramid, area_pyramid)) = rayon::join(
+            || SpatialIndex::build(&store),
+            || {
+                if !crowded {
+                    return (None, None);
+                }
+                (
+                    clusters::PointPyramid::build(&store),
+                    clusters::AreaPyramid::build(&store).map(Arc::new),
+                )
+            },
+        );
+        Self {
+            store,
+            index,
+            point_pyramid,
+            area_pyramid,
+        }
+    }
 }
 
 impl Layer {
+    /// A layer of the features in `store`: indexed, and counted when crowded.
     pub fn new(
         id: &str,
         title: &str,
         role: LayerRole,
         style: LayerStyle,
         origin: &str,
-        features: Vec<Feature>,
+        store: FeatureStore,
     ) -> Self {
-        let features = features.into_iter().filter_map(prepare).collect();
-        Self::from_prepared(id, title, role, style, origin, features)
+        Self::from_indexed(
+            id,
+            title,
+            role,
+            style,
+            origin,
+            Indexed::new(Arc::new(store)),
+        )
     }
 
-    /// A layer of features already prepared (by a background loader, say).
-    pub fn from_prepared(
+    /// A layer of features already indexed.
+    pub fn from_indexed(
         id: &str,
         title: &str,
         role: LayerRole,
         style: LayerStyle,
         origin: &str,
-        mut features: Vec<PreparedFeature>,
+        indexed: Indexed,
     ) -> Self {
-        if features.iter().all(|f| f.levels.is_empty()) {
-            crate::model::layer::lod::add_levels(&mut features);
-        }
-        let entries = features
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let corners = Rectangle::from_corners(f.bounds.min, f.bounds.max);
-                GeomWithData::new(corners, (i, f.pick_hint))
-            })
-            .collect();
-        let crowded = features.len() > crate::model::layer::clusters::CLUSTER_ABOVE;
-        let point_pyramid = crowded
-            .then(|| crate::model::layer::clusters::PointPyramid::build(&features))
-            .flatten();
-        let area_pyramid = crowded
-            .then(|| {
-                crate::model::layer::clusters::AreaPyramid::build(
-                    &features,
-                    crate::model::layer::clusters::AREA_TINY_SHARE,
-                )
-            })
-            .flatten();
+        let Indexed {
+            store,
+            index,
+            point_pyramid,
+            area_pyramid,
+        } = indexed;
         Self {
+            key: LayerKey::next(),
             id: id.to_owned(),
             title: title.to_owned(),
             role,
             style,
             visible: true,
             opacity: 1.0,
-            features: std::sync::Arc::new(features),
-            index: RTree::bulk_load_with_params(entries),
+            store,
+            index,
             origin: origin.to_owned(),
             numeric: std::sync::OnceLock::new(),
             point_pyramid,
@@ -188,91 +152,138 @@ impl Layer {
         }
     }
 
+    /// A layer of `features` (geometry in longitude/latitude), for tests and small layers.
+    pub fn from_features(
+        id: &str,
+        title: &str,
+        role: LayerRole,
+        style: LayerStyle,
+        origin: &str,
+        features: &[crate::model::feature::Feature],
+    ) -> Self {
+        Self::new(
+            id,
+            title,
+            role,
+            style,
+            origin,
+            FeatureStore::from_features(features),
+        )
+    }
+
+    /// Feature `id`, if the layer holds it.
+    pub fn feature(&self, id: FeatureId) -> Option<FeatureView<'_>> {
+        self.store.get(id)
+    }
+
+    /// Every feature, in the layer's order.
+    pub fn features(&self) -> impl Iterator<Item = FeatureView<'_>> + '_ {
+        self.store.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
     /// The box holding every feature, if there are any (the R-tree's root box).
     pub fn bounds(&self) -> Option<WorldBounds> {
-        (self.index.size() > 0).then(|| {
-            let envelope = self.index.root().envelope();
-            WorldBounds {
-                min: envelope.lower(),
-                max: envelope.upper(),
-            }
-        })
+        self.index.bounds()
     }
 
     /// The features whose boxes meet `bounds`, in the layer's order.
-    pub fn features_in_order(&self, bounds: &WorldBounds) -> Vec<usize> {
+    pub fn features_in_order(&self, bounds: &WorldBounds) -> Vec<FeatureId> {
         if self.bounds().is_some_and(|all| bounds.contains(&all)) {
             // All of them: no need to ask the R-tree, nor to sort.
-            return (0..self.features.len()).collect();
+            return self.store.ids().collect();
         }
-        let mut found: Vec<usize> = self.features_in(bounds).collect();
+        let mut found = self.index.ids_in(bounds);
         found.sort_unstable();
         found
     }
 
+    /// The features whose boxes meet `bounds`, in no particular order.
+    pub fn features_in(&self, bounds: &WorldBounds) -> Vec<FeatureId> {
+        self.index.ids_in(bounds)
+    }
+
     /// The attributes holding numbers, each with its smallest and largest value.
     pub fn numeric_attributes(&self) -> &[(String, f64, f64)] {
-        self.numeric.get_or_init(|| {
-            crate::model::filter::numeric_attributes(self.features.iter().map(|p| &p.feature))
-        })
+        self.numeric
+            .get_or_init(|| crate::model::filter::numeric_attributes(&self.store))
     }
 
-    /// Indices of the features whose boxes meet `bounds`.
-    pub fn features_in(&self, bounds: &WorldBounds) -> impl Iterator<Item = usize> + '_ {
-        self.entries_in(bounds).map(|e| e.data.0)
+    /// Adds a feature (geometry in longitude/latitude), or replaces the one whose `id` property
+    /// is the same, keeping the index and pyramids in step; returns its id.
+    pub fn upsert(
+        &mut self,
+        lonlat: &geo::Geometry<f64>,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> FeatureId {
+        let store = Arc::make_mut(&mut self.store);
+        let (id, before) = store.upsert(lonlat, properties);
+        if let Some(before) = before {
+            self.index.remove(id, &before);
+            self.uncount(id, &before);
+        }
+        self.index.insert(&self.store, id);
+        self.count(id);
+        self.numeric = std::sync::OnceLock::new();
+        id
     }
 
-    /// The R-tree's entries whose boxes meet `bounds`.
-    pub fn entries_in(&self, bounds: &WorldBounds) -> impl Iterator<Item = &IndexEntry> + '_ {
-        self.index
-            .locate_in_envelope_intersecting(&AABB::from_corners(bounds.min, bounds.max))
+    /// Removes the feature whose `id` property is `key`; returns its id.
+    pub fn remove(&mut self, key: &str) -> Option<FeatureId> {
+        let (id, before) = Arc::make_mut(&mut self.store).remove_key(key)?;
+        self.index.remove(id, &before);
+        self.uncount(id, &before);
+        self.numeric = std::sync::OnceLock::new();
+        Some(id)
+    }
+
+    fn count(&mut self, id: FeatureId) {
+        let anchor = self.store.anchor(id);
+        if let Some(p) = &mut self.point_pyramid {
+            p.add(id, anchor);
+        }
+        if let Some(a) = &mut self.area_pyramid {
+            Arc::make_mut(a).insert(&self.store, id);
+        }
+    }
+
+    fn uncount(&mut self, id: FeatureId, before: &WorldBounds) {
+        if let Some(p) = &mut self.point_pyramid {
+            p.remove(id, before.center(), &self.index);
+        }
+        if let Some(a) = &mut self.area_pyramid {
+            Arc::make_mut(a).remove(id, before);
+        }
     }
 }
 
-/// Projects, triangulates and measures one feature; `None` for an empty geometry.
-pub fn prepare(feature: Feature) -> Option<PreparedFeature> {
-    let world = project_geometry(&feature.geometry);
-    let rect = world.bounding_rect()?;
-    let bounds = WorldBounds {
-        min: [rect.min().x, rect.min().y],
-        max: [rect.max().x, rect.max().y],
-    };
-    let mesh = tessellate(&world);
-    // geo's interior point can panic on some invalid polygons (an assertion in its sweep);
-    // the box's centre then anchors the label.
-    let anchor = crate::model::guard::catching(|| label_anchor(&world))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| bounds.center());
-    let pick_hint = PickHint::of(&world, anchor);
-    let area_ha = feature
-        .is_areal()
-        .then(|| areal_m2(&feature.geometry) / 10_000.0);
-    Some(PreparedFeature {
-        feature,
-        world,
-        bounds,
-        mesh,
+/// What picking needs of a feature (in world metres) anchored at `anchor`.
+pub(crate) fn pick_hint(world: &geo::Geometry<f64>, anchor: World) -> PickHint {
+    use geo::{CoordsIter, Intersects};
+    let spread_squared = world
+        .coords_iter()
+        .map(|c| (c.x - anchor[0]).powi(2) + (c.y - anchor[1]).powi(2))
+        .fold(0.0, f64::max);
+    PickHint {
         anchor,
-        pick_hint,
-        area_ha,
-        levels: Vec::new(),
-    })
-}
-
-/// The geodesic area of a polygon, multipolygon or rectangle in m², whichever way it winds.
-fn areal_m2(geometry: &geo::Geometry<f64>) -> f64 {
-    use crate::model::measure::polygon_area_m2;
-    match geometry {
-        geo::Geometry::Polygon(p) => polygon_area_m2(p),
-        geo::Geometry::MultiPolygon(mp) => mp.0.iter().map(polygon_area_m2).sum(),
-        geo::Geometry::Rect(r) => polygon_area_m2(&r.to_polygon()),
-        _ => 0.0,
+        anchor_on_feature: world.intersects(&geo::Point::new(anchor[0], anchor[1])),
+        spread: spread_squared.sqrt(),
+        areal: matches!(
+            world,
+            geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)
+        ),
     }
 }
 
 /// A point inside the geometry (for a multipolygon: inside its largest part).
-fn label_anchor(world: &geo::Geometry<f64>) -> Option<World> {
+pub(crate) fn label_anchor(world: &geo::Geometry<f64>) -> Option<World> {
     use geo::Area;
     let point = match world {
         geo::Geometry::MultiPolygon(mp) => {

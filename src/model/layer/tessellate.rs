@@ -35,7 +35,14 @@ impl FillMesh {
 /// gives an empty mesh.
 pub fn tessellate(geometry: &geo::Geometry<f64>) -> FillMesh {
     let mut mesh = FillMesh::default();
-    let mut add = |polygon: &geo::Polygon<f64>| add_polygon(&mut mesh, polygon);
+    let mut add = |polygon: &geo::Polygon<f64>| {
+        let rings: Vec<Vec<World>> = std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect())
+            .collect();
+        let rings: Vec<&[World]> = rings.iter().map(Vec::as_slice).collect();
+        add_polygon(&mut mesh, &rings);
+    };
     match geometry {
         geo::Geometry::Polygon(p) => add(p),
         geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(add),
@@ -63,18 +70,16 @@ fn append(mesh: &mut FillMesh, part: FillMesh) {
     );
 }
 
-fn add_polygon(mesh: &mut FillMesh, polygon: &geo::Polygon<f64>) {
+/// Adds one polygon, its exterior ring first and then its holes (each closed or not), to
+/// `mesh`, triangulated.
+pub fn add_polygon(mesh: &mut FillMesh, rings: &[&[World]]) {
     let base = mesh.vertices.len();
     let mut flat: Vec<f64> = Vec::new();
-    let mut holes: Vec<usize> = Vec::new();
-    let mut rings = Vec::new();
-    for (n, ring) in std::iter::once(polygon.exterior())
-        .chain(polygon.interiors())
-        .enumerate()
-    {
-        let mut coords: Vec<World> = ring.0.iter().map(|c| [c.x, c.y]).collect();
+    let mut kept_rings = Vec::new();
+    for (n, ring) in rings.iter().enumerate() {
+        let mut coords: &[World] = ring;
         if coords.len() > 1 && coords.first() == coords.last() {
-            coords.pop();
+            coords = &coords[..coords.len() - 1];
         }
         if coords.len() < 3 {
             if n == 0 {
@@ -82,19 +87,16 @@ fn add_polygon(mesh: &mut FillMesh, polygon: &geo::Polygon<f64>) {
             }
             continue;
         }
-        if n > 0 {
-            holes.push(flat.len() / 2);
-        }
         let start = base + flat.len() / 2;
-        rings.push(start..start + coords.len());
+        kept_rings.push(start..start + coords.len());
         flat.extend(coords.iter().flat_map(|c| [c[0], c[1]]));
     }
-    let triangles = triangulate(&flat, &rings, base);
+    let triangles = triangulate(&flat, &kept_rings, base);
     mesh.vertices
         .extend(flat.chunks_exact(2).map(|c| [c[0], c[1]]));
     mesh.indices
         .extend(triangles.into_iter().map(|i| base as u32 + i));
-    mesh.rings.extend(rings);
+    mesh.rings.extend(kept_rings);
 }
 
 /// The grid the triangulator sees, in world metres: positions are snapped to it.

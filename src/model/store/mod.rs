@@ -1,0 +1,688 @@
+//! A layer's features in one compact store: geometry in flat columns (see [`geometry`]),
+//! attributes by column with strings interned (see [`attributes`]), and what drawing and
+//! picking need of each feature worked out once (its box, label anchor and pick hint). A
+//! feature is a [`FeatureId`] into its store, stable while the store lives; features can be
+//! inserted, replaced and removed by key without rebuilding the rest.
+
+pub mod attributes;
+pub mod geometry;
+
+use crate::model::feature::Language;
+use crate::model::projection::{World, world_from_lonlat};
+use crate::model::view::WorldBounds;
+use attributes::{AttrValue, Attributes};
+use geometry::{GeomKind, GeomRef, Geometries, PartKind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A feature's place in its store.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct FeatureId(pub u32);
+
+impl FeatureId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What picking needs to know of a feature besides its box, so that most candidates are
+/// settled from the R-tree's own entries (see `query::pick`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PickHint {
+    /// The feature's anchor.
+    pub anchor: World,
+    /// Whether the anchor lies on the feature (inside an area, on a line): true but for
+    /// broken shapes whose anchor falls back to the box's centre.
+    pub anchor_on_feature: bool,
+    /// The farthest any vertex lies from the anchor: the feature lies within this radius of it.
+    pub spread: f64,
+    /// Whether the feature is an area (polygon or multipolygon).
+    pub areal: bool,
+}
+
+/// What is worked out once for each feature.
+#[derive(Clone, Copy, Debug)]
+struct Derived {
+    bounds: WorldBounds,
+    hint: PickHint,
+}
+
+/// The features of one layer.
+#[derive(Clone, Debug, Default)]
+pub struct FeatureStore {
+    geometries: Geometries,
+    /// Each feature's geometry in `geometries` (a replaced feature's new one is appended).
+    geometry_of: Vec<u32>,
+    /// Each feature's position in the file it came from (the `n` of "feature n" in messages).
+    file_index: Vec<u32>,
+    /// Each feature's box and hint; empty while every feature is a single point, whose box
+    /// and hint its one vertex gives (a million points save 72 MB).
+    derived: Vec<Derived>,
+    removed: Vec<bool>,
+    removed_count: usize,
+    /// Which geometry kinds the store has held (a bit per `GeomKind`).
+    kinds_held: u8,
+    attributes: Attributes,
+    /// Geodesic areas in hectares, worked out when first asked for.
+    areas: Vec<OnceLock<f64>>,
+    /// Meshes and simplified levels, built when first drawn (see `model::layer::lod`).
+    pub meshes: crate::model::layer::lod::MeshCache,
+    /// Features by their key, made when first asked for.
+    keys: OnceLock<HashMap<String, FeatureId>>,
+}
+
+/// Adds features to a store: readers write geometry (in longitude/latitude, projected as it
+/// goes) and attributes here; [`StoreBuilder::finish`] works out the rest on all cores.
+#[derive(Clone, Debug, Default)]
+pub struct StoreBuilder {
+    pub geometries: Geometries,
+    pub attributes: Attributes,
+    pub file_index: Vec<u32>,
+}
+
+impl StoreBuilder {
+    pub fn len(&self) -> usize {
+        self.file_index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.file_index.is_empty()
+    }
+
+    /// Adds a feature from a `geo` geometry in longitude/latitude and its properties; returns
+    /// its row.
+    pub fn push_geo(
+        &mut self,
+        file_index: usize,
+        lonlat: &geo::Geometry<f64>,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> usize {
+        self.geometries.push_geo(lonlat);
+        let row = self.end_feature(file_index);
+        for (key, value) in properties {
+            self.attributes.set_json(row, key, value);
+        }
+        row
+    }
+
+    /// Ends a feature whose geometry was just added to `geometries`: gives it its attribute
+    /// row and file index; returns the row.
+    pub fn end_feature(&mut self, file_index: usize) -> usize {
+        self.file_index.push(file_index as u32);
+        self.attributes.push_row()
+    }
+
+    /// Appends `other`'s features after these.
+    pub fn append(&mut self, other: StoreBuilder) {
+        self.geometries.append(other.geometries);
+        self.attributes.append(other.attributes);
+        self.file_index.extend(other.file_index);
+    }
+
+    /// The store, with each feature's box, anchor and pick hint worked out on all cores.
+    pub fn finish(self) -> FeatureStore {
+        let n = self.len();
+        let geometries = self.geometries;
+        let points_only = (0..n).all(|g| geometries.get(g).kind() == GeomKind::Point);
+        let derived: Vec<Derived> = if points_only {
+            Vec::new()
+        } else {
+            (0..n)
+                .into_par_iter()
+                .with_min_len(256)
+                .map(|g| derive(geometries.get(g)))
+                .collect()
+        };
+        let areal = (0..n).any(|g| geometries.get(g).kind().is_areal());
+        let kinds_held = (0..n).fold(0, |held, g| held | kind_bit(geometries.get(g).kind()));
+        FeatureStore {
+            kinds_held,
+            geometry_of: (0..n as u32).collect(),
+            file_index: self.file_index,
+            derived,
+            removed: vec![false; n],
+            removed_count: 0,
+            attributes: self.attributes,
+            areas: if areal {
+                (0..n).map(|_| OnceLock::new()).collect()
+            } else {
+                Vec::new()
+            },
+            meshes: crate::model::layer::lod::MeshCache::new(n),
+            keys: OnceLock::new(),
+            geometries,
+        }
+    }
+}
+
+fn kind_bit(kind: GeomKind) -> u8 {
+    1 << (kind as u8)
+}
+
+/// A feature's box and pick hint, in world metres.
+fn derive(g: GeomRef<'_>) -> Derived {
+    let coords = g.coords();
+    if g.kind() == GeomKind::Point
+        && let [p] = coords
+    {
+        let p = &world_from_lonlat(*p);
+        return Derived {
+            bounds: WorldBounds { min: *p, max: *p },
+            hint: PickHint {
+                anchor: *p,
+                anchor_on_feature: true,
+                spread: 0.0,
+                areal: false,
+            },
+        };
+    }
+    let mut bounds = WorldBounds {
+        min: [f64::INFINITY; 2],
+        max: [f64::NEG_INFINITY; 2],
+    };
+    for c in geometry::project(coords) {
+        bounds.min = [bounds.min[0].min(c[0]), bounds.min[1].min(c[1])];
+        bounds.max = [bounds.max[0].max(c[0]), bounds.max[1].max(c[1])];
+    }
+    if coords.is_empty() {
+        bounds = WorldBounds {
+            min: [0.0; 2],
+            max: [0.0; 2],
+        };
+    }
+    let world = g.to_world_geo();
+    // geo's interior point can panic on some invalid polygons (an assertion in its sweep);
+    // the box's centre then anchors the label.
+    let anchor = crate::model::guard::catching(|| crate::model::layer::label_anchor(&world))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| bounds.center());
+    Derived {
+        bounds,
+        hint: crate::model::layer::pick_hint(&world, anchor),
+    }
+}
+
+impl FeatureStore {
+    /// A store of `features` (geometry in longitude/latitude), for tests and small layers.
+    pub fn from_features(features: &[crate::model::feature::Feature]) -> Self {
+        let mut builder = StoreBuilder::default();
+        for f in features {
+            builder.push_geo(f.index, &f.geometry, &f.properties);
+        }
+        builder.finish()
+    }
+
+    /// How many features it holds (removed ones included: ids are never reused).
+    pub fn slots(&self) -> usize {
+        self.geometry_of.len()
+    }
+
+    /// How many features it holds now.
+    pub fn len(&self) -> usize {
+        self.slots() - self.removed_count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every feature, in the order added.
+    pub fn ids(&self) -> impl Iterator<Item = FeatureId> + '_ {
+        (0..self.slots() as u32)
+            .map(FeatureId)
+            .filter(|id| !self.removed[id.index()])
+    }
+
+    pub fn contains(&self, id: FeatureId) -> bool {
+        self.removed.get(id.index()).is_some_and(|r| !r)
+    }
+
+    /// Feature `id`, if the store holds it.
+    pub fn get(&self, id: FeatureId) -> Option<FeatureView<'_>> {
+        self.contains(id).then_some(FeatureView { store: self, id })
+    }
+
+    /// Every feature, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = FeatureView<'_>> + '_ {
+        self.ids().map(|id| FeatureView { store: self, id })
+    }
+
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    pub fn geometry(&self, id: FeatureId) -> GeomRef<'_> {
+        let g = self.geometry_of.get(id.index()).copied().unwrap_or(0);
+        self.geometries.get(g as usize)
+    }
+
+    fn derived(&self, id: FeatureId) -> Derived {
+        match self.derived.get(id.index()) {
+            Some(d) => *d,
+            None => derive(self.geometry(id)),
+        }
+    }
+
+    pub fn bounds(&self, id: FeatureId) -> WorldBounds {
+        self.derived(id).bounds
+    }
+
+    pub fn anchor(&self, id: FeatureId) -> World {
+        self.derived(id).hint.anchor
+    }
+
+    pub fn pick_hint(&self, id: FeatureId) -> PickHint {
+        self.derived(id).hint
+    }
+
+    /// Whether every feature is a single point (a layer drawn from a point pyramid).
+    pub fn all_single_points(&self) -> bool {
+        self.kinds_held & !kind_bit(GeomKind::Point) == 0
+    }
+
+    /// Whether every feature is a point or points.
+    pub fn only_points(&self) -> bool {
+        self.kinds_held & !(kind_bit(GeomKind::Point) | kind_bit(GeomKind::MultiPoint)) == 0
+    }
+
+    /// Every vertex held, in world metres (those of replaced geometries too).
+    pub fn vertex_count(&self) -> usize {
+        self.geometries.vertex_count()
+    }
+
+    /// Memory held by the store, roughly, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.geometries.heap_bytes()
+            + self.attributes.heap_bytes()
+            + self.derived.capacity() * std::mem::size_of::<Derived>()
+            + self.slots() * 9
+    }
+
+    /// The feature whose `id` property is `key`.
+    pub fn by_key(&self, key: &str) -> Option<FeatureId> {
+        self.keys
+            .get_or_init(|| {
+                self.ids()
+                    .filter_map(|id| Some((self.get(id)?.text("id")?, id)))
+                    .collect()
+            })
+            .get(key)
+            .copied()
+    }
+
+    /// Adds a feature (geometry in longitude/latitude), or replaces the one with the same `id`
+    /// property; returns its id and, for a replacement, its box before.
+    pub fn upsert(
+        &mut self,
+        lonlat: &geo::Geometry<f64>,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> (FeatureId, Option<WorldBounds>) {
+        let key = properties.get("id").and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        });
+        let existing = key.as_deref().and_then(|k| self.by_key(k));
+        self.geometries.push_geo(lonlat);
+        let g = (self.geometries.len() - 1) as u32;
+        let derived = derive(self.geometries.get(g as usize));
+        self.kinds_held |= kind_bit(self.geometries.get(g as usize).kind());
+        if self.derived.is_empty() && self.slots() > 0 && !matches!(lonlat, geo::Geometry::Point(_))
+        {
+            // The first feature that is not a single point: every feature gets its own.
+            self.derived = (0..self.slots())
+                .map(|i| derive(self.geometry(FeatureId(i as u32))))
+                .collect();
+        }
+        let (id, before) = match existing {
+            Some(id) => {
+                let before = self.bounds(id);
+                self.geometry_of[id.index()] = g;
+                if let Some(d) = self.derived.get_mut(id.index()) {
+                    *d = derived;
+                }
+                for c in 0..self.attributes.column_count() {
+                    self.attributes
+                        .set(id.index(), c, attributes::Cell::Missing);
+                }
+                (id, Some(before))
+            }
+            None => {
+                let id = FeatureId(self.slots() as u32);
+                self.geometry_of.push(g);
+                self.file_index.push(id.0);
+                if !self.derived.is_empty() || !matches!(lonlat, geo::Geometry::Point(_)) {
+                    self.derived.push(derived);
+                }
+                self.removed.push(false);
+                self.attributes.push_row();
+                if !self.areas.is_empty() || lonlat_is_areal(lonlat) {
+                    self.areas.resize_with(self.slots(), OnceLock::new);
+                }
+                (id, None)
+            }
+        };
+        for (k, v) in properties {
+            self.attributes.set_json(id.index(), k, v);
+        }
+        if let Some(area) = self.areas.get_mut(id.index()) {
+            *area = OnceLock::new();
+        }
+        self.meshes.forget(id);
+        if let (Some(key), Some(keys)) = (key, self.keys.get_mut()) {
+            keys.insert(key, id);
+        }
+        (id, before)
+    }
+
+    /// Removes the feature with `id` property `key`; returns its id and box.
+    pub fn remove_key(&mut self, key: &str) -> Option<(FeatureId, WorldBounds)> {
+        let id = self.by_key(key)?;
+        self.removed[id.index()] = true;
+        self.removed_count += 1;
+        self.meshes.forget(id);
+        if let Some(keys) = self.keys.get_mut() {
+            keys.remove(key);
+        }
+        Some((id, self.bounds(id)))
+    }
+}
+
+fn lonlat_is_areal(g: &geo::Geometry<f64>) -> bool {
+    matches!(
+        g,
+        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)
+    )
+}
+
+/// One feature of a store, borrowed: its geometry, what was worked out of it, and its
+/// attributes with typed access to the properties every shipped layer carries.
+#[derive(Clone, Copy)]
+pub struct FeatureView<'a> {
+    pub store: &'a FeatureStore,
+    pub id: FeatureId,
+}
+
+impl std::fmt::Debug for FeatureView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "feature {} ({:?})", self.id.0, self.geometry())
+    }
+}
+
+impl<'a> FeatureView<'a> {
+    pub fn geometry(&self) -> GeomRef<'a> {
+        self.store.geometry(self.id)
+    }
+
+    pub fn geom_kind(&self) -> GeomKind {
+        self.geometry().kind()
+    }
+
+    pub fn is_point(&self) -> bool {
+        self.geom_kind().is_point()
+    }
+
+    pub fn is_areal(&self) -> bool {
+        self.geom_kind().is_areal()
+    }
+
+    /// A line (or a collection with a line or a point in it): neither an area nor points.
+    pub fn is_line(&self) -> bool {
+        !self.is_point() && !self.is_areal()
+    }
+
+    pub fn bounds(&self) -> WorldBounds {
+        self.store.bounds(self.id)
+    }
+
+    /// Where a label or symbol goes, in world metres.
+    pub fn anchor(&self) -> World {
+        self.store.anchor(self.id)
+    }
+
+    pub fn pick_hint(&self) -> PickHint {
+        self.store.pick_hint(self.id)
+    }
+
+    /// Its position in the file it came from.
+    pub fn file_index(&self) -> usize {
+        self.store.file_index[self.id.index()] as usize
+    }
+
+    /// The geometry in longitude/latitude degrees, as the file gave it.
+    pub fn lonlat(&self) -> geo::Geometry<f64> {
+        self.geometry().to_geo()
+    }
+
+    /// The geometry as a `geo` geometry in world metres.
+    pub fn world(&self) -> geo::Geometry<f64> {
+        self.geometry().to_world_geo()
+    }
+
+    /// Geodesic area on WGS84 in hectares, for areas (worked out when first asked for).
+    pub fn area_ha(&self) -> Option<f64> {
+        if !self.is_areal() {
+            return None;
+        }
+        let compute = || {
+            let m2: f64 = match self.lonlat() {
+                geo::Geometry::Polygon(p) => crate::model::measure::polygon_area_m2(&p),
+                geo::Geometry::MultiPolygon(mp) => {
+                    mp.0.iter()
+                        .map(crate::model::measure::polygon_area_m2)
+                        .sum()
+                }
+                _ => 0.0,
+            };
+            m2 / 10_000.0
+        };
+        Some(match self.store.areas.get(self.id.index()) {
+            Some(cell) => *cell.get_or_init(compute),
+            None => compute(),
+        })
+    }
+
+    /// A property's value; `None` when the feature has no such property.
+    pub fn get(&self, key: &str) -> Option<AttrValue<'a>> {
+        self.store.attributes.get(self.id.index(), key)
+    }
+
+    /// Every property, in column order.
+    pub fn properties(&self) -> impl Iterator<Item = (&'a str, AttrValue<'a>)> + use<'a> {
+        self.store.attributes.row(self.id.index())
+    }
+
+    /// The properties as a JSON object.
+    pub fn properties_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.properties()
+            .map(|(k, v)| (k.to_owned(), v.to_json()))
+            .collect()
+    }
+
+    /// A property as text, whatever its type; `None` when absent, null or empty.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.get(key)?.text()
+    }
+
+    /// A property as a string slice, when it is a non-empty string.
+    pub fn str(&self, key: &str) -> Option<&'a str> {
+        match self.get(key)? {
+            AttrValue::Str(s) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A property as a number, when it is a number.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.get(key)?.as_f64()
+    }
+
+    /// The `id` property, when it is a string.
+    pub fn id_str(&self) -> Option<&'a str> {
+        self.str("id")
+    }
+
+    /// The name in the chosen language, falling back to the other one, then to `name`.
+    pub fn name(&self, language: Language) -> Option<&'a str> {
+        let (first, second) = match language {
+            Language::Azerbaijani => ("name_az", "name_en"),
+            Language::English => ("name_en", "name_az"),
+        };
+        self.str(first)
+            .or_else(|| self.str(second))
+            .or_else(|| self.str("name"))
+            .or_else(|| self.str("NAME"))
+    }
+
+    /// A name for lists and headings: the name, else the id, else a placeholder.
+    pub fn display_name(&self, language: Language) -> String {
+        self.name(language)
+            .or_else(|| self.id_str())
+            .map_or_else(|| "(unnamed feature)".to_owned(), str::to_owned)
+    }
+
+    /// The `kind` property.
+    pub fn kind(&self) -> Option<&'a str> {
+        self.str("kind")
+    }
+
+    /// Whether `at` (world metres) lies inside or on one of its areas (even-odd within each
+    /// polygon, as geo's `intersects` counts a point on the boundary).
+    pub fn area_contains(&self, at: World) -> bool {
+        self.geometry().polygons().any(|p| {
+            let mut inside = false;
+            for ring in p.rings() {
+                match ring_crossings(geometry::project(ring), at) {
+                    None => return true,
+                    Some(odd) => inside ^= odd,
+                }
+            }
+            inside
+        })
+    }
+}
+
+/// Whether a horizontal ray from `at` crosses `ring` an odd number of times; `None` when `at`
+/// lies on the ring.
+fn ring_crossings(ring: impl Iterator<Item = World>, at: World) -> Option<bool> {
+    let [px, py] = at;
+    let mut odd = false;
+    let mut previous: Option<World> = None;
+    for b in ring {
+        let Some(a) = previous.replace(b) else {
+            continue;
+        };
+        let ([ax, ay], [bx, by]) = (a, b);
+        // On the segment?
+        let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+        if cross == 0.0
+            && px >= ax.min(bx)
+            && px <= ax.max(bx)
+            && py >= ay.min(by)
+            && py <= ay.max(by)
+        {
+            return None;
+        }
+        if (ay > py) != (by > py) {
+            let x = ax + (py - ay) * (bx - ax) / (by - ay);
+            if px < x {
+                odd = !odd;
+            }
+        }
+    }
+    Some(odd)
+}
+
+/// The part kinds a geometry kind is made of, for readers that build geometry part by part.
+pub fn part_kind_of(kind: GeomKind) -> Option<PartKind> {
+    match kind {
+        GeomKind::Point | GeomKind::MultiPoint => Some(PartKind::Point),
+        GeomKind::LineString | GeomKind::MultiLineString => Some(PartKind::Line),
+        GeomKind::Polygon | GeomKind::MultiPolygon => Some(PartKind::Polygon),
+        GeomKind::Collection => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::feature::Feature;
+
+    fn feature(geometry: geo::Geometry<f64>, id: &str) -> Feature {
+        let mut properties = serde_json::Map::new();
+        properties.insert("id".into(), id.into());
+        Feature {
+            geometry,
+            properties,
+            index: 0,
+        }
+    }
+
+    #[test]
+    fn a_feature_is_replaced_and_removed_by_its_key_and_the_others_keep_their_ids() {
+        let mut store = FeatureStore::from_features(&[
+            feature(geo::Point::new(46.0, 39.0).into(), "a"),
+            feature(geo::Point::new(47.0, 40.0).into(), "b"),
+        ]);
+        let b = store.by_key("b");
+        assert_eq!(b, Some(FeatureId(1)));
+        let mut props = serde_json::Map::new();
+        props.insert("id".into(), "a".into());
+        props.insert("kind".into(), "moved".into());
+        let (id, before) = store.upsert(&geo::Point::new(46.5, 39.5).into(), &props);
+        assert_eq!(id, FeatureId(0));
+        assert!(before.is_some());
+        let a = store.get(id).unwrap();
+        assert_eq!(a.kind(), Some("moved"));
+        let [lon, lat] = crate::model::projection::lonlat_from_world(a.anchor());
+        assert!((lon - 46.5).abs() < 1e-9 && (lat - 39.5).abs() < 1e-9);
+        props.insert("id".into(), "c".into());
+        let (c, before) = store.upsert(&geo::Point::new(45.0, 39.0).into(), &props);
+        assert_eq!((c, before), (FeatureId(2), None));
+        assert!(store.remove_key("b").is_some());
+        assert_eq!(store.len(), 2);
+        assert!(store.get(FeatureId(1)).is_none());
+        assert_eq!(store.by_key("c"), Some(c));
+        assert_eq!(
+            store.ids().collect::<Vec<_>>(),
+            [FeatureId(0), FeatureId(2)]
+        );
+    }
+
+    #[test]
+    fn containment_counts_holes_and_boundaries_as_geo_does() {
+        use geo::Intersects;
+        let polygon: geo::Geometry<f64> = geo::Polygon::new(
+            vec![(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)].into(),
+            vec![vec![(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (1.0, 2.0), (1.0, 1.0)].into()],
+        )
+        .into();
+        let mut g = Geometries::default();
+        g.push_geo(&polygon);
+        let mut builder = StoreBuilder {
+            geometries: g,
+            ..Default::default()
+        };
+        builder.end_feature(0);
+        let store = builder.finish();
+        let f = store.get(FeatureId(0)).unwrap();
+        for &(x, y) in &[
+            (0.5, 0.5),
+            (1.5, 1.5),
+            (4.0, 2.0),
+            (1.0, 1.5),
+            (3.0, 3.9),
+            (5.0, 1.0),
+        ] {
+            assert_eq!(
+                f.area_contains(world_from_lonlat([x, y])),
+                polygon.intersects(&geo::Point::new(x, y)),
+                "({x}, {y})"
+            );
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! What one feature adds to a scene: its area (fill and outline at the view's level of
+//! detail), its line, its symbol, its highlight, and its label candidate.
+
+use super::{AreaItem, ChoroplethLegend, LineItem, Scene, SymbolItem};
+use crate::model::feature::Language;
+use crate::model::layer::lod::{self, Detail};
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::store::FeatureView;
+use crate::model::store::geometry::project;
+use crate::model::style::{NO_DATA, Symbol};
+use crate::model::view::{MapView, PICK_TOLERANCE_POINTS};
+use crate::scene::fonts::Faces;
+use crate::scene::labels::LabelCandidate;
+use egui::{Color32, Rect, Stroke};
+
+/// The colour a feature is filled with: its district's class on a choropleth, its category's
+/// colour, its kind's symbol colour, or the layer's fill; at the layer's opacity.
+pub(super) fn feature_fill(
+    layer: &Layer,
+    f: FeatureView<'_>,
+    legend: Option<&ChoroplethLegend>,
+) -> Color32 {
+    let base = match (layer.role, legend) {
+        (LayerRole::Districts, Some(legend)) => {
+            match f.number(&format!("demined_ha_{}", legend.year)) {
+                Some(v) => legend
+                    .classes
+                    .iter()
+                    .find(|(_, lo, hi)| v >= *lo && v <= *hi)
+                    .map_or(NO_DATA, |(c, _, _)| *c),
+                None => NO_DATA,
+            }
+        }
+        _ => match &layer.style.categories {
+            Some(categories) => categories.colour(f),
+            None if f.is_point() => layer.style.symbol_for(f.kind()).1,
+            None => layer.style.fill,
+        },
+    };
+    base.gamma_multiply(layer.opacity)
+}
+
+/// Adds a feature as the layer draws it: an area, its points' symbols, or its lines.
+pub(super) fn add_feature<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: FeatureView<'a>,
+    fill: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if f.is_areal() {
+        add_area(scene, layer, f, fill, area_stroke(layer), view, viewport);
+        return;
+    }
+    if f.is_point() {
+        let (symbol, _) = layer.style.symbol_for(f.kind());
+        let size = symbol_size(layer, f);
+        for p in f.geometry().world_points() {
+            scene.symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol,
+                size,
+                fill,
+                stroke: Stroke::new(
+                    1.0,
+                    Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
+                ),
+            });
+        }
+        return;
+    }
+    let stroke = line_stroke(layer, Some(f));
+    let detail = lod::detail_for(&layer.store, view.metres_per_point);
+    match lod::mesh(f, detail) {
+        Some(level) => {
+            for part in &level.rings {
+                scene.lines.push(LineItem {
+                    points: level.vertices[part.clone()]
+                        .iter()
+                        .map(|w| view.screen_from_world(viewport, *w))
+                        .collect(),
+                    stroke,
+                });
+            }
+        }
+        None => add_lines(scene, f, stroke, view, viewport),
+    }
+}
+
+/// Adds an area's fill and outline at this zoom's level of detail, and its symbol when it is
+/// too small to see. Returns whether the area itself was added (at a far zoom it may be
+/// smaller than a grid cell, and then only its symbol shows it).
+pub(super) fn add_area<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: FeatureView<'a>,
+    fill: Color32,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) -> bool {
+    if is_tiny(f, view) {
+        // Too small to see: mark it with the layer's symbol as well.
+        scene.symbols.push(SymbolItem {
+            center: view.screen_from_world(viewport, f.anchor()),
+            symbol: layer.style.symbol,
+            size: layer.style.symbol_size + 2.0,
+            fill: layer.style.stroke.gamma_multiply(layer.opacity),
+            stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
+        });
+    }
+    let detail = lod::detail_for(&layer.store, view.metres_per_point);
+    let Some(mesh) = lod::mesh(f, detail).filter(|m| !m.vertices.is_empty()) else {
+        return false;
+    };
+    scene.areas.push(AreaItem {
+        vertices: mesh
+            .vertices
+            .iter()
+            .map(|w| view.screen_from_world(viewport, *w))
+            .collect(),
+        indices: &mesh.indices,
+        rings: &mesh.rings,
+        fill,
+        stroke,
+    });
+    true
+}
+
+/// Adds each line of a feature's full geometry as a line of `stroke`.
+fn add_lines(
+    scene: &mut Scene,
+    f: FeatureView<'_>,
+    stroke: Stroke,
+    view: &MapView,
+    viewport: Rect,
+) {
+    for line in f.geometry().lines() {
+        scene.lines.push(LineItem {
+            points: project(line)
+                .map(|w| view.screen_from_world(viewport, w))
+                .collect(),
+            stroke,
+        });
+    }
+}
+
+/// How an area is outlined: the layer's stroke at the layer's opacity.
+pub(super) fn area_stroke(layer: &Layer) -> Stroke {
+    Stroke::new(
+        layer.style.stroke_width,
+        layer.style.stroke.gamma_multiply(layer.opacity),
+    )
+}
+
+/// How a line feature is stroked: its category's colour or the layer's, at the layer's
+/// opacity, at least 1.5 points wide (the layer's colour when no feature is given).
+pub(super) fn line_stroke(layer: &Layer, f: Option<FeatureView<'_>>) -> Stroke {
+    let colour = match (&layer.style.categories, f) {
+        (Some(categories), Some(f)) => categories.colour(f),
+        _ => layer.style.stroke,
+    };
+    Stroke::new(
+        layer.style.stroke_width.max(1.5),
+        colour.gamma_multiply(layer.opacity),
+    )
+}
+
+/// Whether an area is too small to see: under two pick tolerances across on screen. Such an
+/// area is also drawn and labelled as a symbol, and picked like one.
+pub fn is_tiny(f: FeatureView<'_>, view: &MapView) -> bool {
+    let b = f.bounds();
+    b.width().max(b.height()) < tiny_below(view)
+}
+
+/// The size in world metres under which an area is too small to see at `view`.
+pub fn tiny_below(view: &MapView) -> f64 {
+    2.0 * PICK_TOLERANCE_POINTS * view.metres_per_point
+}
+
+/// Settlements grow with population; the rest use the layer's size.
+pub(super) fn symbol_size(layer: &Layer, f: FeatureView<'_>) -> f32 {
+    match f.number("population") {
+        Some(p) if layer.id == "settlements" => {
+            (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
+        }
+        _ => layer.style.symbol_size,
+    }
+}
+
+/// Outlines `f` in `colour` over everything: an area's rings, a point's circle, a line.
+pub(super) fn add_highlight<'a>(
+    scene: &mut Scene<'a>,
+    layer: &'a Layer,
+    f: FeatureView<'a>,
+    colour: Color32,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if f.is_areal() {
+        if let Some(mesh) = lod::mesh(f, Detail::Full) {
+            scene.highlights.push(AreaItem {
+                vertices: mesh
+                    .vertices
+                    .iter()
+                    .map(|w| view.screen_from_world(viewport, *w))
+                    .collect(),
+                indices: &[],
+                rings: &mesh.rings,
+                fill: Color32::TRANSPARENT,
+                stroke: Stroke::new(3.0, colour),
+            });
+        }
+    } else if f.is_point() {
+        let size = symbol_size(layer, f) + 8.0;
+        for p in f.geometry().world_points() {
+            scene.highlight_symbols.push(SymbolItem {
+                center: view.screen_from_world(viewport, p),
+                symbol: Symbol::Circle,
+                size,
+                fill: Color32::TRANSPARENT,
+                stroke: Stroke::new(3.0, colour),
+            });
+        }
+    } else {
+        add_lines(scene, f, Stroke::new(4.0, colour), view, viewport);
+    }
+}
+
+/// Where `f`'s name would go, how large and how important, if it has one and its anchor is
+/// on screen.
+pub(super) fn label_candidate(
+    layer: &Layer,
+    f: FeatureView<'_>,
+    view: &MapView,
+    viewport: Rect,
+    language: Language,
+    faces: &Faces,
+) -> Option<LabelCandidate> {
+    let text = f.name(language)?.to_owned();
+    let anchor = view.screen_from_world(viewport, f.anchor());
+    if !viewport.contains(anchor) {
+        return None;
+    }
+    let (size, bold, priority, beside) = if f.is_areal() && !is_tiny(f, view) {
+        // Bigger areas first; an area too small on screen gets no label.
+        let b = f.bounds();
+        let screen_area = b.width() * b.height() / (view.metres_per_point * view.metres_per_point);
+        if screen_area < 900.0 {
+            return None;
+        }
+        let area = f.area_ha().unwrap_or(0.0);
+        match layer.role {
+            LayerRole::Districts => (14.0, true, 1e12 + area, None),
+            // Grey context names come last and only where there is room.
+            LayerRole::Context => (11.0, false, area / 1e6, None),
+            _ => (12.0, false, 1e9 + area, None),
+        }
+    } else {
+        let importance = f.number("population").unwrap_or(0.0)
+            + match layer.id.as_str() {
+                "airports" => 5e5,
+                "industrial_zones" => 4e5,
+                _ => 0.0,
+            };
+        let size = if layer.id == "airports" { 12.0 } else { 12.5 };
+        (
+            size,
+            false,
+            importance,
+            Some(symbol_size(layer, f) / 2.0 + 3.0),
+        )
+    };
+    let color = match layer.role {
+        LayerRole::Districts => Color32::from_rgb(90, 45, 10),
+        LayerRole::Context => Color32::from_rgb(125, 125, 120),
+        _ => Color32::from_rgb(25, 25, 25),
+    };
+    Some(LabelCandidate {
+        color,
+        width: faces.text_width(&text, size, bold),
+        height: faces.row_height(size),
+        text,
+        anchor,
+        size,
+        bold,
+        priority,
+        beside_point: beside,
+    })
+}

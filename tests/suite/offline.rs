@@ -1,0 +1,98 @@
+//! The viewer makes no network connection of its own: no network client in its dependencies,
+//! no socket API in its code, and a source link opens only through egui's hyperlink.
+//! (`.ci/window-smoke` checks the running window for internet sockets too.)
+
+use std::path::Path;
+
+/// Crates that speak HTTP or TLS, or open connections for it.
+const NETWORK_CRATES: &[&str] = &[
+    "reqwest",
+    "ureq",
+    "hyper",
+    "h2",
+    "curl",
+    "isahc",
+    "ehttp",
+    "attohttpc",
+    "surf",
+    "native-tls",
+    "rustls",
+    "openssl",
+];
+
+/// The packages that `cargo tree` lists for this machine's target, normal dependencies only.
+fn linux_dependencies() -> Vec<String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree", "-e", "normal", "--prefix", "none", "--format", "{p}",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn no_network_client_is_linked() {
+    let deps = linux_dependencies();
+    assert!(
+        deps.iter().any(|d| d == "eframe"),
+        "the dependency list looks wrong: {deps:?}"
+    );
+    let network: Vec<&String> = deps
+        .iter()
+        .filter(|d| NETWORK_CRATES.contains(&d.as_str()))
+        .collect();
+    assert!(network.is_empty(), "network crates linked: {network:?}");
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_code_opens_no_socket_and_links_open_only_on_click() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    assert!(files.len() > 20, "too few source files found: {files:?}");
+    let mut hyperlinks = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for needle in [
+            "std::net",
+            "TcpStream",
+            "UdpSocket",
+            "OpenUrl",
+            "open_url",
+            "Command::new(\"xdg-open",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{} uses {needle}: the viewer opens no connection, and a link only on a click",
+                file.display()
+            );
+        }
+        hyperlinks += text.matches("hyperlink_to(").count();
+    }
+    // Source links are egui hyperlinks, which open the system browser when clicked.
+    assert!(hyperlinks > 0, "the detail panel's source links are gone");
+}

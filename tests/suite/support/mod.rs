@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+/// A small deterministic random number generator (SplitMix64), so failures reproduce.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[lo, hi)`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A user layer `id` of these geometries (lon/lat), styled as the first file opened.
+pub fn layer_of(
+    id: &str,
+    geometries: Vec<geo::Geometry<f64>>,
+) -> karabakh_atlas::model::layer::Layer {
+    let features: Vec<karabakh_atlas::model::feature::Feature> = geometries
+        .into_iter()
+        .enumerate()
+        .map(
+            |(index, geometry)| karabakh_atlas::model::feature::Feature {
+                geometry,
+                properties: serde_json::Map::new(),
+                index,
+            },
+        )
+        .collect();
+    karabakh_atlas::model::layer::Layer::from_features(
+        id,
+        id,
+        karabakh_atlas::model::layer::LayerRole::User,
+        karabakh_atlas::model::atlas::user_style(0),
+        "test.geojson",
+        &features,
+    )
+}

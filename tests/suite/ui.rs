@@ -1,0 +1,536 @@
+//! The window's panels, driven as a user would: click the map, read the detail panel,
+//! turn layers off, switch the label language.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::model::atlas::FeatureRef;
+use karabakh_atlas::model::feature::Language;
+use karabakh_atlas::scene;
+use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::ui::AtlasApp;
+use karabakh_atlas::ui::detail_panel::short_url;
+
+fn harness() -> Harness<'static, AtlasApp> {
+    let app = AtlasApp::new(AppState::new(
+        karabakh_atlas::io::embedded::atlas(),
+        Faces::load().unwrap(),
+    ));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(240)
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
+    harness
+        .state()
+        .state
+        .atlas
+        .find_by_id(id)
+        .unwrap_or_else(|| panic!("no feature {id}"))
+}
+
+/// Where a feature's label anchor is on screen now.
+fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> egui::Pos2 {
+    let state = &harness.state().state;
+    let rect = state.map_rect.expect("the map was drawn");
+    let anchor = state.atlas.feature(r).unwrap().1.anchor();
+    state.camera.view.screen_from_world(rect, anchor)
+}
+
+fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn clicking_a_district_shows_its_name_and_source_in_the_detail_panel() {
+    let mut harness = harness();
+    let kalbajar = feature_ref(&harness, "district-kalbajar");
+    let pos = screen_pos_of(&harness, kalbajar);
+    click_at(&mut harness, pos);
+
+    assert_eq!(harness.state().state.scene.selected, Some(kalbajar));
+    assert!(harness.get_all_by_label("Kəlbəcər").count() >= 1);
+    let f = &harness.state().state.atlas.feature(kalbajar).unwrap().1;
+    let url = f.str("source_url").unwrap().to_owned();
+    let date = f.str("source_date").unwrap().to_owned();
+    harness.get_by_label(&short_url(&url));
+    harness.get_by_label(&date);
+
+    // Escape closes the panel.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().state.scene.selected, None);
+    assert!(harness.query_by_label(&short_url(&url)).is_none());
+}
+
+#[test]
+fn clicking_an_airport_shows_its_facts() {
+    let mut harness = harness();
+    let fuzuli = feature_ref(&harness, "airport-fuzuli");
+    let pos = screen_pos_of(&harness, fuzuli);
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(state.picked.contains(&fuzuli), "picked {:?}", state.picked);
+    assert_eq!(state.scene.selected, state.picked.first().copied());
+}
+
+#[test]
+fn a_layer_turned_off_can_no_longer_be_picked() {
+    let mut harness = harness();
+    let kalbajar = feature_ref(&harness, "district-kalbajar");
+    let pos = screen_pos_of(&harness, kalbajar);
+
+    harness.get_by_label("Liberated districts").click();
+    harness.run();
+    assert!(
+        !harness
+            .state()
+            .state
+            .atlas
+            .layer(kalbajar.layer)
+            .unwrap()
+            .visible
+    );
+
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(
+        !state.picked.iter().any(|r| r.layer == kalbajar.layer),
+        "a hidden district was picked: {:?}",
+        state.picked
+    );
+    assert!(harness.query_by_label("Kəlbəcər").is_none());
+}
+
+#[test]
+fn labels_switch_to_english() {
+    let mut harness = harness();
+    let labels = |h: &Harness<'_, AtlasApp>| -> Vec<String> {
+        let s = &h.state().state;
+        let rect = s.map_rect.unwrap();
+        scene::build(&s.atlas, &s.camera.view, rect, &s.scene, &s.faces)
+            .labels
+            .into_iter()
+            .map(|l| l.label.text)
+            .collect()
+    };
+    assert!(
+        labels(&harness).iter().any(|t| t == "Kəlbəcər"),
+        "{:?}",
+        labels(&harness)
+    );
+
+    harness.get_by_label("English").click();
+    harness.run();
+    assert_eq!(harness.state().state.scene.language, Language::English);
+    let english = labels(&harness);
+    assert!(english.iter().any(|t| t == "Kalbajar"), "{english:?}");
+    assert!(!english.iter().any(|t| t == "Kəlbəcər"), "{english:?}");
+}
+
+#[test]
+fn home_and_keys_move_the_map() {
+    let mut harness = harness();
+    let home = harness.state().state.camera.view;
+    harness.key_press(egui::Key::Plus);
+    harness.run();
+    let zoomed = harness.state().state.camera.view;
+    assert!(
+        (zoomed.metres_per_point - home.metres_per_point / 2.0).abs()
+            < 1e-6 * home.metres_per_point
+    );
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    assert!(harness.state().state.camera.view.center[0] > zoomed.center[0]);
+    harness.key_press(egui::Key::Home);
+    harness.run();
+    let back = harness.state().state.camera.view;
+    assert!((back.metres_per_point - home.metres_per_point).abs() < 1e-6 * home.metres_per_point);
+}
+
+#[test]
+fn several_features_under_the_click_are_listed_topmost_first() {
+    let mut harness = harness();
+    // Khankendi's point carries the town and the facilities placed at it.
+    let town = feature_ref(&harness, "settlement-146970");
+    let pos = screen_pos_of(&harness, town);
+    click_at(&mut harness, pos);
+    let state = &harness.state().state;
+    assert!(state.picked.len() > 3, "{:?}", state.picked);
+    assert!(state.picked.contains(&town));
+    // Points come before the district polygons under them.
+    let first_area = state
+        .picked
+        .iter()
+        .position(|r| state.atlas.feature(*r).unwrap().1.is_areal())
+        .unwrap();
+    assert!(
+        state.picked[..first_area]
+            .iter()
+            .all(|r| state.atlas.feature(*r).unwrap().1.is_point())
+    );
+    let n = state.picked.len();
+    harness.get_by_label(&format!("{n} features here, topmost first:"));
+
+    // Choosing another entry shows it.
+    let factory = feature_ref(&harness, "facility-khankendi-sewing-factory");
+    harness
+        .get_by_label_contains("Xankəndi tikiş fabriki ·")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().state.scene.selected, Some(factory));
+}
+
+#[test]
+fn about_the_data_lists_the_licences_and_every_source() {
+    let mut harness = harness();
+    harness.get_by_label("Help").click();
+    harness.run();
+    harness.get_by_label("About the data").click();
+    harness.run();
+    harness.get_by_label_contains("GeoNames (CC BY 4.0)");
+    harness.get_by_label_contains("Natural Earth 10m admin-1 (public domain)");
+    let n = harness.state().state.atlas.sources().len();
+    assert!(n > 20, "only {n} sources");
+    harness.get_by_label(&format!("Every source cited ({n})"));
+}
+
+#[test]
+fn measuring_between_two_airports_gives_their_geodesic_distance() {
+    use karabakh_atlas::model::measure::geodesic_distance_m;
+    let mut harness = harness();
+    let fuzuli = feature_ref(&harness, "airport-fuzuli");
+    let zangilan = feature_ref(&harness, "airport-zangilan");
+    let (a, b) = (
+        screen_pos_of(&harness, fuzuli),
+        screen_pos_of(&harness, zangilan),
+    );
+
+    harness.get_by_label("↔ Distance").click();
+    harness.run();
+    click_at(&mut harness, a);
+    click_at(&mut harness, b);
+
+    let state = &harness.state().state;
+    assert!(state.scene.selected.is_none(), "measuring must not pick");
+    let m = state.scene.measurement.as_ref().expect("a measurement");
+    assert_eq!(m.vertices.len(), 2);
+    let lonlat = |r| match state.atlas.feature(r).unwrap().1.lonlat() {
+        geo::Geometry::Point(p) => [p.x(), p.y()],
+        _ => panic!("not a point"),
+    };
+    let known = geodesic_distance_m(lonlat(fuzuli), lonlat(zangilan));
+    // Clicks land on whole screen points: allow two points' worth of ground.
+    let slack = 2.0 * state.camera.view.metres_per_point;
+    assert!(
+        (m.total_m() - known).abs() < slack,
+        "measured {} m, known {known} m",
+        m.total_m()
+    );
+    let shown = karabakh_atlas::model::measure::format_length(m.total_m());
+    harness.get_by_label(&format!("total: {shown}"));
+
+    harness.get_by_label("Clear").click();
+    harness.run();
+    assert!(harness.state().state.scene.measurement.is_none());
+}
+
+#[test]
+fn typing_a_former_name_in_search_and_pressing_enter_opens_the_place() {
+    let mut harness = harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    let field = harness.get_by_label("Search");
+    assert!(field.is_focused(), "Ctrl+F focuses the search box");
+    field.type_text("Stepanakert");
+    harness.run();
+    assert!(
+        harness
+            .get_all_by_label_contains("(formerly Stepanakert)")
+            .count()
+            >= 1
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let state = &harness.state().state;
+    let selected = state.scene.selected.expect("a place is selected");
+    let f = &state.atlas.feature(selected).unwrap().1;
+    assert!(
+        f.str("name_az").unwrap().starts_with("Xankəndi"),
+        "{:?}",
+        f.str("name_az")
+    );
+    // The map flew there: the place is in the middle of the map.
+    let rect = state.map_rect.unwrap();
+    let (_, f) = state.atlas.feature(selected).unwrap();
+    let middle = if f.is_point() {
+        f.anchor()
+    } else {
+        f.bounds().center()
+    };
+    let at = state.camera.view.screen_from_world(rect, middle);
+    assert!(
+        (at - rect.center()).length() < 5.0,
+        "{at:?} vs {:?}",
+        rect.center()
+    );
+}
+
+#[test]
+fn moving_the_date_slider_hides_what_came_later() {
+    use karabakh_atlas::model::filter::month_index;
+    use karabakh_atlas::query::pick::pick;
+    let mut harness = harness();
+    harness
+        .get_by_label("Show only what existed by a date")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("As of")
+        .set_value_accesskit(f64::from(month_index(2022, 6)));
+    harness.run();
+    let state = &harness.state().state;
+    assert_eq!(state.scene.filter.as_of.as_deref(), Some("2022-06-30"));
+    harness.get_by_label("As of 2022-06-30");
+
+    let pickable = |id: &str| {
+        let r = state.atlas.find_by_id(id).unwrap();
+        let at = state.atlas.feature(r).unwrap().1.anchor();
+        pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&r)
+    };
+    assert!(pickable("airport-fuzuli"), "opened 2021-10-26");
+    assert!(
+        pickable("settlement-147105"),
+        "Shusha has no date: it was always there"
+    );
+    assert!(!pickable("airport-lachin"), "opened 2025-05-28");
+    assert!(!pickable("settlement-aghali"), "return began 2022-07-19");
+
+    // The picture says it is filtered.
+    let rect = state.map_rect.unwrap();
+    let built = scene::build(
+        &state.atlas,
+        &state.camera.view,
+        rect,
+        &state.scene,
+        &state.faces,
+    );
+    assert!(
+        built
+            .notes
+            .iter()
+            .any(|n| n.starts_with("As of 2022-06-30")),
+        "{:?}",
+        built.notes
+    );
+}
+
+#[test]
+fn the_district_table_sorts_by_a_clicked_column() {
+    let mut harness = harness();
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Compare districts").click();
+    harness.run();
+    assert!(harness.state().state.show_district_table);
+    // First click sorts ascending, the second descending. (kittest's pointer click does not
+    // reach buttons in a horizontal scroll area; the real window was checked under Xvfb.)
+    harness.get_by_label("Demined ha 2023").click_accesskit();
+    harness.run();
+    assert_eq!(
+        harness.state().state.district_sort.column,
+        9,
+        "the first click sorts"
+    );
+    harness.get_by_label("Demined ha 2023 ▲").click_accesskit();
+    harness.run();
+    let sort = harness.state().state.district_sort;
+    assert!(sort.descending);
+    // The biggest 2023 figure, Jabrayil's 14,016.7 ha, is shown.
+    harness.get_by_label("14016.7");
+}
+
+#[test]
+fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
+    use karabakh_atlas::query::pick::pick;
+    let mut harness = harness();
+    let facilities = harness
+        .state()
+        .state
+        .atlas
+        .layer_by_id("facilities")
+        .unwrap();
+    let filters = harness.get_all_by_label("Filter").count();
+    assert!(
+        filters >= 7,
+        "one filter per thematic layer, found {filters}"
+    );
+    // The layers are listed top first: airports, settlements, then services and facilities.
+    harness.get_all_by_label("Filter").nth(2).unwrap().click();
+    harness.run();
+    harness.get_by_label("hotel").click();
+    harness.run();
+    let state = &harness.state().state;
+    let f = &state.scene.filter.layers["facilities"];
+    assert!(f.hidden_kinds.contains("hotel"), "{f:?}");
+    let hotel = state
+        .atlas
+        .find_by_id("facility-khankendi-palace-hotel")
+        .unwrap();
+    assert_eq!(hotel.layer, state.atlas.layers[facilities].key);
+    let at = state.atlas.feature(hotel).unwrap().1.anchor();
+    assert!(!pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&hotel));
+    let factory = state
+        .atlas
+        .find_by_id("facility-khankendi-sewing-factory")
+        .unwrap();
+    assert!(pick(&state.atlas.layers, &state.scene.filter, at, 1.0).contains(&factory));
+    let rect = state.map_rect.unwrap();
+    let built = scene::build(
+        &state.atlas,
+        &state.camera.view,
+        rect,
+        &state.scene,
+        &state.faces,
+    );
+    assert!(
+        built
+            .notes
+            .iter()
+            .any(|n| n == "Services and facilities: hiding hotel"),
+        "{:?}",
+        built.notes
+    );
+    harness.get_by_label("Filter (on)");
+    let slide = harness.state().state.capture_slide("filtered".to_owned());
+    assert!(slide.filters["facilities"].hidden_kinds.contains("hotel"));
+}
+
+#[test]
+fn a_numeric_range_filter_on_population_hides_the_smaller_settlements() {
+    let mut harness = harness();
+    // Settlements are the second layer from the top.
+    harness.get_all_by_label("Filter").nth(1).unwrap().click();
+    harness.run();
+    harness.get_by_label("range shown").click();
+    harness.run();
+    // The list opens below the panel's fold, so choose through accessibility, as a screen
+    // reader would.
+    harness.get_by_label("population").click_accesskit();
+    harness.run();
+    let range = harness.state().state.scene.filter.layers["settlements"]
+        .range
+        .clone()
+        .expect("a range on population");
+    assert_eq!(range.attribute, "population");
+    // At first the range spans the layer: every settlement with a population shows.
+    let shown = |state: &karabakh_atlas::app::AppState| {
+        let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+        layer
+            .features()
+            .filter(|&f| state.scene.filter.shows("settlements", f))
+            .count()
+    };
+    let with_population = {
+        let state = &harness.state().state;
+        let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+        layer
+            .features()
+            .filter(|f| f.number("population").is_some())
+            .count()
+    };
+    assert_eq!(shown(&harness.state().state), with_population);
+    // Raise the lower end above Khankendi's figure: only larger places remain.
+    harness
+        .state_mut()
+        .state
+        .scene
+        .filter
+        .layers
+        .get_mut("settlements")
+        .unwrap()
+        .range
+        .as_mut()
+        .unwrap()
+        .min = 5_000.0;
+    harness.run();
+    let state = &harness.state().state;
+    let layer = &state.atlas.layers[state.atlas.layer_by_id("settlements").unwrap()];
+    for f in layer.features() {
+        let big = f.number("population").is_some_and(|p| p >= 5_000.0);
+        assert_eq!(state.scene.filter.shows("settlements", f), big);
+    }
+    assert!(shown(state) < with_population);
+    harness.get_by_label("Filter (on)");
+}
+
+#[test]
+fn clicking_a_cluster_of_points_zooms_in_on_it_instead_of_picking_one_point() {
+    let mut rng = 7u64;
+    let mut next = move || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let points: Vec<karabakh_atlas::model::feature::Feature> = (0..20_000)
+        .map(|index| karabakh_atlas::model::feature::Feature {
+            geometry: geo::Geometry::Point(geo::point!(
+                x: 46.0 + 1.5 * next(),
+                y: 39.2 + 1.2 * next()
+            )),
+            properties: serde_json::Map::new(),
+            index,
+        })
+        .collect();
+    let mut atlas = karabakh_atlas::io::embedded::atlas();
+    atlas.layers.insert(
+        0,
+        karabakh_atlas::model::layer::Layer::from_features(
+            "file:points",
+            "points",
+            karabakh_atlas::model::layer::LayerRole::User,
+            karabakh_atlas::model::atlas::user_style(0),
+            "points.geojson",
+            &points,
+        ),
+    );
+    let app = AtlasApp::new(AppState::new(atlas, Faces::load().unwrap()));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(240)
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
+    harness.run();
+
+    let clusters = harness.state().state.clusters_on_screen.clone();
+    assert!(clusters.len() > 50, "{} clusters", clusters.len());
+    let (centre, count) = clusters[clusters.len() / 2];
+    assert!(count > 1);
+    let before = harness.state().state.camera.view.metres_per_point;
+    click_at(&mut harness, centre);
+    let after = harness.state().state.camera.view.metres_per_point;
+    assert!(
+        (after * 4.0 - before).abs() < before * 0.01,
+        "zoom went from {before} to {after} m per point"
+    );
+    assert!(
+        harness.state().state.picked.is_empty(),
+        "a point was picked"
+    );
+}
