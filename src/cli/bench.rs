@@ -43,6 +43,8 @@ pub struct BenchReport {
     /// The peak resident memory by the end of the last file's parse, before the index: how
     /// much of the peak the parse accounts for.
     pub peak_rss_load_mb: f64,
+    /// The peak resident memory by the first frame: the read, the index and the first drawing.
+    pub peak_rss_first_frame_mb: f64,
     /// Memory the stores hold, by their own count.
     pub store_mb: f64,
     /// Interactive frames timed (`--frames`), and the CPU time each took: the scene (culling,
@@ -129,6 +131,7 @@ pub fn run(
     let hits = crate::query::pick::pick(&atlas.layers, &options.filter, full.center(), tolerance);
     std::hint::black_box(hits);
     report.first_frame_ms = ms(started_all);
+    report.peak_rss_first_frame_mb = peak_rss_mb().unwrap_or(f64::NAN);
     let started = Instant::now();
     for (file, store, ids) in &deferred {
         for w in crate::io::geojson::deferred_checks(file, store, *ids) {

@@ -204,7 +204,7 @@ pub fn ring_crosses_itself(ring: &LineString<f64>) -> bool {
     );
     segments.iter().enumerate().any(|(i, a)| {
         let (min, max) = corners(a);
-        tree.locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+        tree.locate_in_envelope_intersecting(AABB::from_corners(min, max))
             .any(|near| near.data > i && cross(a, &segments[near.data]))
     })
 }

@@ -3,8 +3,7 @@
 use crate::model::atlas::FeatureRef;
 use crate::model::filter::FeatureFilter;
 use crate::model::layer::Layer;
-use crate::model::projection::World;
-use crate::model::store::geometry::project;
+use crate::model::projection::{World, lonlat_from_world, world_from_lonlat};
 use crate::model::store::{FeatureId, FeatureView, PickHint};
 use crate::model::view::WorldBounds;
 
@@ -102,9 +101,9 @@ fn rank(f: FeatureView<'_>) -> u8 {
     }
 }
 
-/// An area's size in square world metres (exterior less holes), to put smaller areas over
-/// larger ones: within one click's reach every area is at nearly the same latitude, so this
-/// orders them as their ground areas would, in a few nanoseconds a vertex.
+/// An area's size in square degrees (exterior less holes), to put smaller areas over larger
+/// ones: within one click's reach every area is at nearly the same latitude, so this orders
+/// them as their ground areas would, in a nanosecond a vertex.
 fn planar_area(f: FeatureView<'_>) -> f64 {
     if !f.is_areal() {
         return 0.0;
@@ -112,7 +111,7 @@ fn planar_area(f: FeatureView<'_>) -> f64 {
     f.geometry()
         .polygons()
         .map(|p| {
-            let mut rings = p.rings().map(|r| shoelace(project(r)).abs());
+            let mut rings = p.rings().map(|r| shoelace(r.iter().copied()).abs());
             let outer = rings.next().unwrap_or(0.0);
             (outer - rings.sum::<f64>()).max(0.0)
         })
@@ -177,23 +176,53 @@ fn exactly_under(f: FeatureView<'_>, bounds: &WorldBounds, at: World, tolerance:
     if kind == GeomKind::Collection && f.area_contains(at) {
         return true;
     }
+    let reach = LonLatBox::around(at, tolerance);
     f.geometry()
         .parts()
-        .any(|part| part.rings().any(|r| line_within(project(r), at, tolerance)))
+        .any(|part| part.rings().any(|r| line_within(r, at, tolerance, &reach)))
 }
 
-/// Whether any segment of `line` (or its one vertex) passes within `tol` of `at`: squared
-/// distances, and the first segment near enough ends the walk.
-fn line_within(line: impl Iterator<Item = World>, at: World, tol: f64) -> bool {
+/// A box in longitude/latitude: the one the box `tolerance` around a world point projects from,
+/// widened by a hair against rounding.
+struct LonLatBox {
+    min: [f64; 2],
+    max: [f64; 2],
+}
+
+impl LonLatBox {
+    fn around(at: World, tolerance: f64) -> Self {
+        const HAIR: f64 = 1e-9;
+        let min = lonlat_from_world([at[0] - tolerance, at[1] - tolerance]);
+        let max = lonlat_from_world([at[0] + tolerance, at[1] + tolerance]);
+        Self {
+            min: [min[0] - HAIR, min[1] - HAIR],
+            max: [max[0] + HAIR, max[1] + HAIR],
+        }
+    }
+
+    /// Whether the box of the segment from `a` to `b` meets this one.
+    fn meets(&self, a: World, b: World) -> bool {
+        a[0].max(b[0]) >= self.min[0]
+            && a[0].min(b[0]) <= self.max[0]
+            && a[1].max(b[1]) >= self.min[1]
+            && a[1].min(b[1]) <= self.max[1]
+    }
+}
+
+/// Whether any segment of `line` (in longitude/latitude, or its one vertex) passes within `tol`
+/// world metres of `at`: squared distances, and the first segment near enough ends the walk.
+/// Only segments whose box meets `probe` are projected: a segment projects inside the
+/// projection of its box, which Web Mercator maps axis by axis.
+fn line_within(line: &[World], at: World, tol: f64, probe: &LonLatBox) -> bool {
     let reach = tol * tol;
     let [px, py] = at;
-    let mut previous: Option<World> = None;
-    for b in line {
-        let a = match previous.replace(b) {
-            Some(a) => a,
-            // A line of one vertex (a point) is that vertex.
-            None => b,
-        };
+    let pairs = line.windows(2).map(|w| (w[0], w[1]));
+    let single = line.first().filter(|_| line.len() == 1).map(|&p| (p, p));
+    for (a, b) in pairs.chain(single) {
+        if !probe.meets(a, b) {
+            continue;
+        }
+        let (a, b) = (world_from_lonlat(a), world_from_lonlat(b));
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
         let length_squared = dx * dx + dy * dy;
         let t = if length_squared > 0.0 {

@@ -13,8 +13,8 @@
 
 use crate::model::layer::clusters::AreaPyramid;
 use crate::model::layer::lod::{self, Detail};
-use crate::model::projection::World;
-use crate::model::store::geometry::project;
+use crate::model::projection::{LocalMercator, World, world_from_lonlat};
+use crate::model::store::geometry::project_for_drawing;
 use crate::model::store::{FeatureId, FeatureStore, FeatureView};
 use crate::model::view::MapView;
 use egui::{Color32, ColorImage, Pos2, Rect};
@@ -177,17 +177,44 @@ impl DenseImage {
             .filter(|d| !d.2)
             .map(|&(id, c, _)| (id, c))
             .collect();
+        // Each polygon's rings in pixels, the buffers kept from one to the next.
+        let mut rings: Vec<Vec<[f32; 2]>> = Vec::new();
         for &(id, colour, _) in drawn.iter().filter(|d| d.2) {
             let Some(f) = self.store.get(id) else {
                 continue;
             };
             let coverage = canvas.layer_for(colour);
+            let b = f.bounds();
+            let (lo, hi) = (
+                to_pixel([b.min[0], b.max[1]]),
+                to_pixel([b.max[0], b.min[1]]),
+            );
+            if floor(lo[0]) == floor(hi[0]) && floor(lo[1]) == floor(hi[1]) {
+                // Within one pixel: that pixel, whatever its shape.
+                coverage.touch(lo[0], lo[1]);
+                continue;
+            }
+            // Small on screen: projected near its own latitude (see `LocalMercator`).
+            let limit = crate::model::projection::LOCAL_MERCATOR_LATITUDE;
+            let near = f
+                .geometry()
+                .coords()
+                .first()
+                .filter(|p| p[1].abs() <= limit)
+                .map(|p| LocalMercator::around(p[1]));
             for polygon in f.geometry().polygons() {
-                let rings: Vec<Vec<[f32; 2]>> = polygon
-                    .rings()
-                    .map(|r| project(r).map(to_pixel).collect())
-                    .collect();
-                coverage.footprint(&rings);
+                let mut n = 0;
+                for ring in polygon.rings() {
+                    if rings.len() <= n {
+                        rings.push(Vec::new());
+                    }
+                    rings[n].clear();
+                    rings[n].extend(ring.iter().map(|&p| {
+                        to_pixel(near.map_or_else(|| world_from_lonlat(p), |m| m.world(p)))
+                    }));
+                    n += 1;
+                }
+                coverage.footprint(&rings[..n]);
             }
         }
         self.walk(&lines, &mut |colour, part| {
@@ -252,7 +279,7 @@ impl DenseImage {
                 }
                 None => {
                     for line in f.geometry().lines() {
-                        visit(colour, &mut project(line));
+                        visit(colour, &mut project_for_drawing(line));
                     }
                 }
             }
@@ -476,7 +503,7 @@ impl Coverage {
     }
 
     /// Paints the pixel holding `(x, y)`, if it is on the canvas.
-    fn touch(&mut self, x: f32, y: f32) {
+    pub fn touch(&mut self, x: f32, y: f32) {
         let (px, py) = (floor(x), floor(y));
         if px >= 0 && py >= 0 && (px as usize) < self.width && (py as usize) < self.height {
             self.alpha[py as usize * self.width + px as usize] = 255;

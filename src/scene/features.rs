@@ -6,7 +6,7 @@ use crate::model::feature::Language;
 use crate::model::layer::lod::{self, Detail};
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::store::FeatureView;
-use crate::model::store::geometry::project;
+use crate::model::store::geometry::project_for_drawing;
 use crate::model::style::{NO_DATA, Symbol};
 use crate::model::view::{MapView, PICK_TOLERANCE_POINTS};
 use crate::scene::fonts::Faces;
@@ -138,7 +138,7 @@ fn add_lines(
 ) {
     for line in f.geometry().lines() {
         scene.lines.push(LineItem {
-            points: project(line)
+            points: project_for_drawing(line)
                 .map(|w| view.screen_from_world(viewport, w))
                 .collect(),
             stroke,

@@ -69,15 +69,17 @@ impl<'r> FeatureReader<'r> {
             self.cells.clear();
             return Outcome::Skipped(problem);
         }
-        let row = self.builder.end_feature(file_index);
-        let mut has_id = false;
-        for (column, cell) in self.cells.drain(..) {
-            has_id |= self.builder.attributes.name(column) == "id";
-            self.builder.attributes.set(row, column, cell);
+        let attributes = &mut self.builder.attributes;
+        let has_id = self.cells.iter().any(|&(c, _)| attributes.name(c) == "id");
+        if !has_id && let Some(id) = &parsed.id {
+            let column = attributes.column_for("id");
+            let cell = attributes.cell_of(id);
+            self.cells.push((column, cell));
         }
-        if !has_id && let Some(id) = parsed.id {
-            self.builder.attributes.set_json(row, "id", &id);
-        }
+        let cells = std::mem::take(&mut self.cells);
+        self.builder.end_feature_with(file_index, &cells);
+        self.cells = cells;
+        self.cells.clear();
         Outcome::Kept(parsed.doubts)
     }
 }

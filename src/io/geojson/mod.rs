@@ -129,24 +129,59 @@ pub fn deferred_checks(file: &str, store: &FeatureStore, ids: bool) -> Vec<LoadW
         })
         .collect();
     if ids {
-        let mut first_with_id: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        for f in store.iter() {
-            let Some(id) = f.text("id") else { continue };
-            let index = f.file_index();
-            match first_with_id.get(&id) {
-                Some(first) => warnings.push(LoadWarning {
-                    file: file.to_owned(),
-                    feature_index: Some(index),
-                    message: format!("id {id} repeats the id of feature {first}; both are kept"),
-                }),
-                None => {
-                    first_with_id.insert(id, index);
+        warnings.extend(repeated_ids(file, store));
+    }
+    warnings.sort_by_key(|w| w.feature_index);
+    warnings
+}
+
+/// A warning for each feature whose `id` (as text) repeats an earlier one's. The ids are sorted,
+/// not hashed as strings: whole numbers as numbers, strings as the layer's interned text, so a
+/// million ids cost a sort of 16-byte keys.
+fn repeated_ids(file: &str, store: &FeatureStore) -> Vec<LoadWarning> {
+    use crate::model::store::attributes::AttrValue;
+    let mut numbers: Vec<(i64, usize)> = Vec::new();
+    let mut texts: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::new();
+    for f in store.iter() {
+        let index = f.file_index();
+        match f.get("id") {
+            None | Some(AttrValue::Null) | Some(AttrValue::Str("")) => {}
+            Some(AttrValue::Int(i)) => numbers.push((i, index)),
+            Some(AttrValue::Str(s)) => match s.parse::<i64>() {
+                Ok(i) if i.to_string() == s => numbers.push((i, index)),
+                _ => texts.push((std::borrow::Cow::Borrowed(s), index)),
+            },
+            Some(other) => {
+                if let Some(text) = other.text() {
+                    texts.push((std::borrow::Cow::Owned(text), index));
                 }
             }
         }
     }
-    warnings.sort_by_key(|w| w.feature_index);
+    numbers.sort_unstable();
+    texts.sort_unstable();
+    let mut warnings = Vec::new();
+    let mut repeats = |groups: &mut dyn Iterator<Item = (String, usize, usize)>| {
+        for (id, first, index) in groups {
+            warnings.push(LoadWarning {
+                file: file.to_owned(),
+                feature_index: Some(index),
+                message: format!("id {id} repeats the id of feature {first}; both are kept"),
+            });
+        }
+    };
+    let mut number_groups = numbers.chunk_by(|a, b| a.0 == b.0).flat_map(|g| {
+        g[1..]
+            .iter()
+            .map(move |&(id, index)| (id.to_string(), g[0].1, index))
+    });
+    repeats(&mut number_groups);
+    let mut text_groups = texts.chunk_by(|a, b| a.0 == b.0).flat_map(|g| {
+        g[1..]
+            .iter()
+            .map(move |(id, index)| (id.to_string(), g[0].1, *index))
+    });
+    repeats(&mut text_groups);
     warnings
 }
 

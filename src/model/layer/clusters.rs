@@ -365,7 +365,7 @@ impl AreaPyramid {
             Box::new(self.classes.iter().enumerate().take(split + 1))
         };
         for (k, tree) in classes {
-            for e in tree.locate_in_envelope_intersecting(&envelope) {
+            for e in tree.locate_in_envelope_intersecting(envelope) {
                 let r = e.geom();
                 let s = (r.upper()[0] - r.lower()[0]).max(r.upper()[1] - r.lower()[1]);
                 if (k != split || (s >= size) == wide) && !visit(e.data) {

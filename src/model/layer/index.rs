@@ -82,11 +82,11 @@ impl SpatialIndex {
         let envelope = AABB::from_corners(bounds.min, bounds.max);
         match self {
             SpatialIndex::Points(t) => Box::new(
-                t.locate_in_envelope_intersecting(&envelope)
+                t.locate_in_envelope_intersecting(envelope)
                     .map(|e| point_entry(*e.geom(), e.data)),
             ),
             SpatialIndex::Boxes(t) => {
-                Box::new(t.locate_in_envelope_intersecting(&envelope).map(|e| Entry {
+                Box::new(t.locate_in_envelope_intersecting(envelope).map(|e| Entry {
                     id: e.data.0,
                     bounds: WorldBounds {
                         min: e.geom().lower(),
@@ -103,11 +103,11 @@ impl SpatialIndex {
         let envelope = AABB::from_corners(bounds.min, bounds.max);
         match self {
             SpatialIndex::Points(t) => t
-                .locate_in_envelope_intersecting(&envelope)
+                .locate_in_envelope_intersecting(envelope)
                 .map(|e| e.data)
                 .collect(),
             SpatialIndex::Boxes(t) => t
-                .locate_in_envelope_intersecting(&envelope)
+                .locate_in_envelope_intersecting(envelope)
                 .map(|e| e.data.0)
                 .collect(),
         }
@@ -135,7 +135,7 @@ impl SpatialIndex {
         match self {
             SpatialIndex::Points(t) => {
                 let found = t
-                    .locate_in_envelope_intersecting(&envelope)
+                    .locate_in_envelope_intersecting(envelope)
                     .find(|e| e.data == id)
                     .copied();
                 if let Some(e) = found {
@@ -144,7 +144,7 @@ impl SpatialIndex {
             }
             SpatialIndex::Boxes(t) => {
                 let found = t
-                    .locate_in_envelope_intersecting(&envelope)
+                    .locate_in_envelope_intersecting(envelope)
                     .find(|e| e.data.0 == id)
                     .copied();
                 if let Some(e) = found {

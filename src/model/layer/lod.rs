@@ -15,7 +15,7 @@
 
 use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
-use crate::model::store::geometry::project;
+use crate::model::store::geometry::{project, project_for_drawing};
 use crate::model::store::{FeatureId, FeatureStore, FeatureView};
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
@@ -236,10 +236,20 @@ fn snapped_vertices(f: &FeatureView<'_>, cell: f64) -> usize {
 
 /// `ring` (in longitude/latitude) projected, with every vertex snapped to a grid of `cell`
 /// metres and repeats dropped; for a polygon's ring (`least` 3) without its closing repeat.
-/// `None` when fewer than `least` vertices are left.
+/// `None` when fewer than `least` vertices are left. Areas are projected exactly, so that
+/// neighbours' shared vertices snap alike.
 fn snap_ring(ring: &[World], cell: f64, least: usize) -> Option<Vec<World>> {
-    let mut out: Vec<World> = Vec::with_capacity(ring.len());
-    for c in project(ring) {
+    snap(project(ring), ring.len(), cell, least)
+}
+
+fn snap(
+    ring: impl Iterator<Item = World>,
+    size: usize,
+    cell: f64,
+    least: usize,
+) -> Option<Vec<World>> {
+    let mut out: Vec<World> = Vec::with_capacity(size);
+    for c in ring {
         let s = [(c[0] / cell).round() * cell, (c[1] / cell).round() * cell];
         if out.last() != Some(&s) {
             out.push(s);
@@ -256,8 +266,9 @@ fn snap_ring(ring: &[World], cell: f64, least: usize) -> Option<Vec<World>> {
 /// A line snapped to a grid of `cell` metres; one shorter than a cell stays as a stub one cell
 /// long, so that it still shows as a dot.
 fn snap_line(line: &[World], cell: f64) -> Option<Vec<World>> {
-    snap_ring(line, cell, 2).or_else(|| {
-        let c = snap_ring(line, cell, 1)?[0];
+    let snapped = |least| snap(project_for_drawing(line), line.len(), cell, least);
+    snapped(2).or_else(|| {
+        let c = snapped(1)?[0];
         Some(vec![c, [c[0] + cell, c[1]]])
     })
 }

@@ -55,12 +55,17 @@ struct Derived {
 pub struct FeatureStore {
     geometries: Geometries,
     /// Each feature's geometry in `geometries` (a replaced feature's new one is appended).
-    geometry_of: Vec<u32>,
-    /// Each feature's position in the file it came from (the `n` of "feature n" in messages).
-    file_index: Vec<u32>,
+    /// `None` while feature `i` is geometry `i` (nothing replaced).
+    geometry_of: Option<Vec<u32>>,
+    /// How many features (slots) there are, removed ones included.
+    slots: usize,
+    /// Each feature's position in the file it came from (the `n` of "feature n" in messages);
+    /// `None` while feature `i` is the file's feature `i` (nothing skipped).
+    file_index: Option<Vec<u32>>,
     /// Each feature's box and hint; empty while every feature is a single point, whose box
     /// and hint its one vertex gives (a million points save 72 MB).
     derived: Vec<Derived>,
+    /// Empty until a feature is removed.
     removed: Vec<bool>,
     removed_count: usize,
     /// Which geometry kinds the store has held (a bit per `GeomKind`).
@@ -101,11 +106,25 @@ impl StoreBuilder {
         properties: &serde_json::Map<String, serde_json::Value>,
     ) -> usize {
         self.geometries.push_geo(lonlat);
-        let row = self.end_feature(file_index);
-        for (key, value) in properties {
-            self.attributes.set_json(row, key, value);
-        }
-        row
+        let cells: Vec<(usize, attributes::Cell)> = properties
+            .iter()
+            .map(|(key, value)| {
+                let column = self.attributes.column_for(key);
+                (column, self.attributes.cell_of(value))
+            })
+            .collect();
+        self.end_feature_with(file_index, &cells)
+    }
+
+    /// Ends a feature whose geometry was just added to `geometries`, with these attribute
+    /// cells (by column); returns its row.
+    pub fn end_feature_with(
+        &mut self,
+        file_index: usize,
+        cells: &[(usize, attributes::Cell)],
+    ) -> usize {
+        self.file_index.push(file_index as u32);
+        self.attributes.push_row_with(cells)
     }
 
     /// Ends a feature whose geometry was just added to `geometries`: gives it its attribute
@@ -140,10 +159,16 @@ impl StoreBuilder {
         let kinds_held = (0..n).fold(0, |held, g| held | kind_bit(geometries.get(g).kind()));
         FeatureStore {
             kinds_held,
-            geometry_of: (0..n as u32).collect(),
-            file_index: self.file_index,
+            geometry_of: None,
+            slots: n,
+            file_index: (!self
+                .file_index
+                .iter()
+                .enumerate()
+                .all(|(i, &f)| i == f as usize))
+            .then_some(self.file_index),
             derived,
-            removed: vec![false; n],
+            removed: Vec::new(),
             removed_count: 0,
             attributes: self.attributes,
             areas: if areal {
@@ -218,7 +243,7 @@ impl FeatureStore {
 
     /// How many features it holds (removed ones included: ids are never reused).
     pub fn slots(&self) -> usize {
-        self.geometry_of.len()
+        self.slots
     }
 
     /// How many features it holds now.
@@ -234,11 +259,11 @@ impl FeatureStore {
     pub fn ids(&self) -> impl Iterator<Item = FeatureId> + '_ {
         (0..self.slots() as u32)
             .map(FeatureId)
-            .filter(|id| !self.removed[id.index()])
+            .filter(|id| !self.removed.get(id.index()).copied().unwrap_or(false))
     }
 
     pub fn contains(&self, id: FeatureId) -> bool {
-        self.removed.get(id.index()).is_some_and(|r| !r)
+        id.index() < self.slots && !self.removed.get(id.index()).copied().unwrap_or(false)
     }
 
     /// Feature `id`, if the store holds it.
@@ -256,7 +281,10 @@ impl FeatureStore {
     }
 
     pub fn geometry(&self, id: FeatureId) -> GeomRef<'_> {
-        let g = self.geometry_of.get(id.index()).copied().unwrap_or(0);
+        let g = match &self.geometry_of {
+            Some(of) => of.get(id.index()).copied().unwrap_or(0),
+            None => id.0,
+        };
         self.geometries.get(g as usize)
     }
 
@@ -341,7 +369,9 @@ impl FeatureStore {
         let (id, before) = match existing {
             Some(id) => {
                 let before = self.bounds(id);
-                self.geometry_of[id.index()] = g;
+                let slots = self.slots;
+                self.geometry_of
+                    .get_or_insert_with(|| (0..slots as u32).collect())[id.index()] = g;
                 if let Some(d) = self.derived.get_mut(id.index()) {
                     *d = derived;
                 }
@@ -353,12 +383,22 @@ impl FeatureStore {
             }
             None => {
                 let id = FeatureId(self.slots() as u32);
-                self.geometry_of.push(g);
-                self.file_index.push(id.0);
+                let slots = self.slots;
+                if g != id.0 || self.geometry_of.is_some() {
+                    self.geometry_of
+                        .get_or_insert_with(|| (0..slots as u32).collect())
+                        .push(g);
+                }
+                if let Some(index) = &mut self.file_index {
+                    index.push(id.0);
+                }
+                self.slots += 1;
                 if !self.derived.is_empty() || !matches!(lonlat, geo::Geometry::Point(_)) {
                     self.derived.push(derived);
                 }
-                self.removed.push(false);
+                if !self.removed.is_empty() {
+                    self.removed.push(false);
+                }
                 self.attributes.push_row();
                 if !self.areas.is_empty() || lonlat_is_areal(lonlat) {
                     self.areas.resize_with(self.slots(), OnceLock::new);
@@ -382,6 +422,9 @@ impl FeatureStore {
     /// Removes the feature with `id` property `key`; returns its id and box.
     pub fn remove_key(&mut self, key: &str) -> Option<(FeatureId, WorldBounds)> {
         let id = self.by_key(key)?;
+        if self.removed.is_empty() {
+            self.removed = vec![false; self.slots];
+        }
         self.removed[id.index()] = true;
         self.removed_count += 1;
         self.meshes.forget(id);
@@ -450,7 +493,10 @@ impl<'a> FeatureView<'a> {
 
     /// Its position in the file it came from.
     pub fn file_index(&self) -> usize {
-        self.store.file_index[self.id.index()] as usize
+        match &self.store.file_index {
+            Some(index) => index[self.id.index()] as usize,
+            None => self.id.index(),
+        }
     }
 
     /// The geometry in longitude/latitude degrees, as the file gave it.
@@ -553,10 +599,11 @@ impl<'a> FeatureView<'a> {
     /// Whether `at` (world metres) lies inside or on one of its areas (even-odd within each
     /// polygon, as geo's `intersects` counts a point on the boundary).
     pub fn area_contains(&self, at: World) -> bool {
+        let latitude = crate::model::projection::lonlat_from_world(at)[1];
         self.geometry().polygons().any(|p| {
             let mut inside = false;
             for ring in p.rings() {
-                match ring_crossings(geometry::project(ring), at) {
+                match ring_crossings(ring, at, latitude) {
                     None => return true,
                     Some(odd) => inside ^= odd,
                 }
@@ -566,17 +613,19 @@ impl<'a> FeatureView<'a> {
     }
 }
 
-/// Whether a horizontal ray from `at` crosses `ring` an odd number of times; `None` when `at`
-/// lies on the ring.
-fn ring_crossings(ring: impl Iterator<Item = World>, at: World) -> Option<bool> {
+/// Whether a horizontal ray from `at` (world metres, at `latitude`) crosses `ring` (longitude
+/// and latitude, projected edge by edge) an odd number of times; `None` when `at` lies on the
+/// ring. An edge whose latitudes stay clear of `latitude` can neither cross the ray nor hold
+/// the point (Web Mercator keeps latitudes in order), so only the others are projected.
+fn ring_crossings(ring: &[World], at: World, latitude: f64) -> Option<bool> {
+    const HAIR: f64 = 1e-9;
     let [px, py] = at;
     let mut odd = false;
-    let mut previous: Option<World> = None;
-    for b in ring {
-        let Some(a) = previous.replace(b) else {
+    for w in ring.windows(2) {
+        if w[0][1].max(w[1][1]) < latitude - HAIR || w[0][1].min(w[1][1]) > latitude + HAIR {
             continue;
-        };
-        let ([ax, ay], [bx, by]) = (a, b);
+        }
+        let ([ax, ay], [bx, by]) = (world_from_lonlat(w[0]), world_from_lonlat(w[1]));
         // On the segment?
         let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
         if cross == 0.0
