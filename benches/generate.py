@@ -3,12 +3,14 @@
 
 Usage, from the repository root:
 
-    python3 benches/generate.py target/bench-data
+    python3 benches/generate.py target/bench-data [points-10m]
 
 Writes into the folder given (created if missing; the files are not committed):
   points-1m.geojson      1,000,000 points with a category and a number
   polygons-100k.geojson  100,000 concave polygons (ten-pointed stars), each with a hole
   lines-10k.geojson      10,000 polylines of 500 vertices each (random walks)
+and, when `points-10m` is named (about 1.5 GB, a few minutes):
+  points-10m.geojson     10,000,000 points as in points-1m
 All lie over the Karabakh and East Zangezur regions (45.9..47.6 E, 38.8..40.5 N), follow
 RFC 7946 (counter-clockwise exteriors, clockwise holes), and come from a fixed seed.
 """
@@ -91,10 +93,13 @@ def lines(rng, n, vertices):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["points-10m"]):
         sys.exit(__doc__)
     folder = sys.argv[1]
     os.makedirs(folder, exist_ok=True)
+    if sys.argv[2:] == ["points-10m"]:
+        write_collection(os.path.join(folder, "points-10m.geojson"), points(random.Random(4), 10_000_000))
+        return
     write_collection(os.path.join(folder, "points-1m.geojson"), points(random.Random(1), 1_000_000))
     write_collection(os.path.join(folder, "polygons-100k.geojson"), polygons(random.Random(2), 100_000))
     write_collection(os.path.join(folder, "lines-10k.geojson"), lines(random.Random(3), 10_000, 500))

@@ -22,8 +22,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The largest data file to open, in megabytes; larger files are refused up front.
-    #[arg(long, global = true, default_value_t = karabakh_atlas::io::DEFAULT_MAX_FILE_BYTES / 1_000_000)]
+    /// The largest data file to open, in megabytes (by default half the machine's memory);
+    /// larger files are refused up front.
+    #[arg(long, global = true, default_value_t = karabakh_atlas::io::default_max_file_bytes() / 1_000_000)]
     max_file_mb: u64,
     /// The project (slides) file to open and autosave; by default one in the app's data folder.
     #[arg(long)]

@@ -108,7 +108,7 @@ impl AppState {
             backdrop: crate::draw::backdrop::Backdrop::default(),
             cursor_lonlat: None,
             pending_fit: Some(Fit::Jump),
-            max_file_bytes: crate::io::DEFAULT_MAX_FILE_BYTES,
+            max_file_bytes: crate::io::default_max_file_bytes(),
             session_path: None,
             project: crate::app::project::Project::default(),
             project_path: None,

@@ -4,8 +4,20 @@
 use crate::model::store::FeatureStore;
 use std::path::Path;
 
-/// Files larger than this are refused before they are read.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// The largest file opened when the machine's memory cannot be told.
+const FALLBACK_MAX_FILE_BYTES: u64 = 8 * 1000 * 1000 * 1000;
+
+/// The largest file opened by default: half the machine's memory. A layer's store takes about
+/// as much memory as the GeoJSON file it came from, or less (BENCHMARKS.md), and the rest of
+/// the app and the other layers need room too; larger files are refused before they are read.
+pub fn default_max_file_bytes() -> u64 {
+    let mut system = sysinfo::System::new();
+    system.refresh_memory();
+    match system.total_memory() {
+        0 => FALLBACK_MAX_FILE_BYTES,
+        total => total / 2,
+    }
+}
 
 /// Why a whole file was refused.
 #[derive(Debug, thiserror::Error)]
@@ -17,7 +29,10 @@ pub enum LoadError {
     },
     #[error("{file}: is a directory, not a map data file")]
     Directory { file: String },
-    #[error("{file}: the file is {size} bytes, over the limit of {limit} bytes")]
+    #[error(
+        "{file}: the file is {size} bytes, over the limit of {limit} bytes ({}): a layer is held in memory, and files up to half the machine's memory are opened (--max-file-mb changes the limit)",
+        crate::io::loader::human_bytes(*.limit)
+    )]
     TooLarge { file: String, size: u64, limit: u64 },
     #[error("{file}: the file is empty")]
     Empty { file: String },

@@ -71,13 +71,69 @@ pub fn load_kmz_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
+const EMPTY_POINT: &str = "a <Point> has no position: its <coordinates> is missing or empty";
+
+/// Where each Placemark lies in the text, and what the text around it gives it.
+#[derive(Debug, Default)]
+struct Layout {
+    placemarks: Vec<PlacemarkSpan>,
+    /// The root element's namespace declarations, for a placemark read on its own.
+    root_namespaces: String,
+}
+
+#[derive(Debug)]
+struct PlacemarkSpan {
+    span: std::ops::Range<usize>,
+    /// The names of the Folders it sits in, outermost first.
+    folders: Vec<String>,
+    name: Option<String>,
+    /// Where a <Point> in it without a position starts (line, column).
+    empty_point: Option<(usize, usize)>,
+}
+
+/// Whose name a <name> element gives.
+enum Named {
+    Folder,
+    Placemark,
+}
+
+/// An element's text, its entities resolved, trimmed.
+fn element_text(t: &[u8]) -> String {
+    let raw = String::from_utf8_lossy(t);
+    quick_xml::escape::unescape(&raw)
+        .map_or_else(|_| raw.trim().to_owned(), |u| u.trim().to_owned())
+}
+
+/// The `xmlns` attributes of a start tag, as they are written.
+fn namespaces(e: &quick_xml::events::BytesStart<'_>) -> String {
+    e.attributes()
+        .flatten()
+        .filter(|a| a.key.as_ref().starts_with(b"xmlns"))
+        .map(|a| {
+            format!(
+                " {}=\"{}\"",
+                String::from_utf8_lossy(a.key.as_ref()),
+                String::from_utf8_lossy(&a.value)
+            )
+        })
+        .collect()
+}
+
 /// Checks that `text` is well-formed XML whose root element is KML; the place of a fault is
-/// given as line and column.
-fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
+/// given as line and column. Gives where each Placemark lies.
+fn check_xml(file: &str, text: &str) -> Result<Layout, LoadError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut open: Vec<String> = Vec::new();
     let mut root: Option<String> = None;
+    let mut layout = Layout::default();
+    // The placemark being read: its span's start, the depth it opened at, and its name.
+    let mut placemark: Option<(usize, usize)> = None;
+    // Folder names, by the depth of their <Folder>.
+    let mut folders: Vec<(usize, Option<String>)> = Vec::new();
+    // Whose <name> is being read, and its text so far.
+    let mut naming: Option<Named> = None;
+    let mut name_text: Vec<u8> = Vec::new();
     let at = |offset: u64| crate::io::line_column(text.as_bytes(), offset as usize);
     let syntax = |offset: u64, message: String| {
         let (line, column) = at(offset);
@@ -90,7 +146,7 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
         }
     };
     // The kml crate panics on a <Point> whose last <coordinates> holds no position, so such a
-    // file is refused here, naming the place: (where the point starts, whether its last
+    // placemark is found here, with its place: (where the point starts, whether its last
     // <coordinates> so far holds a position) and whether a <coordinates> is being read.
     let mut point: Option<(u64, Option<bool>)> = None;
     let mut in_coordinates = false;
@@ -99,7 +155,32 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                root.get_or_insert_with(|| name.clone());
+                if root.is_none() {
+                    root = Some(name.clone());
+                    layout.root_namespaces = namespaces(&e);
+                }
+                match name.as_str() {
+                    "Placemark" if placemark.is_none() => {
+                        placemark = Some((offset as usize, open.len()));
+                        layout.placemarks.push(PlacemarkSpan {
+                            span: offset as usize..offset as usize,
+                            folders: folders.iter().filter_map(|(_, n)| n.clone()).collect(),
+                            name: None,
+                            empty_point: None,
+                        });
+                    }
+                    "Folder" => folders.push((open.len(), None)),
+                    "name" => {
+                        // A name right under a Folder or the Placemark being read.
+                        naming = match open.last().map(String::as_str) {
+                            Some("Folder") => Some(Named::Folder),
+                            Some("Placemark") => Some(Named::Placemark),
+                            _ => None,
+                        };
+                        name_text.clear();
+                    }
+                    _ => {}
+                }
                 match (name.as_str(), &mut point) {
                     ("Point", None) => point = Some((offset, None)),
                     ("coordinates", Some((_, held))) => {
@@ -109,6 +190,17 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
                     _ => {}
                 }
                 open.push(name);
+            }
+            Ok(Event::Text(t)) if naming.is_some() => name_text.extend_from_slice(&t),
+            Ok(Event::CData(t)) if naming.is_some() => {
+                name_text.extend_from_slice(
+                    quick_xml::escape::escape(String::from_utf8_lossy(&t)).as_bytes(),
+                );
+            }
+            Ok(Event::GeneralRef(r)) if naming.is_some() => {
+                name_text.push(b'&');
+                name_text.extend_from_slice(&r);
+                name_text.push(b';');
             }
             Ok(Event::Text(t)) if in_coordinates => {
                 let bytes: &[u8] = &t;
@@ -142,14 +234,20 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
                     && held != Some(true)
                 {
                     let (line, column) = at(start);
-                    return Err(LoadError::Syntax {
-                        file: file.to_owned(),
-                        line,
-                        column,
-                        format: "KML",
-                        message: "a <Point> has no position: its <coordinates> is missing or empty"
-                            .to_owned(),
-                    });
+                    match layout.placemarks.last_mut().filter(|_| placemark.is_some()) {
+                        Some(span) => {
+                            span.empty_point.get_or_insert((line, column));
+                        }
+                        None => {
+                            return Err(LoadError::Syntax {
+                                file: file.to_owned(),
+                                line,
+                                column,
+                                format: "KML",
+                                message: EMPTY_POINT.to_owned(),
+                            });
+                        }
+                    }
                 }
             }
             Ok(Event::Empty(e)) => {
@@ -157,8 +255,42 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
                     String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
                 });
             }
-            Ok(Event::End(_)) => {
+            Ok(Event::End(e)) => {
                 open.pop();
+                let name = e.local_name();
+                if name.as_ref() == b"name"
+                    && let Some(named) = naming.take()
+                {
+                    let text = element_text(&name_text);
+                    match named {
+                        Named::Folder => {
+                            if let Some(last) = folders.last_mut() {
+                                last.1 = Some(text).filter(|t| !t.is_empty());
+                            }
+                        }
+                        Named::Placemark => {
+                            if let Some(span) = layout.placemarks.last_mut()
+                                && span.name.is_none()
+                            {
+                                span.name = Some(text);
+                            }
+                        }
+                    }
+                } else if name.as_ref() == b"Placemark"
+                    && let Some((_, depth)) = placemark
+                    && depth == open.len()
+                {
+                    placemark = None;
+                    if let Some(span) = layout.placemarks.last_mut() {
+                        span.span.end = reader.buffer_position() as usize;
+                    }
+                } else if name.as_ref() == b"Folder"
+                    && folders
+                        .last()
+                        .is_some_and(|(depth, _)| *depth == open.len())
+                {
+                    folders.pop();
+                }
             }
             Ok(Event::Text(t)) if root.is_none() || open.is_empty() => {
                 let bytes: &[u8] = &t;
@@ -191,7 +323,7 @@ fn check_xml(file: &str, text: &str) -> Result<(), LoadError> {
             format: "KML",
             message: "it has no XML elements".to_owned(),
         }),
-        Some("kml" | "Document" | "Folder" | "Placemark") => Ok(()),
+        Some("kml" | "Document" | "Folder" | "Placemark") => Ok(layout),
         Some(other) => Err(LoadError::NotFormat {
             file: file.to_owned(),
             format: "KML",
@@ -208,60 +340,168 @@ pub fn load_kml_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
             file: file.to_owned(),
         });
     }
-    check_xml(file, text)?;
-    // `check_xml` refuses the one input the kml crate is known to panic on; should it panic
-    // on another, the file is refused instead of the panic ending the loading thread.
-    let read = crate::model::guard::catching(|| KmlReader::<&[u8], f64>::from_string(text).read());
-    let root: Kml<f64> = match read {
-        Ok(Ok(root)) => root,
-        Ok(Err(e)) => {
-            return Err(LoadError::NotFormat {
-                file: file.to_owned(),
-                format: "KML",
-                message: format!("it cannot be read as KML: {e}"),
-            });
-        }
-        Err(_) => {
-            return Err(LoadError::NotFormat {
-                file: file.to_owned(),
-                format: "KML",
-                message:
-                    "the KML reader failed on it (a fault in the reader, not in the file alone)"
-                        .to_owned(),
-            });
-        }
-    };
-    let mut placemarks = Vec::new();
-    let mut document_name = None;
-    walk(&root, &mut Vec::new(), &mut placemarks, &mut document_name);
+    let layout = check_xml(file, text)?;
     let mut collector = Collector::new(file);
-    collector.set_name(document_name);
-    for (index, (placemark, folders)) in placemarks.into_iter().enumerate() {
-        let place = placemark
-            .name
-            .as_deref()
-            .map(|n| format!("placemark {:?}", n.trim()))
-            .unwrap_or_default();
-        let mut doubts = Vec::new();
-        let geometry = match &placemark.geometry {
-            Some(g) => convert(g, &mut doubts),
-            None => Err("the placemark has no geometry".to_owned()),
-        };
-        let geometry = match geometry {
-            Ok(g) => g,
-            Err(reason) => {
-                collector.skip(index, &place, &reason);
-                continue;
+    // The whole document at once, unless a placemark is known to trip the reader; if the
+    // reader refuses the document, each placemark on its own, so that one bad placemark is
+    // skipped with a warning like a bad GeoJSON feature.
+    let whole = if layout.placemarks.iter().any(|p| p.empty_point.is_some()) {
+        None
+    } else {
+        crate::model::guard::catching(|| KmlReader::<&[u8], f64>::from_string(text).read())
+            .ok()
+            .and_then(Result::ok)
+    };
+    match whole {
+        Some(root) => {
+            let mut placemarks = Vec::new();
+            let mut document_name = None;
+            walk(&root, &mut Vec::new(), &mut placemarks, &mut document_name);
+            collector.set_name(document_name);
+            for (index, (placemark, folders)) in placemarks.into_iter().enumerate() {
+                add_placemark(&mut collector, index, placemark, &folders);
             }
-        };
-        let properties = properties(placemark, &folders);
-        if collector.push(index, &place, geometry, properties, None) {
-            for doubt in doubts {
-                collector.warn(index, doubt);
+        }
+        None => {
+            if layout.placemarks.is_empty() {
+                // Nothing to read one by one: the reader's own refusal says why.
+                return Err(whole_refusal(file, text));
+            }
+            collector.set_name(document_name(text));
+            for (index, span) in layout.placemarks.iter().enumerate() {
+                read_placemark(&mut collector, index, span, text, &layout.root_namespaces);
             }
         }
     }
     collector.finish()
+}
+
+/// Why the reader refuses the whole document.
+fn whole_refusal(file: &str, text: &str) -> LoadError {
+    let read = crate::model::guard::catching(|| KmlReader::<&[u8], f64>::from_string(text).read());
+    let message = match read {
+        Ok(Err(e)) => format!("it cannot be read as KML: {e}"),
+        Ok(Ok(_)) => "it holds no placemarks".to_owned(),
+        Err(_) => {
+            "the KML reader failed on it (a fault in the reader, not in the file alone)".to_owned()
+        }
+    };
+    LoadError::NotFormat {
+        file: file.to_owned(),
+        format: "KML",
+        message,
+    }
+}
+
+/// The Document's name, when its <name> comes before any placemark.
+fn document_name(text: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().as_ref().to_vec();
+                if name == b"Placemark" || name == b"Folder" {
+                    return None;
+                }
+                if name == b"name" && open.last().is_some_and(|p| p == b"Document") {
+                    return reader.read_text(e.name()).ok().map(|t| element_text(&t));
+                }
+                open.push(name);
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Reads one placemark's text on its own and adds it, or skips it with the reason.
+fn read_placemark(
+    collector: &mut Collector,
+    index: usize,
+    span: &PlacemarkSpan,
+    text: &str,
+    namespaces: &str,
+) {
+    let place = span
+        .name
+        .as_deref()
+        .map(|n| format!("placemark {:?}", n.trim()))
+        .unwrap_or_default();
+    let (line, column) = crate::io::line_column(text.as_bytes(), span.span.start);
+    let at = |reason: String| format!("line {line}, column {column}: {reason}");
+    if let Some((line, column)) = span.empty_point {
+        collector.skip(
+            index,
+            &place,
+            &format!("line {line}, column {column}: {EMPTY_POINT}"),
+        );
+        return;
+    }
+    let Some(slice) = text.get(span.span.clone()) else {
+        collector.skip(
+            index,
+            &place,
+            &at("the placemark cannot be cut out of the text".to_owned()),
+        );
+        return;
+    };
+    let wrapped = format!("<kml{namespaces}>{slice}</kml>");
+    let read =
+        crate::model::guard::catching(|| KmlReader::<&[u8], f64>::from_string(&wrapped).read());
+    let root = match read {
+        Ok(Ok(root)) => root,
+        Ok(Err(e)) => {
+            collector.skip(index, &place, &at(format!("it cannot be read as KML: {e}")));
+            return;
+        }
+        Err(_) => {
+            collector.skip(index, &place, &at("the KML reader failed on it".to_owned()));
+            return;
+        }
+    };
+    let mut found = Vec::new();
+    walk(&root, &mut Vec::new(), &mut found, &mut None);
+    match found.first() {
+        Some((placemark, _)) => add_placemark(collector, index, placemark, &span.folders),
+        None => collector.skip(index, &place, &at("it holds no placemark".to_owned())),
+    }
+}
+
+/// Adds a placemark read by the KML reader, or skips it when its geometry cannot be drawn.
+fn add_placemark(
+    collector: &mut Collector,
+    index: usize,
+    placemark: &Placemark<f64>,
+    folders: &[String],
+) {
+    let place = placemark
+        .name
+        .as_deref()
+        .map(|n| format!("placemark {:?}", n.trim()))
+        .unwrap_or_default();
+    let mut doubts = Vec::new();
+    let geometry = match &placemark.geometry {
+        Some(g) => convert(g, &mut doubts),
+        None => Err("the placemark has no geometry".to_owned()),
+    };
+    let geometry = match geometry {
+        Ok(g) => g,
+        Err(reason) => {
+            collector.skip(index, &place, &reason);
+            return;
+        }
+    };
+    let properties = properties(placemark, folders);
+    if collector.push(index, &place, geometry, properties, None) {
+        for doubt in doubts {
+            collector.warn(index, doubt);
+        }
+    }
 }
 
 /// Collects the Placemarks in document order with the Folder names above each, and the

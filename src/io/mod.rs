@@ -18,7 +18,7 @@ pub mod save;
 pub mod shapefile;
 
 pub use crs::Reprojection;
-pub use error::{DEFAULT_MAX_FILE_BYTES, LoadError, LoadWarning, Loaded};
+pub use error::{LoadError, LoadWarning, Loaded, default_max_file_bytes};
 pub(crate) use error::{check_path, line_column, read_capped};
 
 use crate::model::store::StoreBuilder;

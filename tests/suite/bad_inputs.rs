@@ -245,13 +245,26 @@ const CASES: &[(&str, Expect)] = &[
         ),
     ),
     // Found by fuzzing: the kml crate panicked ("removal index (is 0) should be < len") on a
-    // <Point> whose <coordinates> held no position.
+    // <Point> whose <coordinates> held no position. The placemark is skipped, the rest read.
     (
         "point-without-coordinates.kml",
-        Refused(&[
-            "line 10, column 5",
-            "not valid KML: a <Point> has no position",
-        ]),
+        Loaded(
+            1,
+            &[(
+                Some(1),
+                "skipped: placemark \"Ağdam\": line 10, column 5: a <Point> has no position",
+            )],
+        ),
+    ),
+    (
+        "placemark-with-a-bad-number.kml",
+        Loaded(
+            2,
+            &[(
+                Some(1),
+                "skipped: placemark \"Ağdam\": line 8, column 3: it cannot be read as KML: Error parsing number from: 46.9x",
+            )],
+        ),
     ),
     (
         "text-named.gpkg",
