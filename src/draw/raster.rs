@@ -33,10 +33,14 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
         area_outline(&mut pixmap, area, at);
     }
     for dense in &scene.dense {
-        draw_image(
-            &mut pixmap,
-            &dense.draw(1.0, crate::scene::dense::all_cores()),
-            dense.viewport.min - scene.viewport.min,
+        let offset = dense.viewport.min - scene.viewport.min;
+        let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+        dense.draw_onto(
+            pixmap.data_mut(),
+            width,
+            height,
+            [offset.x.round() as i64, offset.y.round() as i64],
+            crate::scene::dense::all_cores(),
         );
     }
     for line in &scene.lines {
@@ -259,21 +263,6 @@ fn pixmap_of(image: &egui::ColorImage) -> Option<Pixmap> {
 /// An image of premultiplied colours as PNG bytes (for images a vector export embeds).
 pub fn image_png(image: &egui::ColorImage) -> Option<Vec<u8>> {
     pixmap_of(image)?.encode_png().ok()
-}
-
-/// Draws an image of premultiplied colours with its top-left corner at `offset`.
-fn draw_image(pixmap: &mut Pixmap, image: &egui::ColorImage, offset: egui::Vec2) {
-    let Some(source) = pixmap_of(image) else {
-        return;
-    };
-    pixmap.draw_pixmap(
-        offset.x.round() as i32,
-        offset.y.round() as i32,
-        source.as_ref(),
-        &tiny_skia::PixmapPaint::default(),
-        tiny_skia::Transform::identity(),
-        None,
-    );
 }
 
 /// Paints `scene` and encodes it as PNG bytes.

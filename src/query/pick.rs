@@ -151,9 +151,9 @@ fn settles(hint: &PickHint, bounds: &WorldBounds, at: World, tolerance: f64) -> 
     let to_anchor = (dx * dx + dy * dy).sqrt();
     if hint.areal && !is_tiny(bounds, tolerance) {
         // Only inside counts, and the area lies within its spread of the anchor.
-        return (to_box > 0.0 || to_anchor > hint.spread).then_some(false);
+        return (to_box > 0.0 || to_anchor > f64::from(hint.spread)).then_some(false);
     }
-    if to_box > tolerance * tolerance || to_anchor > tolerance + hint.spread {
+    if to_box > tolerance * tolerance || to_anchor > tolerance + f64::from(hint.spread) {
         Some(false)
     } else if hint.anchor_on_feature && to_anchor <= tolerance {
         Some(true)

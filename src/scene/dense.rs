@@ -99,6 +99,48 @@ impl DenseImage {
     /// Draws the image of the viewport's size times `pixels_per_point`, on `threads` threads
     /// (at least one), each with its own share of the lines and areas.
     pub fn draw(&self, pixels_per_point: f32, threads: usize) -> ColorImage {
+        self.draw_canvas(pixels_per_point, threads).into_image()
+    }
+
+    /// Draws the image at one pixel a point straight onto premultiplied RGBA `pixels` (rows of
+    /// `width`, `height` of them), its top-left at `offset`, blended over what is there: what
+    /// blending `draw`'s image would give, without the image (8 MB at 1920×1080) or a copy.
+    pub fn draw_onto(
+        &self,
+        pixels: &mut [u8],
+        width: usize,
+        height: usize,
+        offset: [i64; 2],
+        threads: usize,
+    ) {
+        let canvas = self.draw_canvas(1.0, threads);
+        for y in 0..canvas.height {
+            let ty = y as i64 + offset[1];
+            if ty < 0 || ty >= height as i64 {
+                continue;
+            }
+            for x in 0..canvas.width {
+                let tx = x as i64 + offset[0];
+                if tx < 0 || tx >= width as i64 {
+                    continue;
+                }
+                let src = canvas.pixel(y * canvas.width + x);
+                if src.a() == 0 {
+                    continue;
+                }
+                let at = (ty as usize * width + tx as usize) * 4;
+                let Some(dst) = pixels.get_mut(at..at + 4) else {
+                    continue;
+                };
+                let keep = 255 - u32::from(src.a());
+                for (d, s) in dst.iter_mut().zip(src.to_array()) {
+                    *d = (u32::from(s) + (u32::from(*d) * keep + 127) / 255).min(255) as u8;
+                }
+            }
+        }
+    }
+
+    fn draw_canvas(&self, pixels_per_point: f32, threads: usize) -> Canvas {
         let scale = pixels_per_point.max(0.1);
         let w = (self.viewport.width() * scale).round().max(1.0) as usize;
         let h = (self.viewport.height() * scale).round().max(1.0) as usize;
@@ -154,7 +196,7 @@ impl DenseImage {
         canvas
             .layers
             .sort_by_key(|(c, _)| order.iter().position(|o| o == c));
-        canvas.into_image()
+        canvas
     }
 
     /// The coverage of the lines and footprints `drawn` (a share of the image's).
@@ -357,15 +399,22 @@ impl Canvas {
     }
 
     fn into_image(self) -> ColorImage {
-        let mut pixels = vec![Color32::TRANSPARENT; self.width * self.height];
+        let pixels = (0..self.width * self.height)
+            .map(|i| self.pixel(i))
+            .collect();
+        ColorImage::new([self.width, self.height], pixels)
+    }
+
+    /// Pixel `i`: each colour's coverage there, stacked in order.
+    fn pixel(&self, i: usize) -> Color32 {
+        let mut pixel = Color32::TRANSPARENT;
         for (colour, coverage) in &self.layers {
-            for (pixel, &c) in pixels.iter_mut().zip(&coverage.alpha) {
-                if c > 0 {
-                    *pixel = pixel.blend(colour.gamma_multiply_u8(c));
-                }
+            let c = coverage.alpha[i];
+            if c > 0 {
+                pixel = pixel.blend(colour.gamma_multiply_u8(c));
             }
         }
-        ColorImage::new([self.width, self.height], pixels)
+        pixel
     }
 }
 

@@ -32,6 +32,14 @@ pub(super) enum Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// The text's length in bytes (0 when it cannot be told).
+    fn size(&self) -> u64 {
+        match *self {
+            Source::Bytes(b) => b.len() as u64,
+            Source::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        }
+    }
+
     fn open(&self) -> std::io::Result<Box<dyn Read + 'a>> {
         Ok(match *self {
             Source::Bytes(b) => Box::new(b),
@@ -164,6 +172,14 @@ impl<'a> Blocks<'a> {
         }
     }
 
+    /// Skips the UTF-8 byte-order mark that may lead the text.
+    fn skip_byte_order_mark(&mut self) -> Result<(), Stop> {
+        if self.peek()?.is_some() && self.buf[self.pos..].starts_with(b"\xef\xbb\xbf") {
+            self.pos += 3;
+        }
+        Ok(())
+    }
+
     fn peek(&mut self) -> Result<Option<u8>, Stop> {
         if self.pos >= self.buf.len() && !self.refill()? {
             return Ok(None);
@@ -267,6 +283,8 @@ struct Batch {
 /// What a worker made of a batch: feature indices in it are relative to the batch.
 struct Parsed {
     seq: usize,
+    /// The batch's text, in bytes.
+    bytes: usize,
     builder: StoreBuilder,
     /// (index in the batch, message)
     warnings: Vec<(usize, String)>,
@@ -325,6 +343,7 @@ fn parse(batch: Batch, reprojection: Option<&Reprojection>, records: bool) -> Pa
     }
     Parsed {
         seq: batch.seq,
+        bytes: batch.data.len(),
         builder: reader.builder,
         warnings,
         count,
@@ -410,10 +429,7 @@ pub(super) fn read_collection(
 ) -> Result<Streamed, Stop> {
     let reader = source.open().map_err(Stop::Io)?;
     let mut blocks = Blocks::new(reader, progress, cancel);
-    // A byte-order mark may lead the text.
-    if blocks.peek()? == Some(0xEF) {
-        blocks.pos = (blocks.pos + 3).min(blocks.buf.len());
-    }
+    blocks.skip_byte_order_mark()?;
     if blocks.skip_ws()? != Some(b'{') {
         return Err(Stop::Unusual);
     }
@@ -452,7 +468,11 @@ pub(super) fn read_collection(
                         super::reprojection_from_crs_member(file, crs).map_err(Stop::Refused)?;
                 }
             }
-            features = Some(collect_features(&mut blocks, reprojection.as_ref())?);
+            features = Some(collect_features(
+                &mut blocks,
+                reprojection.as_ref(),
+                source.size(),
+            )?);
         } else {
             let mut text = Vec::new();
             blocks.capture_value(&mut text)?;
@@ -509,12 +529,10 @@ pub(super) fn read_sequence(
 ) -> Result<Streamed, Stop> {
     let reader = source.open().map_err(Stop::Io)?;
     let mut blocks = Blocks::new(reader, progress, cancel);
-    if blocks.peek()? == Some(0xEF) {
-        blocks.pos = (blocks.pos + 3).min(blocks.buf.len());
-    }
+    blocks.skip_byte_order_mark()?;
     let rs = blocks.skip_ws()? == Some(0x1e);
     let mut line = 1 + blocks.lines_so_far();
-    let collected = run_workers(None, true, |send| {
+    let collected = run_workers(None, true, source.size(), |send| {
         let mut batch = new_batch(0);
         let mut record: Vec<u8> = Vec::new();
         let mut record_line = line;
@@ -612,9 +630,10 @@ fn new_batch(seq: usize) -> Batch {
 fn collect_features(
     blocks: &mut Blocks<'_>,
     reprojection: Option<&Reprojection>,
+    size: u64,
 ) -> Result<Collected, Stop> {
     blocks.next()?;
-    run_workers(reprojection, false, |send| {
+    run_workers(reprojection, false, size, |send| {
         let mut batch = new_batch(0);
         loop {
             match blocks.skip_ws()? {
@@ -657,6 +676,10 @@ struct Collected {
     count: usize,
     metres_example: Option<String>,
     syntax_error: bool,
+    /// The text's size, and how much of it the batches joined so far held.
+    total_bytes: u64,
+    bytes_in: u64,
+    reserved: bool,
 }
 
 impl Collected {
@@ -687,6 +710,18 @@ impl Collected {
             self.metres_example = parsed.metres_example;
         }
         self.syntax_error |= parsed.syntax_error;
+        self.bytes_in += parsed.bytes as u64;
+        // Once a few megabytes are in, room for the rest as they suggest it, with a little to
+        // spare: growing by doubling would hold up to twice the store, and a copy of it while
+        // it grows.
+        if !self.reserved && self.bytes_in >= 4 << 20 && self.total_bytes > self.bytes_in {
+            self.reserved = true;
+            let factor = self.total_bytes as f64 / self.bytes_in as f64 * 1.02;
+            let more = |n: usize| ((n as f64) * (factor - 1.0)).ceil() as usize;
+            let features = more(self.builder.len());
+            let vertices = more(self.builder.geometries.vertex_count());
+            self.builder.reserve(features, vertices);
+        }
     }
 }
 
@@ -695,19 +730,31 @@ impl Collected {
 fn run_workers(
     reprojection: Option<&Reprojection>,
     records: bool,
+    total_bytes: u64,
     produce: impl FnOnce(&mut dyn FnMut(Batch) -> Result<(), Stop>) -> Result<(), Stop>,
 ) -> Result<Collected, Stop> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (send_batch, batches) = std::sync::mpsc::sync_channel::<Batch>(workers * 2);
-    let batches = std::sync::Mutex::new(batches);
-    let (send_parsed, parsed) = std::sync::mpsc::channel::<Parsed>();
     let mut collected = Collected {
         builder: StoreBuilder::default(),
         warnings: Vec::new(),
         count: 0,
         metres_example: None,
         syntax_error: false,
+        total_bytes,
+        bytes_in: 0,
+        reserved: false,
     };
+    // A text of a batch or two is parsed here: threads would cost more than they save.
+    if total_bytes < 2 * BATCH_BYTES as u64 {
+        produce(&mut |batch: Batch| {
+            collected.join(parse(batch, reprojection, records));
+            Ok(())
+        })?;
+        return Ok(collected);
+    }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (send_batch, batches) = std::sync::mpsc::sync_channel::<Batch>(workers * 2);
+    let batches = std::sync::Mutex::new(batches);
+    let (send_parsed, parsed) = std::sync::mpsc::channel::<Parsed>();
     let mut waiting: std::collections::BTreeMap<usize, Parsed> = Default::default();
     let mut next_seq = 0;
     let produced = std::thread::scope(|s| {

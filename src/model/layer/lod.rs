@@ -17,6 +17,7 @@ use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
 use crate::model::store::geometry::{project, project_for_drawing};
 use crate::model::store::{FeatureId, FeatureStore, FeatureView};
+use elsa::sync::FrozenMap;
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 
@@ -50,54 +51,44 @@ const WORTH_IT: f64 = 0.75;
 /// Features sampled to choose a layer's first band.
 const SAMPLE: usize = 2_000;
 
-/// Meshes built so far: for each band (and full detail), a cell per feature.
+/// Meshes built so far: for each band (and full detail), those of the features drawn there,
+/// kept by feature id (memory for what was drawn, not a cell for every feature).
 #[derive(Clone, Debug, Default)]
 pub struct MeshCache {
-    slots: usize,
-    /// `by_detail[b]` for band `b`; `by_detail[BANDS]` for full detail. Each made when first used.
-    by_detail: Vec<OnceLock<Vec<OnceLock<Arc<FillMesh>>>>>,
+    /// `by_detail[b]` for band `b`; `by_detail[BANDS]` for full detail.
+    by_detail: Vec<FrozenMap<u32, Arc<FillMesh>>>,
     first_band: OnceLock<Option<usize>>,
 }
 
 impl MeshCache {
-    pub fn new(slots: usize) -> Self {
+    pub fn new() -> Self {
         Self {
-            slots,
-            by_detail: (0..=BANDS).map(|_| OnceLock::new()).collect(),
+            by_detail: (0..=BANDS).map(|_| FrozenMap::new()).collect(),
             first_band: OnceLock::new(),
         }
     }
 
-    fn cells(&self, detail: Detail) -> &[OnceLock<Arc<FillMesh>>] {
+    fn map(&self, detail: Detail) -> Option<&FrozenMap<u32, Arc<FillMesh>>> {
         let k = match detail {
             Detail::Full => BANDS,
             Detail::Band(b) => b.min(BANDS - 1),
         };
-        match self.by_detail.get(k) {
-            Some(cells) => cells.get_or_init(|| (0..self.slots).map(|_| OnceLock::new()).collect()),
-            None => &[],
-        }
+        self.by_detail.get(k)
     }
 
-    /// Forgets what was built for feature `id` (replaced), making room for a new one.
+    /// Forgets what was built for feature `id` (replaced or removed).
     pub fn forget(&mut self, id: FeatureId) {
-        self.slots = self.slots.max(id.index() + 1);
-        for cells in &mut self.by_detail {
-            if let Some(cells) = cells.get_mut() {
-                if cells.len() < self.slots {
-                    cells.resize_with(self.slots, OnceLock::new);
-                }
-                cells[id.index()] = OnceLock::new();
-            }
+        for map in &mut self.by_detail {
+            map.as_mut().remove(&id.0);
         }
     }
 
     /// How many meshes are built, and their bytes (for the bench's report).
-    pub fn built(&self) -> (usize, usize) {
+    pub fn built(&mut self) -> (usize, usize) {
         let mut count = 0;
         let mut bytes = 0;
-        for cells in self.by_detail.iter().filter_map(OnceLock::get) {
-            for mesh in cells.iter().filter_map(OnceLock::get) {
+        for map in &mut self.by_detail {
+            for mesh in map.as_mut().values() {
                 count += 1;
                 bytes += mesh.vertices.len() * 16 + mesh.indices.len() * 4 + mesh.rings.len() * 16;
             }
@@ -139,8 +130,11 @@ pub fn mesh<'a>(f: FeatureView<'a>, detail: Detail) -> Option<&'a FillMesh> {
     if f.is_point() || (detail == Detail::Full && !f.is_areal()) {
         return None;
     }
-    let cell = f.store.meshes.cells(detail).get(f.id.index())?;
-    Some(cell.get_or_init(|| Arc::new(build(f, detail))))
+    let map = f.store.meshes.map(detail)?;
+    Some(match map.get(&f.id.0) {
+        Some(mesh) => mesh,
+        None => map.insert(f.id.0, Arc::new(build(f, detail))),
+    })
 }
 
 /// The mesh of feature `f` as a view `metres_per_point` across draws it (see [`mesh`]).
@@ -151,11 +145,13 @@ pub fn mesh_for<'a>(f: FeatureView<'a>, metres_per_point: f64) -> Option<&'a Fil
 /// Builds, on all cores, the meshes at `detail` of those `ids` that lack one, so that the
 /// features a view draws first are ready together.
 pub fn prepare(store: &FeatureStore, ids: &[FeatureId], detail: Detail) {
-    let cells = store.meshes.cells(detail);
+    let Some(map) = store.meshes.map(detail) else {
+        return;
+    };
     let missing: Vec<FeatureId> = ids
         .iter()
         .copied()
-        .filter(|id| cells.get(id.index()).is_some_and(|c| c.get().is_none()))
+        .filter(|id| map.get(&id.0).is_none())
         .filter_map(|id| store.get(id))
         .filter(|f| !f.is_point() && (detail != Detail::Full || f.is_areal()))
         .map(|f| f.id)

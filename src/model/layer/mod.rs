@@ -264,6 +264,12 @@ impl Layer {
     }
 }
 
+/// `x` as the nearest `f32` at least as large.
+fn round_up(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) < x { f.next_up() } else { f }
+}
+
 /// What picking needs of a feature (in world metres) anchored at `anchor`.
 pub(crate) fn pick_hint(world: &geo::Geometry<f64>, anchor: World) -> PickHint {
     use geo::{CoordsIter, Intersects};
@@ -274,7 +280,7 @@ pub(crate) fn pick_hint(world: &geo::Geometry<f64>, anchor: World) -> PickHint {
     PickHint {
         anchor,
         anchor_on_feature: world.intersects(&geo::Point::new(anchor[0], anchor[1])),
-        spread: spread_squared.sqrt(),
+        spread: round_up(spread_squared.sqrt()),
         areal: matches!(
             world,
             geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)

@@ -402,6 +402,28 @@ impl Attributes {
         self.rows = start + added;
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        for column in &mut self.columns {
+            match column {
+                Column::Ints(v) => v.reserve(rows),
+                Column::Strs(v) => v.reserve(rows),
+                Column::Mixed(v) => v.reserve(rows),
+            }
+        }
+    }
+
+    /// Gives back memory reserved and not used.
+    pub fn shrink_to_fit(&mut self) {
+        for column in &mut self.columns {
+            match column {
+                Column::Ints(v) => v.shrink_to_fit(),
+                Column::Strs(v) => v.shrink_to_fit(),
+                Column::Mixed(v) => v.shrink_to_fit(),
+            }
+        }
+    }
+
     /// Memory held by the cells, in bytes (for the store's estimate of what a file costs).
     pub fn heap_bytes(&self) -> usize {
         self.columns.iter().map(Column::bytes).sum::<usize>()
