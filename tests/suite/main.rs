@@ -6,6 +6,7 @@ mod support;
 
 mod bad_inputs;
 mod bench;
+mod big_layers;
 mod clusters;
 mod crash_safety;
 mod dense;
