@@ -227,13 +227,14 @@ fn validate(files: &[PathBuf], max_bytes: u64) -> anyhow::Result<()> {
 
 fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     let out = args.out.as_path();
-    let as_of = args.as_of.clone();
-    let choropleth_year = args.choropleth.clone();
-    if let Some(date) = &as_of
-        && !karabakh_atlas::model::date::is_iso_date(date)
-    {
-        anyhow::bail!("--as-of {date}: expected a date such as 2024-05-31");
-    }
+    let choropleth_year = args.choropleth.as_deref();
+    let as_of = match args.as_of.as_deref() {
+        Some(date) => Some(
+            karabakh_atlas::model::date::Date::parse(date)
+                .with_context(|| format!("--as-of {date}: expected a date such as 2024-05-31"))?,
+        ),
+        None => None,
+    };
     let (width, height) = parse_size(&args.size)?;
     let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
     if let Some(warning) = bbox.and_then(|b| bbox_warning(b, width, height)) {
@@ -247,8 +248,8 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
     for message in &atlas.messages {
         eprintln!("warning: {message}");
     }
-    if let Some(year) = &choropleth_year
-        && !atlas.demining_years().contains(year)
+    if let Some(year) = choropleth_year
+        && !atlas.demining_years().iter().any(|y| y == year)
     {
         anyhow::bail!(
             "--choropleth {year}: the districts have demined hectares only for {}",
@@ -256,6 +257,10 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
         );
     }
     let faces = Faces::load().context("the bundled font cannot be read")?;
+    let filter = karabakh_atlas::model::filter::FeatureFilter {
+        as_of,
+        ..Default::default()
+    };
     let request = RenderRequest {
         export: karabakh_atlas::draw::export::ExportOptions {
             width,
@@ -271,10 +276,7 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
         options: SceneOptions {
             language,
             choropleth_year,
-            filter: karabakh_atlas::model::filter::FeatureFilter {
-                as_of,
-                ..Default::default()
-            },
+            filter: &filter,
             ..SceneOptions::default()
         },
     };
@@ -285,8 +287,8 @@ fn render(args: &RenderArgs, max_bytes: u64) -> anyhow::Result<()> {
 fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> anyhow::Result<()> {
     let faces = Faces::load().context("the bundled font cannot be read")?;
     let mut state = AppState::new(karabakh_atlas::io::embedded::atlas(), faces);
-    state.max_file_bytes = max_bytes;
-    state.pending_files = files;
+    state.files.max_file_bytes = max_bytes;
+    state.files.pending = files;
     let data_dir = eframe::storage_dir("karabakh-atlas");
     if let Some(dir) = &data_dir {
         let path = dir.join("session.json");
@@ -294,9 +296,10 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> 
             match load_session(&path) {
                 Ok((session, note)) => {
                     state.restore(&session);
-                    state.atlas.messages.extend(note);
+                    state.doc.atlas.messages.extend(note);
                 }
                 Err(e) => state
+                    .doc
                     .atlas
                     .messages
                     .push(format!("the last session cannot be restored: {e}")),
@@ -312,7 +315,7 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> 
         if path.exists() || karabakh_atlas::io::save::backup_path(&path).exists() {
             state.open_project(&path, explicit);
         }
-        state.project_path = Some(path);
+        state.deck.path = Some(path);
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

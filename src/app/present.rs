@@ -2,7 +2,7 @@
 //! the restoration timeline that plays month by month, and every slide rendered to a PNG.
 
 use crate::model::atlas::FeatureRef;
-use crate::model::filter::{month_at, month_end, month_index};
+use crate::model::date::{Date, Month};
 use crate::scene::fonts::Faces;
 use crate::scene::{self, SceneOptions};
 use egui::{Rect, pos2, vec2};
@@ -123,13 +123,12 @@ impl Timeline {
     }
 
     /// The "as of" date the cursor stands for.
-    pub fn as_of(&self) -> String {
-        let (y, m) = month_at(self.position.max(0.0) as u32);
-        month_end(y, m)
+    pub fn as_of(&self) -> Date {
+        Month::at(self.position.max(0.0) as u32).end()
     }
 
     /// Moves the cursor by `dt` seconds; returns the new "as of" date if the month changed.
-    pub fn advance(&mut self, dt: f32) -> Option<String> {
+    pub fn advance(&mut self, dt: f32) -> Option<Date> {
         if !self.playing {
             return None;
         }
@@ -145,13 +144,6 @@ impl Timeline {
     pub fn prune(&mut self, now: f64) {
         self.flashes.retain(|(_, t)| now - t < FLASH_SECONDS);
     }
-}
-
-/// Parses `YYYY-MM` or `YYYY-MM-DD` into months since November 2020.
-pub fn month_of(date: &str) -> Option<u32> {
-    let year: i32 = date.get(0..4)?.parse().ok()?;
-    let month: u32 = date.get(5..7)?.parse().ok()?;
-    (1..=12).contains(&month).then(|| month_index(year, month))
 }
 
 /// Renders every slide of `project` to `dir/slide-NN.png` at `width`×`height`; returns how
@@ -176,26 +168,25 @@ pub fn render_slides(
         }
         let as_of = match &slide.timeline {
             // A timeline slide is shown at the end of its range.
-            Some(range) => crate::app::present::month_of(&range.to).map(|m| {
-                let (y, mo) = crate::model::filter::month_at(m);
-                crate::model::filter::month_end(y, mo)
-            }),
-            None => slide.as_of.clone(),
+            Some(range) => Some(Month::of(range.to).end()),
+            None => slide.as_of,
+        };
+        let highlighted: Vec<_> = slide
+            .highlights
+            .iter()
+            .filter_map(|id| atlas.find_by_id(id))
+            .collect();
+        let filter = crate::model::filter::FeatureFilter {
+            as_of,
+            layers: slide.filters.clone(),
         };
         let options = SceneOptions {
             language,
-            choropleth_year: slide.choropleth_year.clone(),
-            highlighted: slide
-                .highlights
-                .iter()
-                .filter_map(|id| atlas.find_by_id(id))
-                .collect(),
+            choropleth_year: slide.choropleth_year.as_deref(),
+            highlighted: &highlighted,
             large_labels: true,
-            filter: crate::model::filter::FeatureFilter {
-                as_of,
-                layers: slide.filters.clone(),
-            },
-            title_card: Some((slide.title.clone(), slide.caption.clone())),
+            filter: &filter,
+            title_card: Some((&slide.title, &slide.caption)),
             ..SceneOptions::default()
         };
         let size = vec2(width as f32, height as f32);

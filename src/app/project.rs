@@ -1,6 +1,7 @@
 //! The project file: a human-readable, versioned JSON document holding the slides of a deck,
 //! written atomically (temporary file, sync, rename) with the previous version kept as `.bak`.
 
+use crate::app::setup::{LayerState, Setup, clamp_opacity};
 use crate::model::atlas::Atlas;
 use crate::model::projection::{lonlat_from_world, world_from_lonlat};
 use crate::model::view::MapView;
@@ -11,24 +12,12 @@ pub const FORMAT: &str = "karabakh-atlas-project";
 /// The version this build writes and the newest it reads.
 pub const VERSION: u32 = 1;
 
-/// A layer's look in a slide.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LayerState {
-    pub id: String,
-    pub visible: bool,
-    #[serde(default = "one")]
-    pub opacity: f32,
-}
-
-fn one() -> f32 {
-    1.0
-}
-
-/// A stretch of the restoration timeline a slide plays, as ISO months or dates.
+/// A stretch of the restoration timeline a slide plays, from the month of one date to the
+/// month of another.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimelineRange {
-    pub from: String,
-    pub to: String,
+    pub from: crate::model::date::Date,
+    pub to: crate::model::date::Date,
 }
 
 /// One slide: a view of the map with its state, a title and a caption.
@@ -49,7 +38,7 @@ pub struct Slide {
     pub layers: Vec<LayerState>,
     /// Show only what existed by this date.
     #[serde(default)]
-    pub as_of: Option<String>,
+    pub as_of: Option<crate::model::date::Date>,
     /// Attribute filters by layer id.
     #[serde(default)]
     pub filters: std::collections::BTreeMap<String, crate::model::filter::LayerFilter>,
@@ -100,7 +89,7 @@ impl Slide {
                     opacity: l.opacity,
                 })
                 .collect(),
-            as_of: filter.as_of.clone(),
+            as_of: filter.as_of,
             filters: filter.layers.clone(),
             highlights,
             choropleth_year,
@@ -122,51 +111,6 @@ pub struct Project {
     /// that only holds slides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup: Option<Setup>,
-}
-
-/// A planner's whole setup, to share: what the map shows and how.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Setup {
-    /// The view's centre, `[longitude, latitude]`.
-    pub center: [f64; 2],
-    pub metres_per_point: f64,
-    #[serde(default)]
-    pub language: crate::model::feature::Language,
-    #[serde(default)]
-    pub choropleth_year: Option<String>,
-    /// The shipped layers.
-    #[serde(default)]
-    pub layers: Vec<LayerState>,
-    /// Opened files, bottom first. A path relative to the project file's folder is read from
-    /// there, so a folder holding a project and its data can be shared as it is.
-    #[serde(default)]
-    pub files: Vec<FileLayer>,
-    /// The "as of" date and the layers' attribute filters (user layers by `file:` + path).
-    #[serde(default)]
-    pub filter: crate::model::filter::FeatureFilter,
-    /// The attribute each shipped layer is coloured by, where one is chosen.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub colour_by: std::collections::BTreeMap<String, String>,
-}
-
-/// An opened file in a setup.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FileLayer {
-    pub path: String,
-    pub visible: bool,
-    #[serde(default = "one")]
-    pub opacity: f32,
-    /// The attribute the layer is coloured by, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour_by: Option<String>,
-}
-
-/// `path` relative to `base` when it lies inside it, else as it is.
-pub fn relative_to(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
 }
 
 impl Default for Project {
@@ -248,32 +192,15 @@ pub fn parse(file: &str, text: &str) -> Result<Project, ProjectError> {
     Ok(project)
 }
 
-/// An opacity as the app uses it: within 0..=1.
-///
-/// serde_json reads a number beyond f32's range (`1e39`) as an infinite f32, which is written
-/// back as `null`, which no longer reads: a project or session saved after opening such a file
-/// could not be opened again. Clamping when reading keeps what is saved readable.
-pub fn clamp_opacity(opacity: &mut f32) {
-    *opacity = if opacity.is_nan() {
-        1.0
-    } else {
-        opacity.clamp(0.0, 1.0)
-    };
-}
-
 impl Project {
     fn clamp_opacities(&mut self) {
-        let slides = self.slides.iter_mut().flat_map(|s| s.layers.iter_mut());
-        let setup = self.setup.iter_mut().flat_map(|s| {
-            s.layers
-                .iter_mut()
-                .map(|l| &mut l.opacity)
-                .chain(s.files.iter_mut().map(|f| &mut f.opacity))
-        });
-        slides
-            .map(|l| &mut l.opacity)
-            .chain(setup)
-            .for_each(clamp_opacity);
+        self.slides
+            .iter_mut()
+            .flat_map(|s| s.layers.iter_mut())
+            .for_each(|l| clamp_opacity(&mut l.opacity));
+        if let Some(setup) = &mut self.setup {
+            setup.clamp_opacities();
+        }
     }
 }
 

@@ -1,50 +1,93 @@
-//! The session: what is kept between runs (view, language, layers and their looks, opened
-//! and recent files, filters), saved as JSON atomically with a `.bak`, and read back.
+//! The session: the setup (see `setup`) and "Open Recent", kept between runs, saved as JSON
+//! atomically with a `.bak`, and read back, from this version's files or the first version's.
 
-use crate::app::{AppState, RECENT_FILES};
-use crate::model::view::{Camera, MapView};
-use std::path::PathBuf;
+use crate::app::AppState;
+use crate::app::files::RECENT_FILES;
+use crate::app::setup::{FileLayer, LayerState, Setup};
+use std::path::{Path, PathBuf};
 
-/// How one layer looks, as saved: by id for the shipped layers, by path for opened files.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SavedLayer {
-    pub id: String,
-    /// The file a user layer was opened from; `None` for the shipped layers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<PathBuf>,
-    pub visible: bool,
-    pub opacity: f32,
-    /// The attribute the layer is coloured by, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour_by: Option<String>,
-}
+/// The `format` member of a session file.
+pub const SESSION_FORMAT: &str = "karabakh-atlas-session";
+/// The version this build writes; version 1 files are read too.
+pub const SESSION_VERSION: u32 = 2;
 
-/// What is kept between runs: the view, the language, the district colours and each
-/// embedded layer's visibility and opacity. Written as JSON, atomically, with a `.bak`.
+/// What is kept between runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SavedSession {
     /// Always "karabakh-atlas-session".
-    #[serde(default)]
     pub format: String,
-    #[serde(default)]
     pub version: u32,
-    pub view: MapView,
-    pub language: crate::model::feature::Language,
-    pub choropleth_year: Option<String>,
-    /// Layer id, visible, opacity, for the shipped layers.
-    pub layers: Vec<(String, bool, f32)>,
-    /// The files that were open, in layer order, and how they looked.
-    #[serde(default)]
-    pub files: Vec<SavedLayer>,
+    #[serde(flatten)]
+    pub setup: Setup,
     /// "Open Recent", newest first.
     #[serde(default)]
     pub recent_files: Vec<PathBuf>,
-    /// The "as of" date and the layers' attribute filters.
+}
+
+/// A session as the first version wrote it: the view in world metres, the shipped layers as
+/// tuples, and the files with their paths.
+#[derive(serde::Deserialize)]
+struct SessionV1 {
+    view: crate::model::view::MapView,
+    language: crate::model::feature::Language,
+    choropleth_year: Option<String>,
+    layers: Vec<(String, bool, f32)>,
     #[serde(default)]
-    pub filter: crate::model::filter::FeatureFilter,
-    /// The attribute each shipped layer is coloured by, where one is chosen.
+    files: Vec<FileV1>,
     #[serde(default)]
-    pub colour_by: std::collections::BTreeMap<String, String>,
+    recent_files: Vec<PathBuf>,
+    #[serde(default)]
+    filter: crate::model::filter::FeatureFilter,
+    #[serde(default)]
+    colour_by: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(serde::Deserialize)]
+struct FileV1 {
+    path: Option<PathBuf>,
+    visible: bool,
+    opacity: f32,
+    #[serde(default)]
+    colour_by: Option<String>,
+}
+
+impl SessionV1 {
+    fn upgrade(self) -> SavedSession {
+        SavedSession {
+            format: SESSION_FORMAT.to_owned(),
+            version: SESSION_VERSION,
+            setup: Setup {
+                center: crate::model::projection::lonlat_from_world(self.view.center),
+                metres_per_point: self.view.metres_per_point,
+                language: self.language,
+                choropleth_year: self.choropleth_year,
+                layers: self
+                    .layers
+                    .into_iter()
+                    .map(|(id, visible, opacity)| LayerState {
+                        id,
+                        visible,
+                        opacity,
+                    })
+                    .collect(),
+                files: self
+                    .files
+                    .into_iter()
+                    .filter_map(|f| {
+                        Some(FileLayer {
+                            path: f.path?.display().to_string(),
+                            visible: f.visible,
+                            opacity: f.opacity,
+                            colour_by: f.colour_by,
+                        })
+                    })
+                    .collect(),
+                filter: self.filter,
+                colour_by: self.colour_by,
+            },
+            recent_files: self.recent_files,
+        }
+    }
 }
 
 impl AppState {
@@ -52,114 +95,64 @@ impl AppState {
     pub fn session(&self) -> SavedSession {
         SavedSession {
             format: SESSION_FORMAT.to_owned(),
-            version: 1,
-            view: self.camera.view,
-            language: self.scene.language,
-            choropleth_year: self.scene.choropleth_year.clone(),
-            layers: self
-                .atlas
-                .layers
-                .iter()
-                .filter(|l| l.role != crate::model::layer::LayerRole::User)
-                .map(|l| (l.id.clone(), l.visible, l.opacity))
-                .collect(),
-            files: self.opened_files(),
-            recent_files: self.recent_files.clone(),
-            filter: self.scene.filter.clone(),
-            colour_by: self.shipped_colour_by(),
-        }
-    }
-
-    /// The files open as layers, bottom first, and how they look; files still loading too.
-    pub fn opened_files(&self) -> Vec<SavedLayer> {
-        let open = self
-            .atlas
-            .layers
-            .iter()
-            .filter(|l| l.role == crate::model::layer::LayerRole::User)
-            .map(|l| SavedLayer {
-                id: l.id.clone(),
-                path: Some(PathBuf::from(&l.origin)),
-                visible: l.visible,
-                opacity: l.opacity,
-                colour_by: l.style.categories.as_ref().map(|c| c.attribute.clone()),
-            });
-        let loading = self.loading.iter().map(|l| SavedLayer {
-            id: format!("file:{}", l.path.display()),
-            path: Some(l.path.clone()),
-            visible: true,
-            opacity: 1.0,
-            colour_by: None,
-        });
-        open.chain(loading).collect()
-    }
-
-    /// Opens `files` again, to look as they did once they have loaded.
-    pub fn reopen_files(&mut self, files: &[SavedLayer]) {
-        for file in files {
-            if let Some(path) = &file.path {
-                self.pending_files.push(path.clone());
-                self.restore_file_layers.push(file.clone());
-            }
+            version: SESSION_VERSION,
+            setup: self.capture_setup(None),
+            recent_files: self.files.recent.clone(),
         }
     }
 
     /// Restores a saved session; unknown layers and impossible values are ignored.
     pub fn restore(&mut self, session: &SavedSession) {
-        let view = session.view;
-        if view.center.iter().all(|c| c.is_finite()) && view.metres_per_point.is_finite() {
-            self.camera = Camera::new(MapView {
-                center: view.center,
-                metres_per_point: crate::model::view::clamp_zoom(view.metres_per_point),
-            });
-            self.pending_fit = None;
+        self.apply_setup(&session.setup, None);
+        self.files.recent = session.recent_files.clone();
+        self.files.recent.truncate(RECENT_FILES);
+    }
+
+    /// Writes the session file atomically, if there is one.
+    pub fn save_session(&mut self) {
+        let Some(path) = self.session_path.clone() else {
+            return;
+        };
+        let result = serde_json::to_vec_pretty(&self.session())
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::io::save::write_atomically(&path, &bytes));
+        if let Err(e) = result {
+            self.doc
+                .atlas
+                .messages
+                .push(format!("{}: cannot save the session: {e}", path.display()));
         }
-        self.scene.language = session.language;
-        if session
-            .choropleth_year
-            .as_ref()
-            .is_none_or(|y| self.atlas.demining_years().contains(y))
-        {
-            self.scene.choropleth_year = session.choropleth_year.clone();
-        }
-        self.set_layer_looks(
-            session
-                .layers
-                .iter()
-                .map(|(id, visible, opacity)| (id.as_str(), *visible, *opacity)),
-        );
-        self.set_filter(&session.filter);
-        self.recent_files = session.recent_files.clone();
-        self.recent_files.truncate(RECENT_FILES);
-        self.apply_colour_by(&session.colour_by);
-        self.reopen_files(&session.files);
     }
 }
-
-/// The `format` member of a session file.
-pub const SESSION_FORMAT: &str = "karabakh-atlas-session";
 
 /// Parses session text; `file` names it in messages. [`load_session`] reads files through
 /// this, and the fuzz target `session` feeds it arbitrary text.
 pub fn parse_session(file: &str, text: &str) -> Result<SavedSession, String> {
-    let mut session: SavedSession =
-        serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
-    if session.format != SESSION_FORMAT || session.version > 1 {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        #[serde(default)]
+        format: String,
+        #[serde(default)]
+        version: u32,
+    }
+    let header: Header = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    if header.format != SESSION_FORMAT || header.version > SESSION_VERSION {
         return Err(format!("{file}: not a session file this version can read"));
     }
-    // Out-of-range opacities would be saved as `null` and make the next start lose the session.
-    session
-        .layers
-        .iter_mut()
-        .map(|(_, _, opacity)| opacity)
-        .chain(session.files.iter_mut().map(|f| &mut f.opacity))
-        .for_each(crate::app::project::clamp_opacity);
+    let mut session = if header.version < 2 {
+        serde_json::from_str::<SessionV1>(text)
+            .map_err(|e| format!("{file}: {e}"))?
+            .upgrade()
+    } else {
+        serde_json::from_str::<SavedSession>(text).map_err(|e| format!("{file}: {e}"))?
+    };
+    session.setup.clamp_opacities();
     Ok(session)
 }
 
 /// Reads a session file, or its `.bak` when the file is missing or corrupt (saying so).
-pub fn load_session(path: &std::path::Path) -> Result<(SavedSession, Option<String>), String> {
-    let read = |p: &std::path::Path| -> Result<SavedSession, String> {
+pub fn load_session(path: &Path) -> Result<(SavedSession, Option<String>), String> {
+    let read = |p: &Path| -> Result<SavedSession, String> {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         parse_session(&p.display().to_string(), &text)
     };
@@ -175,23 +168,6 @@ pub fn load_session(path: &std::path::Path) -> Result<(SavedSession, Option<Stri
                     backup.display()
                 )),
             ))
-        }
-    }
-}
-
-impl AppState {
-    /// Writes the session file atomically, if there is one.
-    pub fn save_session(&mut self) {
-        let Some(path) = self.session_path.clone() else {
-            return;
-        };
-        let result = serde_json::to_vec_pretty(&self.session())
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| crate::io::save::write_atomically(&path, &bytes));
-        if let Err(e) = result {
-            self.atlas
-                .messages
-                .push(format!("{}: cannot save the session: {e}", path.display()));
         }
     }
 }

@@ -128,7 +128,7 @@ pub fn run(
     let full_view = MapView::fitting(&full, size, 0.0);
     let tolerance = crate::model::view::PICK_TOLERANCE_POINTS * full_view.metres_per_point;
     report.first_render_ms = time_render(&atlas, &faces, &full_view, viewport, &options)?;
-    let hits = crate::query::pick::pick(&atlas.layers, &options.filter, full.center(), tolerance);
+    let hits = crate::query::pick::pick(&atlas.layers, options.filter, full.center(), tolerance);
     std::hint::black_box(hits);
     report.first_frame_ms = ms(started_all);
     report.peak_rss_first_frame_mb = peak_rss_mb().unwrap_or(f64::NAN);
@@ -164,7 +164,7 @@ pub fn run(
                 full.min[1] + rng.unit() * full.height(),
             ];
             let started = Instant::now();
-            let hits = crate::query::pick::pick(&atlas.layers, &options.filter, at, tolerance);
+            let hits = crate::query::pick::pick(&atlas.layers, options.filter, at, tolerance);
             let elapsed = started.elapsed().as_secs_f64() * 1e6;
             hits_total += std::hint::black_box(hits).len();
             elapsed

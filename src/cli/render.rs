@@ -9,10 +9,10 @@ use egui::vec2;
 
 /// What to render.
 #[derive(Clone, Debug)]
-pub struct RenderRequest {
+pub struct RenderRequest<'a> {
     /// West, south, east, north in degrees; `None` fits the liberated districts.
     pub bbox: Option<[f64; 4]>,
-    pub options: SceneOptions,
+    pub options: SceneOptions<'a>,
     /// The image size, and the title, legend and the rest drawn on the map.
     pub export: crate::draw::export::ExportOptions,
 }
@@ -96,7 +96,7 @@ pub fn render_to_file(
         .map_or_else(|| atlas.home_bounds(), bbox_bounds);
     let margin = if request.bbox.is_some() { 0.0 } else { 24.0 };
     let view = MapView::fitting(&bounds, size, margin);
-    let today = crate::model::filter::today_iso();
+    let today = crate::model::date::Date::today().to_string();
     let built =
         crate::draw::export::export_scene(atlas, faces, &view, &request.options, export, &today);
     crate::draw::export::write(out, &built, faces)

@@ -93,7 +93,7 @@ pub fn export_scene<'a>(
     atlas: &'a Atlas,
     faces: &Faces,
     view: &MapView,
-    options: &SceneOptions,
+    options: &SceneOptions<'_>,
     export: &ExportOptions,
     today: &str,
 ) -> scene::Scene<'a> {
@@ -102,13 +102,19 @@ pub fn export_scene<'a>(
         vec2(export.width as f32, export.height as f32),
     );
     let furniture = furniture(atlas, faces, options, export, viewport, today);
-    let mut options = options.clone();
-    options
+    let reserved: Vec<Rect> = options
         .reserved
-        .extend(furniture.iter().filter_map(|m| match m {
+        .iter()
+        .copied()
+        .chain(furniture.iter().filter_map(|m| match m {
             Mark::Box { rect, .. } => Some(*rect),
             _ => None,
-        }));
+        }))
+        .collect();
+    let options = SceneOptions {
+        reserved: &reserved,
+        ..*options
+    };
     let mut built = scene::build(atlas, view, viewport, &options, faces);
     built.show_scale_bar = export.scale_bar;
     built.overlay = furniture;
@@ -273,10 +279,10 @@ fn legend(
         if !layer.visible || layer.opacity <= 0.0 || layer.role == LayerRole::Context {
             continue;
         }
-        let shown = layer
-            .features()
-            .filter(|&f| options.filter.shows(&layer.id, f))
-            .count();
+        let shown = match options.filter.for_layer(layer) {
+            Some(test) => layer.store.ids().filter(|&id| test.shows(id)).count(),
+            None => layer.len(),
+        };
         if shown == 0 {
             continue;
         }

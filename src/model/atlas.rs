@@ -235,6 +235,17 @@ impl Atlas {
     }
 
     /// Every distinct year for which the districts carry demined hectares.
+    /// A number that changes whenever a layer is added, removed or changed: what tables
+    /// derived from the data (statistics, the sources list) are keyed by.
+    pub fn data_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for layer in &self.layers {
+            (layer.key, layer.generation()).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     pub fn demining_years(&self) -> Vec<String> {
         let mut years: Vec<String> = self
             .layers

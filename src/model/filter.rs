@@ -2,15 +2,16 @@
 //! then) and each layer's attribute filter (kinds, confidence, text). The scene draws, and
 //! picking finds, only what the filter shows.
 
-use crate::model::store::{FeatureStore, FeatureView};
-
-/// The first month the timeline offers: the liberation began in November 2020.
-pub const FIRST_MONTH: (i32, u32) = (2020, 11);
+use crate::model::date::Date;
+use crate::model::layer::Layer;
+use crate::model::store::{FeatureId, FeatureStore, FeatureView};
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureFilter {
-    /// Show only features dated on or before this ISO date; `None` shows all.
-    pub as_of: Option<String>,
+    /// Show only features dated on or before this date; `None` shows all. A saved date that
+    /// is not a date is read as none, as other values that make no sense are ignored.
+    #[serde(default, deserialize_with = "date_or_none")]
+    pub as_of: Option<Date>,
     /// Attribute filters by layer id.
     #[serde(default)]
     pub layers: std::collections::BTreeMap<String, LayerFilter>,
@@ -81,7 +82,9 @@ impl LayerFilter {
             || self.range.is_some()
     }
 
-    pub fn shows(&self, f: FeatureView<'_>) -> bool {
+    /// Whether `f` passes, given its search text (see `Layer::search_text`) and the filter's
+    /// text already lower-cased.
+    fn passes(&self, f: FeatureView<'_>, search_text: &str, text: &str) -> bool {
         if f.kind().is_some_and(|k| self.hidden_kinds.contains(k)) {
             return false;
         }
@@ -93,12 +96,7 @@ impl LayerFilter {
         if self.range.as_ref().is_some_and(|r| !r.contains(f)) {
             return false;
         }
-        let text = self.text.trim().to_lowercase();
-        text.is_empty()
-            || ["name_az", "name_en", "description"]
-                .iter()
-                .filter_map(|k| f.str(k))
-                .any(|v| v.to_lowercase().contains(&text))
+        text.is_empty() || search_text.contains(text)
     }
 
     /// The filter in words, for the legend.
@@ -135,15 +133,22 @@ impl LayerFilter {
 }
 
 impl FeatureFilter {
-    /// Whether `f`, of layer `layer_id`, passes. Undated features (things that existed before
-    /// the liberation) pass the date. A feature dated by month or year appears at that
-    /// month's or year's start.
-    pub fn shows(&self, layer_id: &str, f: FeatureView<'_>) -> bool {
-        let dated_ok = match (&self.as_of, f.str("date")) {
-            (Some(as_of), Some(date)) => date <= as_of.as_str(),
-            _ => true,
-        };
-        dated_ok && self.layers.get(layer_id).is_none_or(|l| l.shows(f))
+    /// The filter prepared for a pass over `layer`'s features, or `None` when it can hide none
+    /// of them (then drawing and picking need not ask about each feature).
+    pub fn for_layer<'a>(&'a self, layer: &'a Layer) -> Option<LayerTest<'a>> {
+        let filter = self.layers.get(&layer.id).filter(|l| l.is_active());
+        (self.as_of.is_some() || filter.is_some()).then(|| LayerTest {
+            layer,
+            as_of: self.as_of,
+            filter,
+            text: filter.map_or_else(String::new, |l| l.text.trim().to_lowercase()),
+        })
+    }
+
+    /// Whether feature `id` of `layer` passes; a pass over many features uses
+    /// [`Self::for_layer`].
+    pub fn shows(&self, layer: &Layer, id: FeatureId) -> bool {
+        self.for_layer(layer).is_none_or(|test| test.shows(id))
     }
 
     /// Whether this filter could hide any feature of the layer `layer_id`: when not, drawing
@@ -177,74 +182,42 @@ impl FeatureFilter {
     }
 }
 
-/// The last day of a month, as `YYYY-MM-DD`.
-pub fn month_end(year: i32, month: u32) -> String {
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    };
-    format!("{year:04}-{month:02}-{days:02}")
+/// The filter of one layer, prepared for a pass over its features: the text lower-cased once,
+/// and dates compared as parsed dates (see `Layer::date_of`).
+pub struct LayerTest<'a> {
+    layer: &'a Layer,
+    as_of: Option<Date>,
+    filter: Option<&'a LayerFilter>,
+    text: String,
 }
 
-/// The month `index` months after [`FIRST_MONTH`].
-pub fn month_at(index: u32) -> (i32, u32) {
-    let months = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32 - 1 + index as i32;
-    (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+impl LayerTest<'_> {
+    /// Whether feature `id` passes. Undated features (things that existed before the
+    /// liberation) pass the date; a feature dated by month or year appears at that month's or
+    /// year's start.
+    pub fn shows(&self, id: FeatureId) -> bool {
+        if let (Some(as_of), Some(date)) = (self.as_of, self.layer.date_of(id))
+            && date > as_of
+        {
+            return false;
+        }
+        let Some(filter) = self.filter else {
+            return true;
+        };
+        self.layer
+            .feature(id)
+            .is_some_and(|f| filter.passes(f, self.layer.search_text(id), &self.text))
+    }
 }
 
-/// How many months from [`FIRST_MONTH`] to `(year, month)`.
-pub fn month_index(year: i32, month: u32) -> u32 {
-    let from = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32;
-    (year * 12 + month as i32 - from).max(0) as u32
-}
-
-/// This month, from the system clock (UTC).
-pub fn current_month() -> (i32, u32) {
-    let (year, month, _) = today();
-    (year, month)
-}
-
-/// Today's year, month and day, from the system clock (UTC).
-pub fn today() -> (i32, u32, u32) {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    civil_from_days(days)
-}
-
-/// Today as an ISO date.
-pub fn today_iso() -> String {
-    let (y, m, d) = today();
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
+fn date_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(text.as_deref().and_then(Date::parse))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_since_the_epoch_become_the_right_month() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_781), (2026, 11, 24));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-        assert_eq!(civil_from_days(19_783), (2024, 3, 1));
-    }
 
     fn settlements(populations: &[Option<f64>]) -> FeatureStore {
         let features: Vec<crate::model::feature::Feature> = populations
@@ -278,16 +251,16 @@ mod tests {
         };
         let store = settlements(&[Some(100.0), Some(1_000.0), Some(1_000.5), Some(99.0), None]);
         let f: Vec<FeatureView<'_>> = store.iter().collect();
-        assert!(layer.shows(f[0]));
-        assert!(layer.shows(f[1]));
-        assert!(!layer.shows(f[2]));
-        assert!(!layer.shows(f[3]));
+        assert!(layer.passes(f[0], "", ""));
+        assert!(layer.passes(f[1], "", ""));
+        assert!(!layer.passes(f[2], "", ""));
+        assert!(!layer.passes(f[3], "", ""));
         // No number, no match: as a GIS query on a range treats a missing value.
-        assert!(!layer.shows(f[4]));
+        assert!(!layer.passes(f[4], "", ""));
         assert!(layer.is_active());
         assert_eq!(layer.describe(), "population from 100 to 1000");
         layer.range = None;
-        assert!(layer.shows(f[4]));
+        assert!(layer.passes(f[4], "", ""));
         assert!(!layer.is_active());
     }
 
@@ -298,15 +271,5 @@ mod tests {
             numeric_attributes(&store),
             vec![("population".to_owned(), 7.5, 40.0)]
         );
-    }
-
-    #[test]
-    fn month_indices_count_from_november_2020() {
-        assert_eq!(month_at(0), (2020, 11));
-        assert_eq!(month_at(2), (2021, 1));
-        assert_eq!(month_index(2024, 5), 42);
-        assert_eq!(month_at(month_index(2025, 12)), (2025, 12));
-        assert_eq!(month_end(2024, 2), "2024-02-29");
-        assert_eq!(month_end(2023, 2), "2023-02-28");
     }
 }

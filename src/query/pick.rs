@@ -24,7 +24,7 @@ pub fn pick(
         if !layer.visible {
             continue;
         }
-        let filtering = filter.may_hide(&layer.id);
+        let test = filter.for_layer(layer);
         let store = &layer.store;
         let mut layer_hits: Vec<FeatureId> = layer
             .index
@@ -37,7 +37,7 @@ pub fn pick(
                 })
             })
             .map(|e| e.id)
-            .filter(|&id| !filtering || store.get(id).is_some_and(|f| filter.shows(&layer.id, f)))
+            .filter(|&id| test.as_ref().is_none_or(|t| t.shows(id)))
             .collect();
         order_topmost_first(layer, &mut layer_hits);
         hits.extend(layer_hits.into_iter().map(|feature| FeatureRef {
@@ -62,7 +62,7 @@ pub fn pick_brute_force(
         }
         let mut layer_hits: Vec<FeatureId> = layer
             .features()
-            .filter(|&f| filter.shows(&layer.id, f))
+            .filter(|&f| filter.shows(layer, f.id))
             .filter(|&f| is_under(f, at, tolerance))
             .map(|f| f.id)
             .collect();

@@ -11,7 +11,7 @@ use super::{
 use crate::model::layer::Layer;
 use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Cell};
 use crate::model::store::FeatureId;
-use crate::model::style::{HOVER, SELECTED, Symbol};
+use crate::model::style::{SELECTED, Symbol};
 use crate::model::view::{MapView, WorldBounds};
 use egui::{Color32, Pos2, Rect, Stroke, vec2};
 
@@ -25,7 +25,7 @@ pub(super) fn add_marks<'a>(
     viewport: Rect,
 ) {
     let visible = view.visible_bounds(viewport);
-    let marked = [(options.hovered, HOVER), (options.selected, SELECTED)]
+    let marked = [(options.selected, SELECTED)]
         .into_iter()
         .filter_map(|(r, colour)| r.map(|r| (r, colour)))
         .chain(options.highlighted.iter().map(|r| (*r, SLIDE_HIGHLIGHT)))

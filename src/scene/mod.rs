@@ -32,28 +32,65 @@ pub use furniture::{
 /// A layer with more features than this in view gets no labels (they could not fit anyway).
 pub const MAX_LABELLED_PER_LAYER: usize = 400;
 
-/// What the user chose that changes the picture.
-#[derive(Clone, Debug, Default)]
-pub struct SceneOptions {
+/// What the user chose that changes the picture, borrowed from whoever holds it for the
+/// frame (the window's state, a slide, the command line), so that nothing is copied per frame.
+#[derive(Clone, Copy, Debug)]
+pub struct SceneOptions<'a> {
     pub language: Language,
     /// Colour the districts by `demined_ha_<year>`.
-    pub choropleth_year: Option<String>,
-    pub hovered: Option<FeatureRef>,
+    pub choropleth_year: Option<&'a str>,
     pub selected: Option<FeatureRef>,
     /// Features a slide highlights.
-    pub highlighted: Vec<FeatureRef>,
+    pub highlighted: &'a [FeatureRef],
     /// Features that just appeared on the timeline, drawn glowing.
-    pub flashing: Vec<FeatureRef>,
+    pub flashing: &'a [FeatureRef],
     /// Presentation theme: labels large enough to read from the back of a room.
     pub large_labels: bool,
-    /// A slide's title and caption, drawn as a card on exported images.
-    pub title_card: Option<(String, String)>,
+    /// A slide's title and caption, drawn as a card.
+    pub title_card: Option<(&'a str, &'a str)>,
     /// Screen areas labels must keep clear of (a presentation's legend, say).
-    pub reserved: Vec<Rect>,
+    pub reserved: &'a [Rect],
     /// Which features are shown.
-    pub filter: crate::model::filter::FeatureFilter,
+    pub filter: &'a crate::model::filter::FeatureFilter,
     /// A distance or area being measured, drawn over the map.
-    pub measurement: Option<crate::model::measure::Measurement>,
+    pub measurement: Option<&'a crate::model::measure::Measurement>,
+}
+
+/// Shows everything: no filter.
+static NO_FILTER: crate::model::filter::FeatureFilter = crate::model::filter::FeatureFilter {
+    as_of: None,
+    layers: std::collections::BTreeMap::new(),
+};
+
+impl Default for SceneOptions<'_> {
+    fn default() -> Self {
+        Self {
+            language: Language::default(),
+            choropleth_year: None,
+            selected: None,
+            highlighted: &[],
+            flashing: &[],
+            large_labels: false,
+            title_card: None,
+            reserved: &[],
+            filter: &NO_FILTER,
+            measurement: None,
+        }
+    }
+}
+
+/// Outlines feature `r` over everything in the hover colour. The window adds it once the
+/// scene is built, when it knows the pointer is on a feature and not on a cluster.
+pub fn add_hover<'a>(
+    scene: &mut Scene<'a>,
+    atlas: &'a Atlas,
+    r: FeatureRef,
+    view: &MapView,
+    viewport: Rect,
+) {
+    if let Some((layer, f)) = atlas.feature(r) {
+        add_highlight(scene, layer, f, HOVER, view, viewport);
+    }
 }
 
 /// A filled area with its outline; `indices` triangulate `vertices`, `rings` outline them.
@@ -180,7 +217,7 @@ pub fn build<'a>(
     atlas: &'a Atlas,
     view: &MapView,
     viewport: Rect,
-    options: &SceneOptions,
+    options: &SceneOptions<'_>,
     faces: &Faces,
 ) -> Scene<'a> {
     let visible = view.visible_bounds(viewport);
@@ -211,7 +248,6 @@ pub fn build<'a>(
     };
     let legend = options
         .choropleth_year
-        .as_deref()
         .and_then(|y| choropleth_legend(atlas, y));
     let mut candidates = Vec::new();
     let mut occupied = Vec::new();
@@ -253,14 +289,9 @@ pub fn build<'a>(
             crowded::add_marks(&mut scene, layer, options, view, viewport);
             continue;
         }
-        let filtering = filtered(layer, options);
         let mut in_view = layer.features_in_order(&visible);
-        if filtering {
-            in_view.retain(|&id| {
-                layer
-                    .feature(id)
-                    .is_some_and(|f| options.filter.shows(&layer.id, f))
-            });
+        if let Some(test) = options.filter.for_layer(layer) {
+            in_view.retain(|&id| test.shows(id));
         }
         // Label placement must not grow with the data: a layer crowded on screen is drawn
         // without labels until the user zooms in.
@@ -332,10 +363,8 @@ pub fn build<'a>(
                 layer: layer.key,
                 feature: id,
             };
-            for (wanted, colour) in [(options.hovered, HOVER), (options.selected, SELECTED)] {
-                if wanted == Some(r) {
-                    add_highlight(&mut scene, layer, f, colour, view, viewport);
-                }
+            if options.selected == Some(r) {
+                add_highlight(&mut scene, layer, f, SELECTED, view, viewport);
             }
             if options.highlighted.contains(&r) {
                 add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT, view, viewport);
@@ -367,7 +396,7 @@ pub fn build<'a>(
     let cluster_badges = std::mem::take(&mut scene.badges);
     scene.badges = stack_badges(&scene.symbols);
     scene.badges.extend(cluster_badges);
-    if let Some(m) = &options.measurement {
+    if let Some(m) = options.measurement {
         add_measurement(&mut scene, m, view, viewport);
     }
     occupied.extend(options.reserved.iter().copied());

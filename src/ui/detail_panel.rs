@@ -17,29 +17,29 @@ const PROVENANCE: [&str; 6] = [
 ];
 
 pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    let Some(selected) = state.scene.selected else {
+    let Some(selected) = state.selection.selected else {
         return;
     };
-    let language = state.scene.language;
+    let language = state.doc.language;
     ui.horizontal(|ui| {
         ui.heading("Details");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("✖").on_hover_text("Close (Esc)").clicked() {
-                state.clear_selection();
+                state.selection.clear();
             }
         });
     });
-    if state.scene.selected.is_none() {
+    if state.selection.selected.is_none() {
         return;
     }
-    if state.picked.len() > 1 {
+    if state.selection.picked.len() > 1 {
         ui.label(format!(
             "{} features here, topmost first:",
-            state.picked.len()
+            state.selection.picked.len()
         ));
         let mut choice = None;
-        for r in &state.picked {
-            let Some((layer, f)) = state.atlas.feature(*r) else {
+        for r in &state.selection.picked {
+            let Some((layer, f)) = state.doc.atlas.feature(*r) else {
                 continue;
             };
             let text = format!("{} · {}", f.display_name(language), layer.title);
@@ -48,7 +48,7 @@ pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
             }
         }
         if let Some(c) = choice {
-            state.scene.selected = Some(c);
+            state.selection.selected = Some(c);
         }
         ui.separator();
     }
@@ -56,7 +56,7 @@ pub fn detail_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Language) {
-    let Some((layer, f)) = state.atlas.feature(r) else {
+    let Some((layer, f)) = state.doc.atlas.feature(r) else {
         return;
     };
     ui.label(
@@ -119,6 +119,7 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
     egui::Grid::new("computed").num_columns(2).show(ui, |ui| {
         ui.label("In district");
         let district = state
+            .doc
             .atlas
             .district_at(f.anchor())
             .map(|d| d.display_name(language));

@@ -13,7 +13,7 @@ pub const CSV_FILE_NAME: &str = "karabakh-atlas-districts.csv";
 
 /// The statistics block of a district's details.
 pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
-    let Some(stats) = district_stats(&state.atlas, r, state.scene.language) else {
+    let Some(stats) = district_stats(&state.doc.atlas, r, state.doc.language) else {
         return;
     };
     ui.strong("In this district (from the geometry)");
@@ -64,6 +64,7 @@ pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
 /// Facts that concern the district's economic region or all the liberated territories.
 fn region_facts_ui(ui: &mut egui::Ui, state: &AppState, economic_region: &str) {
     let facts: Vec<_> = state
+        .doc
         .atlas
         .region_facts
         .iter()
@@ -125,22 +126,58 @@ pub struct TableSort {
     pub descending: bool,
 }
 
-pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
-    let mut open = state.show_district_table;
+/// The comparison window: open or not, its sort, the last "Save CSV" result, and the rows,
+/// worked out when the data, the language or the sort change, not every frame.
+#[derive(Default)]
+pub struct DistrictTable {
+    pub open: bool,
+    pub sort: TableSort,
+    pub message: Option<String>,
+    rows: Option<(RowsKey, Vec<DistrictStats>)>,
+}
+
+/// What the rows depend on.
+#[derive(Clone, PartialEq)]
+struct RowsKey {
+    data: u64,
+    language: crate::model::feature::Language,
+    sort: TableSort,
+}
+
+impl DistrictTable {
+    /// The districts' statistics, sorted, for the atlas as it is now.
+    pub fn rows(&mut self, state: &AppState) -> &[DistrictStats] {
+        let key = RowsKey {
+            data: state.doc.atlas.data_key(),
+            language: state.doc.language,
+            sort: self.sort,
+        };
+        if self.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+            let mut stats = all_district_stats(&state.doc.atlas, key.language);
+            let sort = self.sort;
+            stats.sort_by(|a, b| {
+                let order = row(a)[sort.column].compare(&row(b)[sort.column]);
+                if sort.descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+            self.rows = Some((key, stats));
+        }
+        self.rows.as_ref().map_or(&[], |(_, rows)| rows)
+    }
+}
+
+pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut DistrictTable) {
+    let mut open = table.open;
     if !open {
         return;
     }
-    let language = state.scene.language;
-    let mut stats = all_district_stats(&state.atlas, language);
-    let sort = state.district_sort;
-    stats.sort_by(|a, b| {
-        let order = row(a)[sort.column].compare(&row(b)[sort.column]);
-        if sort.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    let sort = table.sort;
+    let mut new_sort = None;
+    let mut message = table.message.clone();
+    let stats = table.rows(state);
     egui::Window::new("Compare districts")
         .open(&mut open)
         .default_pos([260.0, 60.0])
@@ -148,12 +185,12 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 if ui.button("Copy CSV").clicked() {
-                    ui.ctx().copy_text(to_csv(&stats));
+                    ui.ctx().copy_text(to_csv(stats));
                 }
                 if ui.button("Save CSV").clicked() {
-                    state.table_message = Some(save_csv(&stats));
+                    message = Some(save_csv(stats));
                 }
-                if let Some(m) = &state.table_message {
+                if let Some(m) = &message {
                     ui.weak(m);
                 }
             });
@@ -166,14 +203,14 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
                             _ => "",
                         };
                         if ui.button(format!("{title}{arrow}")).on_hover_text("Sort by this column").clicked() {
-                            state.district_sort = TableSort {
+                            new_sort = Some(TableSort {
                                 column: i,
                                 descending: sort.column == i && !sort.descending,
-                            };
+                            });
                         }
                     }
                     ui.end_row();
-                    for s in &stats {
+                    for s in stats {
                         for cell in row(s) {
                             ui.label(cell.display());
                         }
@@ -183,7 +220,9 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &mut AppState) {
             });
             ui.weak("Counts come from positions inside each district's boundary; demining hectares from the Cabinet report (Trend, 2024-03-05).");
         });
-    state.show_district_table = open;
+    table.message = message;
+    table.sort = new_sort.unwrap_or(sort);
+    table.open = open;
 }
 
 fn save_csv(stats: &[DistrictStats]) -> String {

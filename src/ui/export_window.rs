@@ -1,8 +1,10 @@
 //! The "Export map" window: size, title and furniture of an export of the current view, saved
 //! as PNG or SVG, or copied to the clipboard.
 
-use crate::app::AppState;
-use crate::ui::file_dialog::{FileDialog, Purpose, start_dir};
+use crate::app::command::Purpose;
+use crate::app::{AppState, Command};
+use crate::draw::export::ExportOptions;
+use std::path::Path;
 
 /// Sizes offered, in pixels.
 const PRESETS: [(u32, u32, &str); 4] = [
@@ -12,17 +14,89 @@ const PRESETS: [(u32, u32, &str); 4] = [
     (3508, 2480, "3508 × 2480 (A4 at 300 dpi)"),
 ];
 
-pub fn export_window_ui(ctx: &egui::Context, state: &mut AppState) {
-    let mut open = state.show_export;
+/// The export window: open or not, and what an export carries.
+#[derive(Default)]
+pub struct ExportWindow {
+    pub open: bool,
+    pub options: ExportOptions,
+}
+
+impl ExportWindow {
+    /// The file name offered: the title's, or `map.png`.
+    pub fn file_name(&self) -> String {
+        match self.options.title.trim() {
+            "" => "map.png".to_owned(),
+            title => format!("{title}.png"),
+        }
+    }
+
+    /// The scene of an export of the current view, as the options say.
+    fn scene<'a>(&self, state: &'a AppState) -> crate::scene::Scene<'a> {
+        let visible = match state.map.viewport {
+            Some(rect) => state.map.camera.view.visible_bounds(rect),
+            None => state.doc.atlas.home_bounds(),
+        };
+        let view = crate::draw::export::export_view(&visible, &self.options);
+        let options = crate::scene::SceneOptions {
+            flashing: &[],
+            selected: None,
+            ..state.scene_options()
+        };
+        crate::draw::export::export_scene(
+            &state.doc.atlas,
+            &state.faces,
+            &view,
+            &options,
+            &self.options,
+            &crate::model::date::Date::today().to_string(),
+        )
+    }
+
+    /// Exports the current view to `path`, as PNG or SVG by its extension.
+    pub fn export_to(&self, state: &mut AppState, path: &Path) {
+        match crate::draw::export::write(path, &self.scene(state), &state.faces) {
+            Ok(()) => state.notice = Some(format!("Exported {}", path.display())),
+            Err(e) => {
+                state.notice = Some(e.to_string());
+                state.report(e.to_string());
+            }
+        }
+    }
+
+    /// The current view with its export furniture, as an image for the clipboard.
+    pub fn image(
+        &self,
+        state: &AppState,
+    ) -> Result<egui::ColorImage, crate::draw::raster::RasterError> {
+        let pixmap = crate::draw::raster::rasterize(&self.scene(state), &state.faces)?;
+        Ok(egui::ColorImage::from_rgba_premultiplied(
+            [pixmap.width() as usize, pixmap.height() as usize],
+            pixmap.data(),
+        ))
+    }
+
+    /// Puts the current view, with its export furniture, on the clipboard.
+    pub fn copy(&self, state: &mut AppState, ctx: &egui::Context) {
+        match self.image(state) {
+            Ok(image) => {
+                ctx.copy_image(image);
+                state.notice = Some("The map is on the clipboard.".to_owned());
+            }
+            Err(e) => state.notice = Some(e.to_string()),
+        }
+    }
+}
+
+pub fn export_window_ui(ctx: &egui::Context, state: &mut AppState, window: &mut ExportWindow) {
+    let mut open = window.open;
     egui::Window::new("Export map")
         .open(&mut open)
         .default_width(380.0)
-        .show(ctx, |ui| export_ui(ui, state));
-    state.show_export = open && state.show_export;
+        .show(ctx, |ui| export_ui(ui, state, &mut window.options));
+    window.open = open;
 }
 
-fn export_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    let export = &mut state.export;
+fn export_ui(ui: &mut egui::Ui, state: &mut AppState, export: &mut ExportOptions) {
     ui.label("The map as it shows now, with:");
     ui.horizontal(|ui| {
         ui.label("Title:");
@@ -69,21 +143,10 @@ fn export_ui(ui: &mut egui::Ui, state: &mut AppState) {
     ui.separator();
     ui.horizontal(|ui| {
         if ui.button("Save as PNG or SVG…").clicked() {
-            let name = if state.export.title.trim().is_empty() {
-                "map.png".to_owned()
-            } else {
-                format!("{}.png", state.export.title.trim())
-            };
-            state.file_dialog = Some(FileDialog::new(Purpose::ExportMap, start_dir(state), &name));
+            state.send(Command::ChooseFile(Purpose::ExportMap));
         }
         if ui.button("Copy to clipboard").clicked() {
-            match state.map_image() {
-                Ok(image) => {
-                    ui.ctx().copy_image(image);
-                    state.notice = Some("The map is on the clipboard.".to_owned());
-                }
-                Err(e) => state.notice = Some(e.to_string()),
-            }
+            state.send(Command::CopyMap);
         }
     });
     if let Some(notice) = &state.notice {

@@ -1,7 +1,7 @@
 //! The open and save dialog, drawn in the app so it works on every desktop: a folder path, the
 //! folders and the files that can be used here, a file name, and the recent files.
 
-use crate::app::AppState;
+use crate::app::command::{Command, Purpose};
 use std::path::{Path, PathBuf};
 
 /// Data files the app opens, by extension.
@@ -9,21 +9,6 @@ pub const DATA_EXTENSIONS: &[&str] = &[
     "geojson", "json", "geojsonl", "geojsons", "csv", "tsv", "txt", "kml", "kmz", "shp", "zip",
     "gpkg",
 ];
-
-/// What the chosen path is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// A data file to open as a layer.
-    OpenData,
-    /// A project (a whole setup and its slides) to open.
-    OpenProject,
-    /// Where to save the project.
-    SaveProject,
-    /// Where to export the map, as PNG or SVG.
-    ExportMap,
-    /// The folder the slides are written to, one PNG each.
-    ExportSlides,
-}
 
 impl Purpose {
     fn title(self) -> &'static str {
@@ -188,9 +173,8 @@ fn list(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<Entry>> {
 }
 
 /// Where a dialog starts: the folder of the latest file, else the working folder.
-pub fn start_dir(state: &AppState) -> PathBuf {
-    state
-        .recent_files
+pub fn start_dir(recent: &[PathBuf]) -> PathBuf {
+    recent
         .first()
         .and_then(|p| p.parent())
         .filter(|p| p.is_dir())
@@ -199,11 +183,14 @@ pub fn start_dir(state: &AppState) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Shows the dialog, if one is open, and acts on the choice.
-pub fn file_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
-    let Some(mut dialog) = state.file_dialog.take() else {
-        return;
-    };
+/// Shows the dialog, if one is open; once a file is chosen, closes it and returns what to do
+/// with the file.
+pub fn file_dialog_ui(
+    ctx: &egui::Context,
+    open_dialog: &mut Option<FileDialog>,
+    recent: &[PathBuf],
+) -> Option<Command> {
+    let mut dialog = open_dialog.take()?;
     let mut open = true;
     let mut chosen = None;
     egui::Window::new(dialog.purpose.title())
@@ -211,13 +198,17 @@ pub fn file_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
         .collapsible(false)
         .default_size([560.0, 420.0])
         .show(ctx, |ui| {
-            chosen = dialog_ui(ui, &mut dialog, &state.recent_files);
+            chosen = dialog_ui(ui, &mut dialog, recent);
         });
     match chosen {
-        Some(Choice::Cancel) => {}
-        Some(Choice::Path(path)) => act(state, dialog.purpose, path),
-        None if open => state.file_dialog = Some(dialog),
-        None => {}
+        Some(Choice::Cancel) => None,
+        Some(Choice::Path(path)) => Some(command_for(dialog.purpose, path)),
+        None => {
+            if open {
+                *open_dialog = Some(dialog);
+            }
+            None
+        }
     }
 }
 
@@ -331,25 +322,13 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> 
     }
 }
 
-/// Does what the dialog was opened for.
-fn act(state: &mut AppState, purpose: Purpose, path: PathBuf) {
+/// What the dialog was opened for, done with `path`.
+fn command_for(purpose: Purpose, path: PathBuf) -> Command {
     match purpose {
-        Purpose::OpenData => state.pending_files.push(path),
-        Purpose::OpenProject => state.open_project(&path, true),
-        Purpose::SaveProject => state.save_project_as(&path),
-        Purpose::ExportMap => state.export_map(&path),
-        Purpose::ExportSlides => {
-            let written = crate::app::present::render_slides(
-                &state.project,
-                &path,
-                1920,
-                1080,
-                state.scene.language,
-            );
-            state.notice = Some(match written {
-                Ok(n) => format!("Wrote {n} PNGs to {}", path.display()),
-                Err(e) => format!("Export failed: {e:#}"),
-            });
-        }
+        Purpose::OpenData => Command::OpenFiles(vec![path]),
+        Purpose::OpenProject => Command::OpenProject(path),
+        Purpose::SaveProject => Command::SaveProjectAs(path),
+        Purpose::ExportMap => Command::ExportMap(path),
+        Purpose::ExportSlides => Command::ExportSlides(path),
     }
 }

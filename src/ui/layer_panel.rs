@@ -2,7 +2,7 @@
 //! attribute and the attribute filter per layer; files loading; the "as of" date; and the
 //! district choropleth selector with its legend.
 
-use crate::app::AppState;
+use crate::app::{AppState, Command};
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::style::NO_DATA;
 use crate::scene::{choropleth_legend, symbol_outline};
@@ -14,16 +14,16 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
         loading_ui(ui, state);
         let mut close = None;
         // Top layer first, as in QGIS.
-        for (index, layer) in state.atlas.layers.iter_mut().enumerate().rev() {
+        for layer in state.doc.atlas.layers.iter_mut().rev() {
             if layer_row_ui(ui, layer) {
-                close = Some(index);
+                close = Some(layer.key);
             }
             if layer.role != LayerRole::Context {
-                layer_filter_ui(ui, layer, &mut state.scene.filter);
+                layer_filter_ui(ui, layer, &mut state.doc.filter);
             }
         }
-        if let Some(index) = close {
-            state.close_layer(index);
+        if let Some(key) = close {
+            state.send(Command::CloseLayer(key));
         }
         ui.separator();
         as_of_ui(ui, state);
@@ -35,7 +35,7 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
 /// Files being read, each with its progress and a Cancel button.
 fn loading_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let mut cancel = None;
-    for loading in &state.loading {
+    for loading in &state.files.loading {
         let name = loading.path.file_name().map_or_else(
             || loading.path.display().to_string(),
             |n| n.to_string_lossy().into(),
@@ -54,7 +54,7 @@ fn loading_ui(ui: &mut egui::Ui, state: &mut AppState) {
         ui.add(bar.text(loading.describe()));
     }
     if let Some(path) = cancel {
-        state.cancel_loading(&path);
+        state.send(Command::CancelLoading(path));
     }
 }
 
@@ -148,6 +148,7 @@ fn swatch_ui(ui: &mut egui::Ui, layer: &Layer) {
 
 fn choropleth_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if !state
+        .doc
         .atlas
         .layers
         .iter()
@@ -155,26 +156,25 @@ fn choropleth_ui(ui: &mut egui::Ui, state: &mut AppState) {
     {
         return;
     }
-    let years = state.atlas.demining_years();
-    let current = state
-        .scene
-        .choropleth_year
+    let years = state.doc.atlas.demining_years();
+    let choropleth_year = &mut state.doc.choropleth_year;
+    let current = choropleth_year
         .as_ref()
         .map_or_else(|| "None".to_owned(), |y| format!("Demined hectares, {y}"));
     egui::ComboBox::new("choropleth", "District colours")
         .selected_text(current)
         .show_ui(ui, |ui| {
-            ui.selectable_value(&mut state.scene.choropleth_year, None, "None");
+            ui.selectable_value(choropleth_year, None, "None");
             for year in years {
                 let text = format!("Demined hectares, {year}");
-                ui.selectable_value(&mut state.scene.choropleth_year, Some(year), text);
+                ui.selectable_value(choropleth_year, Some(year), text);
             }
         });
     let Some(legend) = state
-        .scene
+        .doc
         .choropleth_year
         .as_deref()
-        .and_then(|y| choropleth_legend(&state.atlas, y))
+        .and_then(|y| choropleth_legend(&state.doc.atlas, y))
     else {
         return;
     };
@@ -195,41 +195,41 @@ fn legend_row_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
 
 /// The global "as of" date: a month slider from November 2020 to this month.
 fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    use crate::model::filter::{current_month, month_at, month_end, month_index};
-    let (year, month) = current_month();
-    let last = month_index(year, month);
-    let mut on = state.scene.filter.as_of.is_some();
+    use crate::model::date::Month;
+    let this_month = Month::current();
+    let last = this_month.index();
+    let mut on = state.doc.filter.as_of.is_some();
     if ui
         .checkbox(&mut on, "Show only what existed by a date")
         .changed()
     {
-        state.scene.filter.as_of = on.then(|| month_end(year, month));
+        state.doc.filter.as_of = on.then(|| this_month.end());
     }
-    let Some(as_of) = state.scene.filter.as_of.clone() else {
+    let Some(as_of) = state.doc.filter.as_of else {
         return;
     };
-    let parse = |s: &str| -> Option<(i32, u32)> {
-        Some((s.get(0..4)?.parse().ok()?, s.get(5..7)?.parse().ok()?))
-    };
-    let mut index = parse(&as_of).map_or(last, |(y, m)| month_index(y, m).min(last));
+    let mut index = Month::of(as_of).index().min(last);
     let slider = egui::Slider::new(&mut index, 0..=last)
         .show_value(false)
         .text("As of");
     if ui.add(slider).changed() {
-        let (y, m) = month_at(index);
-        state.scene.filter.as_of = Some(month_end(y, m));
+        state.doc.filter.as_of = Some(Month::at(index).end());
     }
+    let filter = &state.doc.filter;
     let hidden: usize = state
+        .doc
         .atlas
         .layers
         .iter()
-        .flat_map(|l| l.features().map(move |f| (l, f)))
-        .filter(|(l, f)| f.str("date").is_some() && !state.scene.filter.shows(&l.id, *f))
-        .count();
-    ui.label(format!(
-        "As of {}",
-        state.scene.filter.as_of.as_deref().unwrap_or("")
-    ));
+        .filter_map(|l| Some((l, filter.for_layer(l)?)))
+        .map(|(l, test)| {
+            l.store
+                .ids()
+                .filter(|&id| l.date_of(id).is_some() && !test.shows(id))
+                .count()
+        })
+        .sum();
+    ui.label(format!("As of {}", Month::of(as_of).end()));
     ui.weak(format!("{hidden} dated features hidden"));
     timeline_controls_ui(ui, state, last);
 }
@@ -237,7 +237,7 @@ fn as_of_ui(ui: &mut egui::Ui, state: &mut AppState) {
 /// Play, pause and speed of the restoration timeline.
 fn timeline_controls_ui(ui: &mut egui::Ui, state: &mut AppState, last: u32) {
     ui.horizontal(|ui| {
-        let timeline = &mut state.timeline;
+        let timeline = &mut state.show.timeline;
         if timeline.playing {
             if ui.button("❚❚ Pause").clicked() {
                 timeline.playing = false;
@@ -248,11 +248,11 @@ fn timeline_controls_ui(ui: &mut egui::Ui, state: &mut AppState, last: u32) {
             .clicked()
         {
             timeline.play(0, last);
-            state.scene.filter.as_of = Some(timeline.as_of());
+            state.doc.filter.as_of = Some(timeline.as_of());
         }
     });
     ui.add(
-        egui::Slider::new(&mut state.timeline.months_per_second, 0.5..=12.0)
+        egui::Slider::new(&mut state.show.timeline.months_per_second, 0.5..=12.0)
             .logarithmic(true)
             .text("months/s"),
     );

@@ -1,5 +1,5 @@
-//! The map in the window: mouse and keyboard navigation, hover, click to identify, and
-//! painting the scene.
+//! The map in the window: mouse navigation, hover, click to identify or to zoom into a
+//! cluster, and painting the scene. Keys are in `shortcuts`.
 
 use crate::app::{AppState, Fit};
 use crate::draw::paint::paint_scene;
@@ -7,8 +7,8 @@ use crate::model::projection::lonlat_from_world;
 use crate::model::view::MapView;
 use crate::model::view::PICK_TOLERANCE_POINTS;
 use crate::query::pick::pick;
-use crate::scene;
-use egui::{Key, Pos2, Sense, vec2};
+use crate::scene::{self, BadgeItem};
+use egui::{Pos2, Sense};
 
 /// How far from a cluster's centre, in screen points, the pointer is on it.
 const CLUSTER_HIT_RADIUS: f32 = 12.0;
@@ -16,107 +16,104 @@ const CLUSTER_HIT_RADIUS: f32 = 12.0;
 pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let viewport = response.rect;
-    state.map_rect = Some(viewport);
-    if let Some(fit) = state.pending_fit.take() {
-        let home = MapView::fitting(&state.atlas.home_bounds(), viewport.size(), 24.0);
+    state.map.viewport = Some(viewport);
+    if let Some(fit) = state.map.pending_fit.take() {
+        let home = MapView::fitting(&state.doc.atlas.home_bounds(), viewport.size(), 24.0);
         match fit {
-            Fit::Jump => state.camera.view = home,
-            Fit::Glide => state.camera.glide_to(home),
+            Fit::Jump => state.map.camera.view = home,
+            Fit::Glide => state.map.camera.glide_to(home),
         }
     }
     navigate(ui, state, &response);
     let dt = ui.input(|i| i.stable_dt);
-    if state.camera.step(viewport, dt) {
+    if state.map.camera.step(viewport, dt) {
         ui.ctx().request_repaint();
     }
 
-    let view = state.camera.view;
-    let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
+    let view = state.map.camera.view;
     let pointer = response.hover_pos();
-    state.cursor_lonlat = pointer.map(|p| lonlat_from_world(view.world_from_screen(viewport, p)));
-    // A cluster stands for many points: hovering it names the count, clicking it zooms in.
-    let cluster_at = |p: Pos2| {
-        state
-            .clusters_on_screen
-            .iter()
-            .find(|(c, _)| c.distance(p) <= CLUSTER_HIT_RADIUS)
-            .copied()
-    };
-    let hovered_cluster = pointer.and_then(cluster_at);
-    state.scene.hovered = pointer
-        .filter(|_| !response.dragged() && hovered_cluster.is_none())
-        .and_then(|p| {
-            pick(
-                &state.atlas.layers,
-                &state.scene.filter,
-                view.world_from_screen(viewport, p),
-                tolerance,
-            )
-            .first()
-            .copied()
-        });
-
-    if state.measuring {
-        if response.clicked()
-            && let Some(p) = response.interact_pointer_pos()
-            && let Some(m) = state.scene.measurement.as_mut()
-        {
-            m.vertices
-                .push(lonlat_from_world(view.world_from_screen(viewport, p)));
-        }
-    } else if response.clicked()
-        && let Some(p) = response.interact_pointer_pos()
-        && let Some((centre, _)) = cluster_at(p)
+    state.map.cursor_lonlat =
+        pointer.map(|p| lonlat_from_world(view.world_from_screen(viewport, p)));
+    let click = response
+        .clicked()
+        .then(|| response.interact_pointer_pos())
+        .flatten();
+    let measuring = state.selection.measuring;
+    if measuring
+        && let Some(p) = click
+        && let Some(m) = state.selection.measurement.as_mut()
     {
-        state.camera.glide_zoom(viewport, centre, 4.0);
-    } else if response.clicked()
-        && let Some(p) = response.interact_pointer_pos()
-    {
-        let hits = pick(
-            &state.atlas.layers,
-            &state.scene.filter,
+        m.vertices
+            .push(lonlat_from_world(view.world_from_screen(viewport, p)));
+    }
+    // The scene of this frame first: a click on a cluster drawn now zooms into it.
+    let options = state.scene_options();
+    let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
+    let pick_at = |p: Pos2| {
+        let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
+        pick(
+            &state.doc.atlas.layers,
+            &state.doc.filter,
             view.world_from_screen(viewport, p),
             tolerance,
-        );
-        if hits.is_empty() {
-            state.clear_selection();
-        } else {
-            state.select(hits);
-        }
+        )
+    };
+    let hovered_cluster = pointer.and_then(|p| cluster_under(&built.badges, p));
+    let hovered = pointer
+        .filter(|_| !measuring && !response.dragged() && hovered_cluster.is_none())
+        .and_then(|p| pick_at(p).first().copied());
+    let clicked = click
+        .filter(|_| !measuring)
+        .map(|p| (p, cluster_under(&built.badges, p)));
+    if let Some(r) = hovered {
+        scene::add_hover(&mut built, &state.doc.atlas, r, &view, viewport);
     }
-
-    let mut built = scene::build(&state.atlas, &view, viewport, &state.scene, &state.faces);
+    let hits = match clicked {
+        Some((p, None)) => Some(pick_at(p)),
+        _ => None,
+    };
     built.line_images = state
         .backdrop
         .images(ui.ctx(), &built.dense, &view, viewport);
     paint_scene(&painter, &built);
-    state.clusters_on_screen = built
-        .badges
-        .iter()
-        .filter(|b| b.on_cluster)
-        .map(|b| (b.center, b.count))
-        .collect();
 
+    match (clicked, hits) {
+        (Some((_, Some((centre, _)))), _) => {
+            state.map.camera.glide_zoom(viewport, centre, 4.0);
+        }
+        (_, Some(hits)) if hits.is_empty() => state.selection.clear(),
+        (_, Some(hits)) => state.selection.select(hits),
+        _ => {}
+    }
     if let Some((_, count)) = hovered_cluster {
         response.on_hover_text_at_pointer(format!("{count} features here: click to zoom in"));
-    } else if let Some(h) = state.scene.hovered
-        && let Some((_, f)) = state.atlas.feature(h)
+    } else if let Some(h) = hovered
+        && let Some((_, f)) = state.doc.atlas.feature(h)
     {
-        let name = f.display_name(state.scene.language);
-        response.on_hover_text_at_pointer(name);
+        response.on_hover_text_at_pointer(f.display_name(state.doc.language));
     }
 }
 
+/// The centre and count of the cluster badge under `p`, if any.
+fn cluster_under(badges: &[BadgeItem], p: Pos2) -> Option<(Pos2, usize)> {
+    badges
+        .iter()
+        .find(|b| b.on_cluster && b.center.distance(p) <= CLUSTER_HIT_RADIUS)
+        .map(|b| (b.center, b.count))
+}
+
+/// Drag pans, the wheel and pinch zoom at the pointer, a double click zooms in.
 fn navigate(ui: &egui::Ui, state: &mut AppState, response: &egui::Response) {
     let viewport = response.rect;
+    let camera = &mut state.map.camera;
     if response.dragged() {
-        state.camera.stop();
-        state.camera.view.pan_by_screen(response.drag_delta());
+        camera.stop();
+        camera.view.pan_by_screen(response.drag_delta());
     }
     if response.double_clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
-        state.camera.glide_zoom(viewport, p, 2.0);
+        camera.glide_zoom(viewport, p, 2.0);
     }
     if response.hovered() {
         let (scroll, pinch, pointer) = ui.input(|i| {
@@ -130,53 +127,8 @@ fn navigate(ui: &egui::Ui, state: &mut AppState, response: &egui::Response) {
         if (factor - 1.0).abs() > 1e-4
             && let Some(p) = pointer
         {
-            state.camera.stop();
-            state.camera.view.zoom_at(viewport, p, factor);
-        }
-    }
-    if ui.ctx().egui_wants_keyboard_input() {
-        return;
-    }
-    let step = 120.0;
-    let keys = ui.input(|i| {
-        [
-            i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals),
-            i.key_pressed(Key::Minus),
-            i.key_pressed(Key::ArrowLeft),
-            i.key_pressed(Key::ArrowRight),
-            i.key_pressed(Key::ArrowUp),
-            i.key_pressed(Key::ArrowDown),
-            i.key_pressed(Key::Home),
-            i.key_pressed(Key::Escape),
-        ]
-    });
-    let [zoom_in, zoom_out, left, right, up, down, home, escape] = keys;
-    let center = viewport.center();
-    if zoom_in {
-        state.camera.glide_zoom(viewport, center, 2.0);
-    }
-    if zoom_out {
-        state.camera.glide_zoom(viewport, center, 0.5);
-    }
-    // Arrows move the view the way the arrow points, as in QGIS.
-    for (pressed, delta) in [
-        (left, vec2(step, 0.0)),
-        (right, vec2(-step, 0.0)),
-        (up, vec2(0.0, step)),
-        (down, vec2(0.0, -step)),
-    ] {
-        if pressed {
-            state.camera.glide_pan(viewport, delta);
-        }
-    }
-    if home {
-        state.pending_fit = Some(Fit::Glide);
-    }
-    if escape {
-        if state.measuring {
-            state.measuring = false; // ends the measurement; it stays on the map
-        } else {
-            state.clear_selection();
+            camera.stop();
+            camera.view.zoom_at(viewport, p, factor);
         }
     }
 }

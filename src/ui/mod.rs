@@ -1,6 +1,8 @@
-//! The window: the eframe application that lays out its panels, and the panels, one file
-//! each; every panel function takes the `Ui` and the app state.
+//! The window: the eframe application that lays out its panels, one file each. Each panel
+//! owns its own state (in [`Panels`]), reads the app state, and sends commands for what it
+//! asks to be done; `commands` carries them out once the frame's panels are drawn.
 
+pub mod commands;
 pub mod detail_panel;
 pub mod district_stats;
 pub mod export_window;
@@ -10,34 +12,85 @@ pub mod map_view;
 pub mod menu;
 pub mod presentation;
 pub mod search_box;
+pub mod shortcuts;
 pub mod slides_panel;
 pub mod status_bar;
 pub mod windows;
 
-use crate::app::AppState;
-use std::path::PathBuf;
+use crate::app::{AppState, Command};
+
+/// The panels' and windows' own state.
+#[derive(Default)]
+pub struct Panels {
+    pub messages_open: bool,
+    pub about: windows::About,
+    pub slides_open: bool,
+    pub district_table: district_stats::DistrictTable,
+    pub export: export_window::ExportWindow,
+    pub file_dialog: Option<file_dialog::FileDialog>,
+    pub search: search_box::SearchBox,
+}
 
 /// The eframe application.
 pub struct AtlasApp {
     pub state: AppState,
+    pub panels: Panels,
 }
 
 impl AtlasApp {
     pub fn new(state: AppState) -> Self {
-        Self { state }
+        Self {
+            state,
+            panels: Panels::default(),
+        }
     }
 
-    /// Lays out every panel; the window and the UI tests both call this.
+    /// Lays out every panel and carries out what they asked for; the window and the UI tests
+    /// both call this.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.background_work(ui);
+        shortcuts::shortcuts(ui, &mut self.state);
         let state = &mut self.state;
-        let dropped: Vec<PathBuf> = ui.input(|i| {
+        let panels = &mut self.panels;
+        if state.show.presentation.is_some() {
+            presentation::presentation_ui(ui, state);
+        } else {
+            egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state, panels));
+            egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state));
+            egui::Panel::left("layers")
+                .default_size(250.0)
+                .show(ui, |ui| layer_panel::layer_panel_ui(ui, state));
+            if state.selection.selected.is_some() {
+                egui::Panel::right("details")
+                    .default_size(340.0)
+                    .show(ui, |ui| detail_panel::detail_panel_ui(ui, state));
+            }
+            egui::CentralPanel::default()
+                .frame(egui::Frame::NONE)
+                .show(ui, |ui| map_view::map_ui(ui, state));
+            windows::windows_ui(ui.ctx(), state, panels);
+        }
+        if std::mem::take(&mut self.state.doc.unread_messages) {
+            self.panels.messages_open = true;
+        }
+        for command in std::mem::take(&mut self.state.commands) {
+            commands::run(self, ui.ctx(), command);
+        }
+    }
+
+    /// Files dropped or read in the background, the timeline, and the autosave.
+    fn background_work(&mut self, ui: &egui::Ui) {
+        let state = &mut self.state;
+        let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files
                 .iter()
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        state.pending_files.extend(dropped);
+        if !dropped.is_empty() {
+            state.send(Command::OpenFiles(dropped));
+        }
         let ctx = ui.ctx().clone();
         state.open_pending_files(&move || ctx.request_repaint());
         if state.poll_loading() {
@@ -45,35 +98,13 @@ impl AtlasApp {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
-        let now = ui.input(|i| i.time);
-        let dt = ui.input(|i| i.stable_dt);
+        let (now, dt) = ui.input(|i| (i.time, i.stable_dt));
         if state.tick_timeline(now, dt) {
             ui.ctx().request_repaint();
         }
-        // Autosave, at most once a second while slides are being edited.
-        if state.project_dirty && state.project_path.is_some() && now - state.last_autosave > 1.0 {
-            state.last_autosave = now;
+        if state.deck.autosave_due(now) {
             state.save_project();
         }
-        if state.presentation.is_some() {
-            presentation::presentation_ui(ui, state);
-            return;
-        }
-        presentation::shortcuts(ui, state);
-        egui::Panel::top("menu").show(ui, |ui| menu::menu_ui(ui, state));
-        egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state));
-        egui::Panel::left("layers")
-            .default_size(250.0)
-            .show(ui, |ui| layer_panel::layer_panel_ui(ui, state));
-        if state.scene.selected.is_some() {
-            egui::Panel::right("details")
-                .default_size(340.0)
-                .show(ui, |ui| detail_panel::detail_panel_ui(ui, state));
-        }
-        egui::CentralPanel::default()
-            .frame(egui::Frame::NONE)
-            .show(ui, |ui| map_view::map_ui(ui, state));
-        windows::windows_ui(ui.ctx(), state);
     }
 }
 
@@ -85,7 +116,7 @@ impl eframe::App for AtlasApp {
     /// Called by eframe on exit and every 30 seconds.
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         self.state.save_session();
-        if self.state.project_dirty {
+        if self.state.deck.dirty {
             self.state.save_project();
         }
     }

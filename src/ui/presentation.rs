@@ -2,8 +2,8 @@
 //! the attribution; clicker keys, a black screen, a laser pointer, large-type feature cards,
 //! the timeline's date banner, and a presenter view in a second window.
 
-use crate::app::AppState;
 use crate::app::present::{PresentAction, PresentKey};
+use crate::app::{AppState, Command};
 use crate::draw::paint::paint_scene;
 use crate::model::view::PICK_TOLERANCE_POINTS;
 use crate::query::pick::pick;
@@ -13,81 +13,51 @@ use egui::{Align2, Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, 
 /// The attribution every presented map carries.
 pub const ATTRIBUTION: &str = "Boundaries: Natural Earth · Places: © GeoNames (CC BY 4.0) · Facts: the source named on each feature";
 
-/// Shortcuts of the normal window: Ctrl+B adds a slide, F5 presents.
-pub fn shortcuts(ui: &mut egui::Ui, state: &mut AppState) {
-    if ui.ctx().egui_wants_keyboard_input() {
-        return;
-    }
-    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::B)) {
-        state.add_slide();
-        state.show_slides = true;
-    }
-    if ui.input(|i| i.key_pressed(Key::F5)) {
-        start(ui.ctx(), state);
-    }
-    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::O)) {
-        crate::ui::menu::open_dialog(state, crate::ui::file_dialog::Purpose::OpenData);
-    }
-}
-
-/// Starts presenting, full screen.
-pub fn start(ctx: &egui::Context, state: &mut AppState) {
-    state.start_presentation();
-    if state.presentation.is_some() {
-        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
-    }
-}
-
-fn end(ctx: &egui::Context, state: &mut AppState) {
-    state.end_presentation();
-    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
-}
-
 pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
     let viewport = response.rect;
-    state.map_rect = Some(viewport);
+    state.map.viewport = Some(viewport);
     handle_keys(ui, state);
-    let Some(presentation) = state.presentation.clone() else {
+    let Some(presentation) = state.show.presentation.clone() else {
         return;
     };
-    if state.camera.step(viewport, ui.input(|i| i.stable_dt)) {
+    if state.map.camera.step(viewport, ui.input(|i| i.stable_dt)) {
         ui.ctx().request_repaint();
     }
     if presentation.black {
         painter.rect_filled(viewport, 0.0, Color32::BLACK);
         return;
     }
-    let view = state.camera.view;
+    let view = state.map.camera.view;
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
         let at = view.world_from_screen(viewport, p);
         let tolerance = PICK_TOLERANCE_POINTS * 2.0 * view.metres_per_point;
-        state.card = pick(&state.atlas.layers, &state.scene.filter, at, tolerance)
+        state.show.card = pick(&state.doc.atlas.layers, &state.doc.filter, at, tolerance)
             .into_iter()
             .find(|r| {
                 state
+                    .doc
                     .atlas
                     .layer(r.layer)
                     .is_some_and(|l| l.role != crate::model::layer::LayerRole::Context)
             });
     }
-    let mut options = state.scene.clone();
-    options.large_labels = true;
-    options.reserved = vec![
+    let reserved = [
         legend_rect(state, viewport),
         attribution_rect(viewport),
         Rect::from_center_size(viewport.center_top() + vec2(0.0, 50.0), vec2(520.0, 72.0)),
     ];
-    options.hovered = None;
-    options.selected = state.card;
-    options.title_card = state
-        .project
-        .slides
-        .get(presentation.index)
-        .map(|s| (s.title.clone(), s.caption.clone()));
-    let mut built = scene::build(&state.atlas, &view, viewport, &options, &state.faces);
+    let slide = state.deck.project.slides.get(presentation.index);
+    let options = scene::SceneOptions {
+        large_labels: true,
+        reserved: &reserved,
+        selected: state.show.card,
+        title_card: slide.map(|s| (s.title.as_str(), s.caption.as_str())),
+        ..state.scene_options()
+    };
+    let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
     built.line_images = state
         .backdrop
         .images(ui.ctx(), &built.dense, &view, viewport);
@@ -105,7 +75,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         format!(
             "{} / {}",
             presentation.index + 1,
-            state.project.slides.len()
+            state.deck.project.slides.len()
         ),
         FontId::proportional(22.0),
         Color32::from_rgb(30, 30, 30),
@@ -117,8 +87,8 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         FontId::proportional(13.0),
         Color32::from_rgb(60, 60, 60),
     );
-    if let Some(as_of) = &state.scene.filter.as_of {
-        date_banner_ui(&painter, viewport, as_of);
+    if let Some(as_of) = &state.doc.filter.as_of {
+        date_banner_ui(&painter, viewport, &as_of.to_string());
     }
     if !presentation.typed.is_empty() {
         painter.text(
@@ -129,7 +99,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
             Color32::from_rgb(20, 20, 20),
         );
     }
-    if let Some(r) = state.card {
+    if let Some(r) = state.show.card {
         card_ui(&painter, state, r, viewport);
     }
     if ui.input(|i| i.key_down(Key::L))
@@ -139,7 +109,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         painter.circle_filled(p, 8.0, Color32::from_rgb(255, 20, 20));
         ui.ctx().request_repaint();
     }
-    if state.show_presenter_view {
+    if state.show.presenter_view {
         presenter_view_ui(ui.ctx(), state, presentation.index);
     }
 }
@@ -164,21 +134,21 @@ fn handle_keys(ui: &mut egui::Ui, state: &mut AppState) {
             })
             .collect()
     });
-    let len = state.project.slides.len();
+    let len = state.deck.project.slides.len();
     for key in keys {
-        let Some(p) = state.presentation.as_mut() else {
+        let Some(p) = state.show.presentation.as_mut() else {
             return;
         };
-        if key == PresentKey::Leave && state.card.is_some() {
-            state.card = None; // Esc first closes a card
+        if key == PresentKey::Leave && state.show.card.is_some() {
+            state.show.card = None; // Esc first closes a card
             continue;
         }
         match p.key(key, len) {
             PresentAction::None => {}
             PresentAction::Show(i) => state.apply_slide(i, true),
-            PresentAction::End => end(ui.ctx(), state),
+            PresentAction::End => state.send(Command::EndPresentation),
             PresentAction::ToggleTimeline => {
-                let t = &mut state.timeline;
+                let t = &mut state.show.timeline;
                 t.playing = !t.playing && t.position < t.end as f32;
             }
         }
@@ -211,6 +181,7 @@ fn attribution_rect(viewport: Rect) -> Rect {
 
 fn legend_layers(state: &AppState) -> Vec<&crate::model::layer::Layer> {
     state
+        .doc
         .atlas
         .layers
         .iter()
@@ -222,10 +193,10 @@ fn legend_layers(state: &AppState) -> Vec<&crate::model::layer::Layer> {
 /// The district colour classes, when the districts are coloured by demining.
 fn choropleth_rows(state: &AppState) -> Vec<(Color32, String)> {
     state
-        .scene
+        .doc
         .choropleth_year
         .as_deref()
-        .and_then(|y| scene::choropleth_legend(&state.atlas, y))
+        .and_then(|y| scene::choropleth_legend(&state.doc.atlas, y))
         .map(|legend| {
             legend
                 .classes
@@ -311,7 +282,7 @@ fn card_ui(
     r: crate::model::atlas::FeatureRef,
     viewport: Rect,
 ) {
-    let Some((_, f)) = state.atlas.feature(r) else {
+    let Some((_, f)) = state.doc.atlas.feature(r) else {
         return;
     };
     let mut lines = vec![format!(
@@ -349,7 +320,7 @@ fn card_ui(
     painter.text(
         rect.left_top() + vec2(18.0, 14.0),
         Align2::LEFT_TOP,
-        f.display_name(state.scene.language),
+        f.display_name(state.doc.language),
         FontId::new(
             30.0,
             FontFamily::Name(crate::scene::fonts::BOLD_FAMILY.into()),
@@ -376,7 +347,7 @@ fn card_ui(
 
 /// The presenter's own window: this slide and the next, the notes, and a clock.
 fn presenter_view_ui(ctx: &egui::Context, state: &AppState, index: usize) {
-    let slides = &state.project.slides;
+    let slides = &state.deck.project.slides;
     let current = slides.get(index).cloned();
     let next = slides.get(index + 1).cloned();
     let total = slides.len();

@@ -2,47 +2,71 @@
 //! CSV file's coordinate columns, and the call to every other window (measure, slides,
 //! districts, export, file dialog).
 
-use crate::app::AppState;
+use crate::app::{AppState, Command};
+use crate::ui::Panels;
 
-pub fn windows_ui(ctx: &egui::Context, state: &mut AppState) {
-    let mut open = state.show_messages;
+/// The "About the data" window: open or not, and the list of every source cited, worked out
+/// when the data changes.
+#[derive(Default)]
+pub struct About {
+    pub open: bool,
+    sources: Option<(u64, Sources)>,
+}
+
+type Sources = std::collections::BTreeMap<String, (Vec<String>, usize)>;
+
+impl About {
+    fn sources(&mut self, state: &AppState) -> &Sources {
+        let key = state.doc.atlas.data_key();
+        if self.sources.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.sources = Some((key, state.doc.atlas.sources()));
+        }
+        &self.sources.get_or_insert_with(|| (key, Sources::new())).1
+    }
+}
+
+pub fn windows_ui(ctx: &egui::Context, state: &mut AppState, panels: &mut Panels) {
     egui::Window::new("Messages")
-        .open(&mut open)
+        .open(&mut panels.messages_open)
         .default_width(520.0)
         .show(ctx, |ui| {
-            if state.atlas.messages.is_empty() {
+            if state.doc.atlas.messages.is_empty() {
                 ui.label("No problems were found while loading.");
                 return;
             }
             if ui.button("Copy all").clicked() {
-                ui.ctx().copy_text(state.atlas.messages.join("\n"));
+                ui.ctx().copy_text(state.doc.atlas.messages.join("\n"));
             }
             egui::ScrollArea::vertical()
                 .max_height(300.0)
                 .show(ui, |ui| {
-                    for m in &state.atlas.messages {
+                    for m in &state.doc.atlas.messages {
                         ui.label(m);
                     }
                 });
         });
-    state.show_messages = open;
 
     measurement_ui(ctx, state);
-    crate::ui::slides_panel::slides_window_ui(ctx, state);
-    crate::ui::district_stats::compare_window_ui(ctx, state);
-    crate::ui::export_window::export_window_ui(ctx, state);
+    crate::ui::slides_panel::slides_window_ui(ctx, state, &mut panels.slides_open);
+    crate::ui::district_stats::compare_window_ui(ctx, state, &mut panels.district_table);
+    crate::ui::export_window::export_window_ui(ctx, state, &mut panels.export);
     csv_columns_ui(ctx, state);
-    crate::ui::file_dialog::file_dialog_ui(ctx, state);
+    if let Some(command) =
+        crate::ui::file_dialog::file_dialog_ui(ctx, &mut panels.file_dialog, &state.files.recent)
+    {
+        state.send(command);
+    }
 
-    let mut open = state.show_about;
+    let about = &mut panels.about;
+    let mut open = about.open;
     egui::Window::new("About the data")
         .open(&mut open)
         .default_width(560.0)
-        .show(ctx, |ui| about_ui(ui, state));
-    state.show_about = open;
+        .show(ctx, |ui| about_ui(ui, state, about));
+    about.open = open;
 }
 
-fn about_ui(ui: &mut egui::Ui, state: &AppState) {
+fn about_ui(ui: &mut egui::Ui, state: &AppState, about: &mut About) {
     ui.label("Karabakh Atlas draws only what public sources say. Every feature names its source, the source's date, a confidence and how exact its position is.");
     ui.add_space(6.0);
     egui::Grid::new("sources").striped(true).show(ui, |ui| {
@@ -70,7 +94,7 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
     });
     ui.add_space(6.0);
     ui.label("Known limits: Natural Earth boundaries are off by up to about 3 km; no source has an Ağdərə polygon, so Ağdərə is a point; facilities without a published position sit at their settlement's point and say so.");
-    let sources = state.atlas.sources();
+    let sources = about.sources(state);
     egui::CollapsingHeader::new(format!("Every source cited ({})", sources.len()))
         .id_salt("every-source")
         .show(ui, |ui| {
@@ -78,7 +102,7 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
                 .id_salt("sources-scroll")
                 .max_height(220.0)
                 .show(ui, |ui| {
-                    for (url, (dates, count)) in &sources {
+                    for (url, (dates, count)) in sources {
                         ui.horizontal_wrapped(|ui| {
                             ui.hyperlink_to(crate::ui::detail_panel::short_url(url), url);
                             ui.weak(format!("{} · cited {count}×", dates.join(", ")));
@@ -86,13 +110,13 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
                     }
                 });
         });
-    if !state.atlas.region_facts.is_empty() {
+    if !state.doc.atlas.region_facts.is_empty() {
         ui.add_space(6.0);
         ui.strong("Facts about the region as a whole");
         egui::ScrollArea::vertical()
             .max_height(220.0)
             .show(ui, |ui| {
-                for fact in &state.atlas.region_facts {
+                for fact in &state.doc.atlas.region_facts {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(format!(
                             "{}{}: {}",
@@ -112,7 +136,7 @@ fn about_ui(ui: &mut egui::Ui, state: &AppState) {
 
 fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
     use crate::model::measure::{MeasureMode, format_area, format_length};
-    let Some(m) = state.scene.measurement.clone() else {
+    let Some(m) = state.selection.measurement.clone() else {
         return;
     };
     let mut open = true;
@@ -125,7 +149,7 @@ fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
         .open(&mut open)
         .default_width(260.0)
         .show(ctx, |ui| {
-            if state.measuring {
+            if state.selection.measuring {
                 ui.weak("Click on the map to add points; Esc ends.");
             }
             egui::Grid::new("segments").num_columns(2).show(ui, |ui| {
@@ -146,23 +170,23 @@ fn measurement_ui(ctx: &egui::Context, state: &mut AppState) {
                     ui.ctx().copy_text(m.report());
                 }
                 if ui.button("Clear").clicked() {
-                    state.clear_measurement();
+                    state.send(Command::ClearMeasurement);
                 }
             });
         });
     if !open {
-        state.clear_measurement();
+        state.send(Command::ClearMeasurement);
     }
 }
 
 /// Asks which columns hold the latitude and longitude of a CSV file that named neither in a
 /// way the app knows.
 fn csv_columns_ui(ctx: &egui::Context, state: &mut AppState) {
-    let Some(choice) = state.csv_columns.as_mut() else {
+    let Some(choice) = state.files.csv_columns.as_mut() else {
         return;
     };
     let mut open = true;
-    let mut cancel = false;
+    let (mut confirmed, mut cancel) = (false, false);
     let name = choice.path.file_name().map_or_else(
         || choice.path.display().to_string(),
         |n| n.to_string_lossy().into(),
@@ -188,13 +212,14 @@ fn csv_columns_ui(ctx: &egui::Context, state: &mut AppState) {
             }
             ui.weak("Values in decimal degrees, WGS84.");
             ui.horizontal(|ui| {
-                if ui.button("Open").clicked() {
-                    choice.confirmed = true;
-                }
+                confirmed = ui.button("Open").clicked();
                 cancel = ui.button("Cancel").clicked();
             });
         });
+    if confirmed && let Some(choice) = state.files.csv_columns.take() {
+        state.send(Command::OpenCsvWith(choice));
+    }
     if !open || cancel {
-        state.csv_columns = None;
+        state.files.csv_columns = None;
     }
 }

@@ -499,9 +499,9 @@ fn a_session_with_an_opacity_beyond_f32_saves_and_opens_again() {
     let name = "opacity-beyond-f32.session.json";
     let text = std::fs::read_to_string(corpus().join(name)).unwrap();
     let s = parse_session(name, &text).unwrap();
-    let opacities: Vec<f32> = s.layers.iter().map(|l| l.2).collect();
+    let opacities: Vec<f32> = s.setup.layers.iter().map(|l| l.opacity).collect();
     assert_eq!(opacities, [1.0, 0.0]);
-    assert_eq!(s.files[0].opacity, 1.0);
+    assert_eq!(s.setup.files[0].opacity, 1.0);
     let saved = serde_json::to_string_pretty(&s).unwrap();
     assert_eq!(parse_session(name, &saved).unwrap(), s);
 }

@@ -196,8 +196,8 @@ fn with_a_filter_on_the_layer_the_clusters_count_only_the_points_it_shows() {
     let size = vec2(1200.0, 800.0);
     let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
     let view = MapView::fitting(&atlas.layers[0].bounds().unwrap(), size, 20.0);
-    let mut options = SceneOptions::default();
-    options.filter.layers.insert(
+    let mut filter = karabakh_atlas::model::filter::FeatureFilter::default();
+    filter.layers.insert(
         "points".to_owned(),
         karabakh_atlas::model::filter::LayerFilter {
             range: Some(karabakh_atlas::model::filter::NumericRange {
@@ -208,6 +208,10 @@ fn with_a_filter_on_the_layer_the_clusters_count_only_the_points_it_shows() {
             ..Default::default()
         },
     );
+    let options = SceneOptions {
+        filter: &filter,
+        ..SceneOptions::default()
+    };
     let scene = build(&atlas, &view, viewport, &options, &faces);
     let clusters: Vec<_> = scene.badges.iter().filter(|b| b.on_cluster).collect();
     assert!(!clusters.is_empty());

@@ -99,7 +99,7 @@ fn a_corrupt_session_is_restored_from_its_backup_and_says_so() {
         Faces::load().unwrap(),
     );
     state.session_path = Some(path.clone());
-    state.scene.language = karabakh_atlas::model::feature::Language::English;
+    state.doc.language = karabakh_atlas::model::feature::Language::English;
     state.save_session();
     let saved = state.session();
     state.save_session(); // the first save becomes the .bak

@@ -9,6 +9,7 @@ use karabakh_atlas::draw::export::ExportOptions;
 use karabakh_atlas::model::layer::LayerRole;
 use karabakh_atlas::scene::fonts::{self, Faces};
 use karabakh_atlas::ui::AtlasApp;
+use karabakh_atlas::ui::export_window::ExportWindow;
 use std::path::{Path, PathBuf};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -70,6 +71,7 @@ fn finish_loading(harness: &mut Harness<'_, AtlasApp>) {
 
 fn user_layers(state: &AppState) -> Vec<(String, usize)> {
     state
+        .doc
         .atlas
         .layers
         .iter()
@@ -89,11 +91,11 @@ fn file_open_through_the_dialog_adds_a_layer_and_remembers_it() {
     harness.run();
     harness.get_by_label("Open… (Ctrl+O)").click();
     harness.run();
-    assert!(harness.state().state.file_dialog.is_some());
+    assert!(harness.state().panels.file_dialog.is_some());
     // Go to the folder, as if typed in the dialog's folder field.
     harness
         .state_mut()
-        .state
+        .panels
         .file_dialog
         .as_mut()
         .unwrap()
@@ -105,13 +107,13 @@ fn file_open_through_the_dialog_adds_a_layer_and_remembers_it() {
     harness.run();
     harness.get_by_label("Open").click();
     harness.run();
-    assert!(harness.state().state.file_dialog.is_none());
+    assert!(harness.state().panels.file_dialog.is_none());
     finish_loading(&mut harness);
 
     let state = &harness.state().state;
     assert_eq!(user_layers(state), vec![("survey.geojson".to_owned(), 12)]);
     assert_eq!(
-        state.recent_files.first().unwrap(),
+        state.files.recent.first().unwrap(),
         &std::path::absolute(dir.join("survey.geojson")).unwrap()
     );
     // The layer panel lists it, with a way to close it.
@@ -128,14 +130,14 @@ fn the_dialog_says_when_a_file_does_not_exist_and_stays_open() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     harness.run();
     {
-        let dialog = harness.state_mut().state.file_dialog.as_mut().unwrap();
+        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
         dialog.enter(dir.clone());
         dialog.file_name = "gone.geojson".to_owned();
     }
     harness.run();
     harness.get_by_label("Open").click();
     harness.run();
-    let dialog = harness.state().state.file_dialog.as_ref().unwrap();
+    let dialog = harness.state().panels.file_dialog.as_ref().unwrap();
     let error = dialog.error.as_deref().unwrap();
     assert!(
         error.contains("gone.geojson") && error.contains("no such file"),
@@ -164,7 +166,7 @@ fn dropped_files_load_in_the_background_and_a_bad_one_only_adds_a_message() {
     let bad = dir.join("bad.geojson");
     std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
     let mut harness = harness_with(app_state());
-    let layers_before = harness.state().state.atlas.layers.len();
+    let layers_before = harness.state().state.doc.atlas.layers.len();
     for path in [&good, &bad] {
         harness.event(egui::Event::PointerMoved(egui::pos2(600.0, 400.0)));
         let dropped: egui::DroppedFileHandle = std::sync::Arc::new(Dropped(path.clone()));
@@ -173,9 +175,10 @@ fn dropped_files_load_in_the_background_and_a_bad_one_only_adds_a_message() {
     harness.step();
     // Both went to the background loader: each is loading, loaded or refused by now.
     let state = &harness.state().state;
-    let handled = state.loading.len()
-        + (state.atlas.layers.len() - layers_before)
+    let handled = state.files.loading.len()
+        + (state.doc.atlas.layers.len() - layers_before)
         + state
+            .doc
             .atlas
             .messages
             .iter()
@@ -186,13 +189,14 @@ fn dropped_files_load_in_the_background_and_a_bad_one_only_adds_a_message() {
     let state = &harness.state().state;
     assert_eq!(user_layers(state), vec![("good.geojson".to_owned(), 3_000)]);
     let message = state
+        .doc
         .atlas
         .messages
         .iter()
         .find(|m| m.contains("bad.geojson"))
         .expect("a message names the bad file");
     assert!(message.contains("line 1"), "{message}");
-    assert!(state.show_messages);
+    assert!(harness.state().panels.messages_open);
 }
 
 #[test]
@@ -200,17 +204,17 @@ fn a_cancelled_load_adds_nothing() {
     let dir = temp_dir("cancel");
     let path = points_file(&dir, "big.geojson", 50_000);
     let mut state = app_state();
-    state.pending_files.push(path.clone());
+    state.files.pending.push(path.clone());
     state.open_pending_files(&|| {});
-    assert_eq!(state.loading.len(), 1);
-    state.cancel_loading(&path);
-    assert!(state.loading.is_empty());
+    assert_eq!(state.files.loading.len(), 1);
+    state.files.cancel(&path);
+    assert!(state.files.loading.is_empty());
     state.wait_for_loading();
     assert!(user_layers(&state).is_empty());
     assert!(
-        state.atlas.messages.is_empty(),
+        state.doc.atlas.messages.is_empty(),
         "{:?}",
-        state.atlas.messages
+        state.doc.atlas.messages
     );
 }
 
@@ -219,7 +223,8 @@ fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row(
     let dir = temp_dir("colour-by");
     let mut state = app_state();
     state
-        .pending_files
+        .files
+        .pending
         .push(points_file(&dir, "sites.geojson", 9));
     state.open_pending_files(&|| {});
     state.wait_for_loading();
@@ -235,7 +240,7 @@ fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row(
     harness.run();
 
     let state = &harness.state().state;
-    let layer = state.atlas.layers.last().unwrap();
+    let layer = state.doc.atlas.layers.last().unwrap();
     let categories = layer.style.categories.as_ref().expect("coloured by kind");
     assert_eq!(categories.attribute, "kind");
     let values: Vec<&str> = categories.classes.iter().map(|(v, _)| v.as_str()).collect();
@@ -250,7 +255,7 @@ fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row(
     }
     // The session keeps the choice.
     let saved = state.session();
-    assert_eq!(saved.files[0].colour_by.as_deref(), Some("kind"));
+    assert_eq!(saved.setup.files[0].colour_by.as_deref(), Some("kind"));
 }
 
 #[test]
@@ -258,22 +263,16 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     let dir = temp_dir("session");
     let path = points_file(&dir, "sites.geojson", 5);
     let mut state = app_state();
-    state.pending_files.push(path.clone());
+    state.files.pending.push(path.clone());
     state.open_pending_files(&|| {});
     state.wait_for_loading();
-    let index = state.atlas.layers.len() - 1;
-    state.atlas.layers[index].opacity = 0.4;
-    let id = state.atlas.layers[index].id.clone();
-    state
-        .scene
-        .filter
-        .layers
-        .entry(id.clone())
-        .or_default()
-        .text = "site 1".to_owned();
-    state.scene.filter.as_of = Some("2023-06-30".to_owned());
-    let settlements = state.atlas.layer_by_id("settlements").unwrap();
-    let layer = &mut state.atlas.layers[settlements];
+    let index = state.doc.atlas.layers.len() - 1;
+    state.doc.atlas.layers[index].opacity = 0.4;
+    let id = state.doc.atlas.layers[index].id.clone();
+    state.doc.filter.layers.entry(id.clone()).or_default().text = "site 1".to_owned();
+    state.doc.filter.as_of = karabakh_atlas::model::date::Date::parse("2023-06-30");
+    let settlements = state.doc.atlas.layer_by_id("settlements").unwrap();
+    let layer = &mut state.doc.atlas.layers[settlements];
     layer.style.categories = Some(karabakh_atlas::model::style::Categories::of(
         "district",
         layer.features(),
@@ -285,18 +284,18 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     restored.restore(&serde_json::from_str(&json).unwrap());
     restored.open_pending_files(&|| {});
     restored.wait_for_loading();
-    let layer = restored.atlas.layers.last().unwrap();
+    let layer = restored.doc.atlas.layers.last().unwrap();
     assert_eq!(layer.role, LayerRole::User);
     assert_eq!(layer.id, id);
     assert_eq!(layer.len(), 5);
     assert!((layer.opacity - 0.4).abs() < 1e-6);
-    assert_eq!(restored.scene.filter, state.scene.filter);
-    let settlements = restored.atlas.layer_by_id("settlements").unwrap();
+    assert_eq!(restored.doc.filter, state.doc.filter);
+    let settlements = restored.doc.atlas.layer_by_id("settlements").unwrap();
     assert_eq!(
-        restored.atlas.layers[settlements].style.categories,
-        state.atlas.layers[settlements].style.categories
+        restored.doc.atlas.layers[settlements].style.categories,
+        state.doc.atlas.layers[settlements].style.categories
     );
-    assert_eq!(restored.recent_files, state.recent_files);
+    assert_eq!(restored.files.recent, state.files.recent);
 }
 
 #[test]
@@ -304,19 +303,19 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     let dir = temp_dir("project");
     let data = points_file(&dir, "sites.geojson", 7);
     let mut state = app_state();
-    state.pending_files.push(data);
+    state.files.pending.push(data);
     state.open_pending_files(&|| {});
     state.wait_for_loading();
-    let settlements = state.atlas.layer_by_id("settlements").unwrap();
-    state.atlas.layers[settlements].visible = false;
-    let facilities = state.atlas.layer_by_id("facilities").unwrap();
-    let layer = &mut state.atlas.layers[facilities];
+    let settlements = state.doc.atlas.layer_by_id("settlements").unwrap();
+    state.doc.atlas.layers[settlements].visible = false;
+    let facilities = state.doc.atlas.layer_by_id("facilities").unwrap();
+    let layer = &mut state.doc.atlas.layers[facilities];
     layer.style.categories = Some(karabakh_atlas::model::style::Categories::of(
         "kind",
         layer.features(),
     ));
-    state.scene.choropleth_year = Some("2023".to_owned());
-    state.scene.language = karabakh_atlas::model::feature::Language::English;
+    state.doc.choropleth_year = Some("2023".to_owned());
+    state.doc.language = karabakh_atlas::model::feature::Language::English;
     state.add_slide();
     let project = dir.join("planning.json");
     state.save_project_as(&project);
@@ -337,11 +336,11 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     other.open_pending_files(&|| {});
     other.wait_for_loading();
     assert_eq!(user_layers(&other), vec![("sites.geojson".to_owned(), 7)]);
-    let settlements = other.atlas.layer_by_id("settlements").unwrap();
-    assert!(!other.atlas.layers[settlements].visible);
-    let facilities = other.atlas.layer_by_id("facilities").unwrap();
+    let settlements = other.doc.atlas.layer_by_id("settlements").unwrap();
+    assert!(!other.doc.atlas.layers[settlements].visible);
+    let facilities = other.doc.atlas.layer_by_id("facilities").unwrap();
     assert_eq!(
-        other.atlas.layers[facilities]
+        other.doc.atlas.layers[facilities]
             .style
             .categories
             .as_ref()
@@ -349,35 +348,38 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
         Some("kind")
     );
     assert_eq!(json["setup"]["colour_by"]["facilities"], "kind");
-    assert_eq!(other.scene.choropleth_year.as_deref(), Some("2023"));
+    assert_eq!(other.doc.choropleth_year.as_deref(), Some("2023"));
     assert_eq!(
-        other.scene.language,
+        other.doc.language,
         karabakh_atlas::model::feature::Language::English
     );
-    assert_eq!(other.project.slides.len(), 1);
-    let (a, b) = (state.camera.view, other.camera.view);
+    assert_eq!(other.deck.project.slides.len(), 1);
+    let (a, b) = (state.map.camera.view, other.map.camera.view);
     assert!((a.metres_per_point - b.metres_per_point).abs() < 1e-6);
     assert!((a.center[0] - b.center[0]).abs() < 1e-3 && (a.center[1] - b.center[1]).abs() < 1e-3);
 }
 
-fn export_state() -> AppState {
+fn export_state() -> (AppState, ExportWindow) {
     let mut state = app_state();
-    state.export = ExportOptions {
-        width: 900,
-        height: 600,
-        title: "Demining & returns <2023>".to_owned(),
-        ..ExportOptions::default()
+    let window = ExportWindow {
+        open: true,
+        options: ExportOptions {
+            width: 900,
+            height: 600,
+            title: "Demining & returns <2023>".to_owned(),
+            ..ExportOptions::default()
+        },
     };
-    state.scene.choropleth_year = Some("2023".to_owned());
-    state
+    state.doc.choropleth_year = Some("2023".to_owned());
+    (state, window)
 }
 
 #[test]
 fn an_svg_export_parses_as_svg_and_carries_title_legend_and_credits() {
     let dir = temp_dir("svg");
     let path = dir.join("map.svg");
-    let mut state = export_state();
-    state.export_map(&path);
+    let (mut state, export) = export_state();
+    export.export_to(&mut state, &path);
     let text = std::fs::read_to_string(&path).unwrap();
 
     let tree = usvg::Tree::from_str(&text, &usvg::Options::default()).expect("valid SVG");
@@ -411,13 +413,13 @@ fn an_svg_export_parses_as_svg_and_carries_title_legend_and_credits() {
 #[test]
 fn a_png_export_has_the_chosen_size_and_its_legend_can_be_left_out() {
     let dir = temp_dir("png");
-    let mut state = export_state();
+    let (mut state, mut export) = export_state();
     let with = dir.join("with.png");
-    state.export_map(&with);
-    state.export.legend = false;
-    state.export.title.clear();
+    export.export_to(&mut state, &with);
+    export.options.legend = false;
+    export.options.title.clear();
     let without = dir.join("without.png");
-    state.export_map(&without);
+    export.export_to(&mut state, &without);
     let a = tiny_skia::Pixmap::load_png(&with).unwrap();
     let b = tiny_skia::Pixmap::load_png(&without).unwrap();
     assert_eq!((a.width(), a.height()), (900, 600));
@@ -439,10 +441,10 @@ fn a_png_export_has_the_chosen_size_and_its_legend_can_be_left_out() {
 #[test]
 fn an_export_with_a_wrong_name_is_refused_with_a_message() {
     let dir = temp_dir("wrong");
-    let mut state = export_state();
-    state.export_map(&dir.join("map.jpg"));
+    let (mut state, export) = export_state();
+    export.export_to(&mut state, &dir.join("map.jpg"));
     assert!(!dir.join("map.jpg").exists());
-    let message = state.atlas.messages.last().unwrap();
+    let message = state.doc.atlas.messages.last().unwrap();
     assert!(
         message.contains("map.jpg") && message.contains(".png or .svg"),
         "{message}"
@@ -451,8 +453,8 @@ fn an_export_with_a_wrong_name_is_refused_with_a_message() {
 
 #[test]
 fn the_map_copies_to_the_clipboard_as_an_image_of_the_export_size() {
-    let state = export_state();
-    let image = state.map_image().unwrap();
+    let (state, export) = export_state();
+    let image = export.image(&state).unwrap();
     assert_eq!(image.size, [900, 600]);
     let distinct: std::collections::BTreeSet<[u8; 4]> =
         image.pixels.iter().map(|c| c.to_array()).collect();
@@ -470,7 +472,7 @@ fn the_export_window_saves_through_the_dialog() {
     harness.get_by_label("Save as PNG or SVG…").click();
     harness.run();
     {
-        let dialog = harness.state_mut().state.file_dialog.as_mut().unwrap();
+        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
         dialog.enter(dir.clone());
         dialog.file_name = "district-map.svg".to_owned();
     }
@@ -518,19 +520,19 @@ fn the_render_command_writes_svg_with_the_same_furniture() {
 fn slides_export_into_a_folder_chosen_in_the_dialog() {
     let dir = temp_dir("slides");
     let mut state = app_state();
-    state.open_shipped_deck();
+    state.send(karabakh_atlas::app::Command::OpenShippedDeck);
     let mut harness = harness_with(state);
     harness.get_by_label("Export PNGs…").click();
     harness.run();
     {
-        let dialog = harness.state_mut().state.file_dialog.as_mut().unwrap();
+        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
         dialog.enter(dir.clone());
         dialog.file_name = "deck".to_owned();
     }
     harness.run();
     harness.get_by_label("Save").click();
     harness.run();
-    let slides = harness.state().state.project.slides.len();
+    let slides = harness.state().state.deck.project.slides.len();
     let written = std::fs::read_dir(dir.join("deck")).unwrap().count();
     assert_eq!(written, slides);
     assert!(
@@ -550,7 +552,7 @@ fn open_through_dialog(harness: &mut Harness<'_, AtlasApp>, dir: &Path, name: &s
     harness.run();
     harness
         .state_mut()
-        .state
+        .panels
         .file_dialog
         .as_mut()
         .expect("Ctrl+O opens the dialog")
@@ -563,9 +565,14 @@ fn open_through_dialog(harness: &mut Harness<'_, AtlasApp>, dir: &Path, name: &s
     harness.get_by_label("Open").click();
     harness.run();
     assert!(
-        harness.state().state.file_dialog.is_none(),
+        harness.state().panels.file_dialog.is_none(),
         "{name}: the dialog stayed open: {:?}",
-        harness.state().state.file_dialog.as_ref().map(|d| &d.error)
+        harness
+            .state()
+            .panels
+            .file_dialog
+            .as_ref()
+            .map(|d| &d.error)
     );
     finish_loading(harness);
 }
@@ -593,15 +600,20 @@ fn every_format_in_tests_data_opens_from_the_file_menu_as_a_pickable_layer() {
         open_through_dialog(&mut harness, &dir, name);
         let state = &harness.state().state;
         let layers = user_layers(state);
-        assert_eq!(layers.len(), n + 1, "{name}: {:?}", state.atlas.messages);
+        assert_eq!(
+            layers.len(),
+            n + 1,
+            "{name}: {:?}",
+            state.doc.atlas.messages
+        );
         assert_eq!(layers[n].1, count, "{name}");
         // Each feature can be picked where it lies.
-        let index = state.atlas.layers.len() - 1;
-        let layer = &state.atlas.layers[index];
+        let index = state.doc.atlas.layers.len() - 1;
+        let layer = &state.doc.atlas.layers[index];
         let f = layer.features().next().unwrap();
         let hits = karabakh_atlas::query::pick::pick(
-            &state.atlas.layers,
-            &state.scene.filter,
+            &state.doc.atlas.layers,
+            &state.doc.filter,
             f.anchor(),
             1.0,
         );
@@ -621,6 +633,7 @@ fn a_csv_with_unknown_column_names_asks_for_them_and_then_opens() {
     let choice = harness
         .state()
         .state
+        .files
         .csv_columns
         .clone()
         .expect("asked for columns");
@@ -638,7 +651,7 @@ fn a_csv_with_unknown_column_names_asks_for_them_and_then_opens() {
     harness.run();
     finish_loading(&mut harness);
     let state = &harness.state().state;
-    assert!(state.csv_columns.is_none());
+    assert!(state.files.csv_columns.is_none());
     assert_eq!(
         user_layers(state),
         vec![("survey-unusual-columns.csv".to_owned(), 4)]

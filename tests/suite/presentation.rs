@@ -42,20 +42,20 @@ fn three_slides_play_forward_and_back_with_their_views_and_captions() {
     {
         harness.key_press(key);
         harness.run();
-        views.push(harness.state().state.camera.view);
+        views.push(harness.state().state.map.camera.view);
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
         harness.run();
-        harness.state_mut().state.project.slides[i].caption = format!("Caption {}", i + 1);
+        harness.state_mut().state.deck.project.slides[i].caption = format!("Caption {}", i + 1);
     }
-    assert_eq!(harness.state().state.project.slides.len(), 3);
+    assert_eq!(harness.state().state.deck.project.slides.len(), 3);
 
-    harness.state_mut().state.current_slide = 0;
+    harness.state_mut().state.deck.current = 0;
     harness.key_press(egui::Key::F5);
     harness.run();
     let check = |h: &Harness<'_, AtlasApp>, i: usize| {
         let s = &h.state().state;
-        assert_eq!(s.presentation.as_ref().unwrap().index, i);
-        let v = s.camera.view;
+        assert_eq!(s.show.presentation.as_ref().unwrap().index, i);
+        let v = s.map.camera.view;
         let want: MapView = views[i];
         assert!(
             (v.metres_per_point / want.metres_per_point - 1.0).abs() < 1e-6,
@@ -66,7 +66,10 @@ fn three_slides_play_forward_and_back_with_their_views_and_captions() {
                 && (v.center[1] - want.center[1]).abs() < 1.0,
             "slide {i}"
         );
-        assert_eq!(s.project.slides[i].caption, format!("Caption {}", i + 1));
+        assert_eq!(
+            s.deck.project.slides[i].caption,
+            format!("Caption {}", i + 1)
+        );
     };
     check(&harness, 0);
     for (key, expected) in [
@@ -83,34 +86,34 @@ fn three_slides_play_forward_and_back_with_their_views_and_captions() {
     // The caption shows on the map's title card, and Esc leaves.
     harness.key_press(egui::Key::Escape);
     harness.run();
-    assert!(harness.state().state.presentation.is_none());
+    assert!(harness.state().state.show.presentation.is_none());
 }
 
 #[test]
 fn a_transition_passes_through_intermediate_views_rather_than_jumping() {
     let mut harness = harness();
     // From Khankendi to the Araz Valley, both close up: the flight must zoom out between.
-    harness.state_mut().state.camera.view = MapView {
+    harness.state_mut().state.map.camera.view = MapView {
         center: karabakh_atlas::model::projection::world_from_lonlat([46.75, 39.82]),
         metres_per_point: 10.0,
     };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
     harness.run();
-    harness.state_mut().state.camera.view = MapView {
+    harness.state_mut().state.map.camera.view = MapView {
         center: karabakh_atlas::model::projection::world_from_lonlat([47.04, 39.29]),
         metres_per_point: 10.0,
     };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
     harness.run();
-    harness.state_mut().state.current_slide = 0;
+    harness.state_mut().state.deck.current = 0;
     harness.key_press(egui::Key::F5);
     harness.run();
-    let start = harness.state().state.camera.view;
+    let start = harness.state().state.map.camera.view;
     harness.key_press(egui::Key::ArrowRight);
     let mut frames = Vec::new();
     for _ in 0..90 {
         harness.step();
-        frames.push(harness.state().state.camera.view);
+        frames.push(harness.state().state.map.camera.view);
     }
     let end = *frames.last().unwrap();
     assert!((end.metres_per_point - 10.0).abs() < 1e-6, "{end:?}");
@@ -130,16 +133,21 @@ fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
         karabakh_atlas::io::embedded::atlas(),
         Faces::load().unwrap(),
     );
-    let may_2024 = karabakh_atlas::model::filter::month_index(2024, 5);
-    state.timeline.play(0, may_2024);
+    let may_2024 = karabakh_atlas::model::date::Month::new(2024, 5)
+        .unwrap()
+        .index();
+    state.show.timeline.play(0, may_2024);
     let mut now = 0.0;
-    while state.timeline.playing {
+    while state.show.timeline.playing {
         now += 0.1;
         state.tick_timeline(now, 0.1);
     }
-    assert_eq!(state.scene.filter.as_of.as_deref(), Some("2024-05-31"));
+    assert_eq!(
+        state.doc.filter.as_of.map(|d| d.to_string()).as_deref(),
+        Some("2024-05-31")
+    );
     let mut dated = 0;
-    for layer in &state.atlas.layers {
+    for layer in &state.doc.atlas.layers {
         for f in layer.features() {
             let expected = f.str("date").is_none_or(|d| d <= "2024-05-31");
             let r = karabakh_atlas::model::atlas::FeatureRef {
@@ -147,7 +155,7 @@ fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
                 feature: f.id,
             };
             let shown =
-                pick(&state.atlas.layers, &state.scene.filter, f.anchor(), 1.0).contains(&r);
+                pick(&state.doc.atlas.layers, &state.doc.filter, f.anchor(), 1.0).contains(&r);
             assert_eq!(
                 shown,
                 expected,
@@ -167,18 +175,22 @@ fn what_appears_on_the_timeline_glows_for_a_moment() {
         karabakh_atlas::io::embedded::atlas(),
         Faces::load().unwrap(),
     );
-    let from = karabakh_atlas::model::filter::month_index(2021, 9);
-    let to = karabakh_atlas::model::filter::month_index(2021, 10);
-    state.timeline.play(from, to);
-    state.scene.filter.as_of = Some(state.timeline.as_of());
+    let from = karabakh_atlas::model::date::Month::new(2021, 9)
+        .unwrap()
+        .index();
+    let to = karabakh_atlas::model::date::Month::new(2021, 10)
+        .unwrap()
+        .index();
+    state.show.timeline.play(from, to);
+    state.doc.filter.as_of = Some(state.show.timeline.as_of());
     state.tick_timeline(0.0, 1.0);
-    let fuzuli = state.atlas.find_by_id("airport-fuzuli").unwrap();
+    let fuzuli = state.doc.atlas.find_by_id("airport-fuzuli").unwrap();
     assert!(
-        state.scene.flashing.contains(&fuzuli),
+        state.show.flashing.contains(&fuzuli),
         "Fuzuli airport opened in October 2021"
     );
     state.tick_timeline(5.0, 0.0);
-    assert!(state.scene.flashing.is_empty(), "the glow fades");
+    assert!(state.show.flashing.is_empty(), "the glow fades");
 }
 
 #[test]
@@ -188,16 +200,16 @@ fn slides_survive_a_save_and_reopen() {
         Faces::load().unwrap(),
     );
     state.open_shipped_deck();
-    state.project.slides[1].notes = "Ünvan: Füzuli — ə, ğ, ş".to_owned();
+    state.deck.project.slides[1].notes = "Ünvan: Füzuli — ə, ğ, ş".to_owned();
     let path = temp_dir("save").join("deck.json");
-    project::save(&path, &state.project).unwrap();
-    project::save(&path, &state.project).unwrap();
+    project::save(&path, &state.deck.project).unwrap();
+    project::save(&path, &state.deck.project).unwrap();
     assert!(
         karabakh_atlas::io::save::backup_path(&path).exists(),
         "the previous version is kept as .bak"
     );
     let (reopened, recovered) = project::load(&path).unwrap();
-    assert_eq!(reopened, state.project);
+    assert_eq!(reopened, state.deck.project);
     assert!(recovered.is_none());
 
     // A corrupt file opens from its backup, and says so.
@@ -207,7 +219,7 @@ fn slides_survive_a_save_and_reopen() {
     )
     .unwrap();
     let (from_backup, note) = project::load(&path).unwrap();
-    assert_eq!(from_backup, state.project);
+    assert_eq!(from_backup, state.deck.project);
     assert!(note.unwrap().contains("backup"));
 }
 
@@ -216,14 +228,14 @@ fn a_new_slide_is_on_disk_within_a_second_with_no_save_so_a_crash_loses_nothing(
     let mut h = harness();
     let path = temp_dir("autosave").join("deck.json");
     let _ = std::fs::remove_file(&path);
-    h.state_mut().state.project_path = Some(path.clone());
+    h.state_mut().state.deck.path = Some(path.clone());
     h.state_mut().state.add_slide();
-    let title = h.state().state.project.slides[0].title.clone();
+    let title = h.state().state.deck.project.slides[0].title.clone();
     // One second of frames at 60 a second, and no save asked for.
     for _ in 0..60 {
         h.step();
     }
-    assert!(!h.state().state.project_dirty, "the edit was saved");
+    assert!(!h.state().state.deck.dirty, "the edit was saved");
     drop(h); // as a crash would: no save on exit
     let (on_disk, recovered) = project::load(&path).unwrap();
     assert!(recovered.is_none());

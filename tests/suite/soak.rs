@@ -97,16 +97,17 @@ struct Measure {
 
 fn settle_and_measure(harness: &mut Harness<'_, AtlasApp>, visible: &[bool]) -> Measure {
     {
-        let s = &mut harness.state_mut().state;
+        let app = harness.state_mut();
+        app.panels.search.query.clear();
+        let s = &mut app.state;
         s.apply_slide(0, false);
-        for (layer, shown) in s.atlas.layers.iter_mut().zip(visible) {
+        for (layer, shown) in s.doc.atlas.layers.iter_mut().zip(visible) {
             layer.visible = *shown;
         }
-        s.clear_selection();
-        s.search_query.clear();
-        s.scene.filter.as_of = None;
-        s.timeline.playing = false;
-        s.timeline.flashes.clear();
+        s.selection.clear();
+        s.doc.filter.as_of = None;
+        s.show.timeline.playing = false;
+        s.show.timeline.flashes.clear();
     }
     harness.run_steps(5);
     Measure {
@@ -127,7 +128,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
         karabakh_atlas::io::embedded::atlas(),
         Faces::load().unwrap(),
     );
-    state.pending_files.push(big);
+    state.files.pending.push(big);
     state.open_shipped_deck();
     let app = AtlasApp::new(state);
     let mut harness = Harness::builder()
@@ -138,7 +139,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
     harness.state_mut().state.wait_for_loading();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().state.atlas.layers.last().unwrap().len(),
+        harness.state().state.doc.atlas.layers.last().unwrap().len(),
         20_000
     );
 
@@ -153,6 +154,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
     let visible: Vec<bool> = harness
         .state()
         .state
+        .doc
         .atlas
         .layers
         .iter()
@@ -163,7 +165,8 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
         let rect = harness
             .state()
             .state
-            .map_rect
+            .map
+            .viewport
             .unwrap_or(egui::Rect::from_min_size(
                 egui::pos2(250.0, 30.0),
                 egui::vec2(700.0, 700.0),
@@ -200,30 +203,31 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
             }
             4 => {
                 let s = &mut harness.state_mut().state;
-                let n = s.atlas.layers.len();
+                let n = s.doc.atlas.layers.len();
                 let l = (rng.next_u64() as usize) % n;
-                s.atlas.layers[l].visible = !s.atlas.layers[l].visible;
+                s.doc.atlas.layers[l].visible = !s.doc.atlas.layers[l].visible;
             }
             5 => {
-                let s = &mut harness.state_mut().state;
-                s.search_query = queries[i % queries.len()].to_owned();
+                let app = harness.state_mut();
+                app.panels.search.query = queries[i % queries.len()].to_owned();
                 if i % 2 == 0 {
-                    let hits = karabakh_atlas::query::search::search(&s.atlas, &s.search_query, 5);
+                    let s = &mut app.state;
+                    let query = &app.panels.search.query;
+                    let hits = karabakh_atlas::query::search::search(&s.doc.atlas, query, 5);
                     if let Some(h) = hits.first() {
                         s.show_feature(h.feature);
                     }
-                    s.search_query.clear();
+                    app.panels.search.query.clear();
                 }
             }
             6 => {
                 let month = (rng.next_u64() % 73) as u32;
-                let (y, m) = karabakh_atlas::model::filter::month_at(month);
-                harness.state_mut().state.scene.filter.as_of =
-                    (i % 3 != 0).then(|| karabakh_atlas::model::filter::month_end(y, m));
+                let end = karabakh_atlas::model::date::Month::at(month).end();
+                harness.state_mut().state.doc.filter.as_of = (i % 3 != 0).then_some(end);
             }
             7 => {
                 let s = &mut harness.state_mut().state;
-                let n = s.project.slides.len();
+                let n = s.deck.project.slides.len();
                 let next = (rng.next_u64() as usize) % n;
                 s.apply_slide(next, i % 2 == 0);
             }

@@ -9,6 +9,7 @@ use geo::{BoundingRect, InteriorPoint};
 use std::sync::Arc;
 
 pub mod clusters;
+pub mod derived;
 pub mod index;
 pub mod lod;
 pub mod tessellate;
@@ -55,8 +56,11 @@ pub struct Layer {
     pub index: SpatialIndex,
     /// Where the layer came from: an embedded file name or a path.
     pub origin: String,
-    /// The numeric attributes and their extents, worked out once when first asked for.
-    numeric: std::sync::OnceLock<Vec<(String, f64, f64)>>,
+    /// Dates, search text and numeric extents, worked out once when first asked for.
+    derived: derived::Derived,
+    /// How many times features were inserted, replaced or removed: tables derived from the
+    /// layer elsewhere (statistics, say) are worked out again when it changes.
+    generation: u64,
     /// For a layer of more single points than `clusters::CLUSTER_ABOVE`, its points counted per
     /// square at every zoom band, so that clusters cost what the screen holds.
     pub point_pyramid: Option<clusters::PointPyramid>,
@@ -146,7 +150,8 @@ impl Layer {
             store,
             index,
             origin: origin.to_owned(),
-            numeric: std::sync::OnceLock::new(),
+            derived: derived::Derived::default(),
+            generation: 0,
             point_pyramid,
             area_pyramid,
         }
@@ -212,8 +217,22 @@ impl Layer {
 
     /// The attributes holding numbers, each with its smallest and largest value.
     pub fn numeric_attributes(&self) -> &[(String, f64, f64)] {
-        self.numeric
-            .get_or_init(|| crate::model::filter::numeric_attributes(&self.store))
+        self.derived.numeric_attributes(&self.store)
+    }
+
+    /// Changes with every insert, replace or remove of a feature.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The date feature `id` carries, parsed.
+    pub fn date_of(&self, id: FeatureId) -> Option<crate::model::date::Date> {
+        self.derived.date(&self.store, id)
+    }
+
+    /// Feature `id`'s names and description, lower-cased, one per line.
+    pub fn search_text(&self, id: FeatureId) -> &str {
+        self.derived.search_text(&self.store, id)
     }
 
     /// Adds a feature (geometry in longitude/latitude), or replaces the one whose `id` property
@@ -231,7 +250,8 @@ impl Layer {
         }
         self.index.insert(&self.store, id);
         self.count(id);
-        self.numeric = std::sync::OnceLock::new();
+        self.derived = derived::Derived::default();
+        self.generation += 1;
         id
     }
 
@@ -240,7 +260,8 @@ impl Layer {
         let (id, before) = Arc::make_mut(&mut self.store).remove_key(key)?;
         self.index.remove(id, &before);
         self.uncount(id, &before);
-        self.numeric = std::sync::OnceLock::new();
+        self.derived = derived::Derived::default();
+        self.generation += 1;
         Some(id)
     }
 

@@ -12,7 +12,7 @@
 #![allow(dead_code)] // each fuzz target uses one of these
 
 use karabakh_atlas::app::project::{FORMAT, Project, VERSION, parse};
-use karabakh_atlas::app::session::{SESSION_FORMAT, SavedSession, parse_session};
+use karabakh_atlas::app::session::{SESSION_FORMAT, SESSION_VERSION, SavedSession, parse_session};
 use karabakh_atlas::io::geojson::load_str;
 use karabakh_atlas::io::{LoadError, Loaded};
 use karabakh_atlas::model::layer::lod::{self, Detail};
@@ -314,7 +314,11 @@ pub fn session(data: &[u8]) {
         }
     };
     assert_eq!(session.format, SESSION_FORMAT);
-    assert!(session.version <= 1, "version {}", session.version);
+    assert!(
+        session.version <= SESSION_VERSION,
+        "version {}",
+        session.version
+    );
     let saved = match serde_json::to_vec_pretty(&session) {
         Ok(bytes) => bytes,
         Err(e) => panic!("a parsed session cannot be written again: {e}"),

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Ours and QGIS one after the other, file by file, three rounds (the medians go to
+# BENCHMARKS.md). Each result is one JSON line tagged with the tool and the round.
+#
+#   bash benches/compare.sh OUT.jsonl FILE...
+#
+# Environment: ROUNDS (3), BEFORE (a second build of ours to run beside, for before/after
+# figures), QGIS_PICKS (10000), SKIP_QGIS=1 to leave QGIS out. Run on an idle machine.
+set -euo pipefail
+out=$1
+shift
+rounds=${ROUNDS:-3}
+ours=target/release/karabakh-atlas
+args=(--max-file-mb 4000 --size 1920x1080 --picks 10000 --frames 60 --json)
+
+tag() { # tool round: prefix each JSON line with the tool and round
+    python3 -c 'import json,sys
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("{"):
+        d = json.loads(line); d["tool"] = sys.argv[1]; d["round"] = int(sys.argv[2]); print(json.dumps(d))' "$1" "$2"
+}
+
+for round in $(seq 1 "$rounds"); do
+    for file in "$@"; do
+        echo "round $round: $file" >&2
+        "$ours" bench "$file" "${args[@]}" | tag ours "$round" >>"$out" || echo "ours failed on $file" >&2
+        if [ -n "${BEFORE:-}" ] && [ "$(stat -c %s "$file")" -lt 536870912 ]; then
+            "$BEFORE" bench "$file" "${args[@]}" | tag before "$round" >>"$out" || echo "before failed on $file" >&2
+        fi
+        if [ -z "${SKIP_QGIS:-}" ]; then
+            QT_QPA_PLATFORM=offscreen /usr/bin/python3 benches/qgis_bench.py "$file" \
+                --size 1920x1080 --picks "${QGIS_PICKS:-10000}" 2>/dev/null | tag qgis "$round" >>"$out" ||
+                true # QGIS 3.22 often crashes in exitQgis() after printing its result
+        fi
+    done
+done

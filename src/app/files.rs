@@ -1,0 +1,191 @@
+//! Files the planner opens: queued, read in the background with progress and Cancel, added
+//! as layers when read (looking as a restored setup says), checked after the first frame, and
+//! remembered in "Open Recent".
+
+use crate::app::AppState;
+use crate::app::setup::FileLayer;
+use crate::io::LoadWarning;
+use crate::io::loader::{Loading, Outcome};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+/// How many files "Open Recent" remembers.
+pub const RECENT_FILES: usize = 10;
+
+pub struct Files {
+    /// Files to open on the next frame (command line, drag and drop, File → Open).
+    pub pending: Vec<PathBuf>,
+    /// Files being read in the background.
+    pub loading: Vec<Loading>,
+    /// Checks of files already shown, still running: their warnings come here.
+    pub checking: Vec<Receiver<Vec<LoadWarning>>>,
+    /// Files opened lately, newest first.
+    pub recent: Vec<PathBuf>,
+    /// How files being reopened (from a session or a project) should look once read.
+    pub restore: Vec<(PathBuf, FileLayer)>,
+    /// The largest file the app opens; larger ones are refused up front.
+    pub max_file_bytes: u64,
+    /// A CSV file whose coordinate columns the user is asked to choose.
+    pub csv_columns: Option<CsvColumns>,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Self {
+            pending: Vec::new(),
+            loading: Vec::new(),
+            checking: Vec::new(),
+            recent: Vec::new(),
+            restore: Vec::new(),
+            max_file_bytes: crate::io::default_max_file_bytes(),
+            csv_columns: None,
+        }
+    }
+}
+
+/// The coordinate columns chosen for a CSV file the app could not place by itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvColumns {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    pub lat: String,
+    pub lon: String,
+}
+
+impl Files {
+    /// Queues `path` to open again, to look as `look` says once read.
+    pub fn reopen(&mut self, path: PathBuf, look: FileLayer) {
+        self.pending.push(path.clone());
+        self.restore.push((path, look));
+    }
+
+    /// Stops reading every file; nothing of them is added.
+    pub fn cancel_all(&mut self) {
+        for loading in self.loading.drain(..) {
+            loading.cancel();
+        }
+        self.pending.clear();
+    }
+
+    /// Stops reading `path`; nothing of it is added.
+    pub fn cancel(&mut self, path: &Path) {
+        self.loading.retain(|l| {
+            if l.path == path {
+                l.cancel();
+            }
+            l.path != path
+        });
+    }
+
+    /// Puts `path` first in "Open Recent".
+    pub fn remember_recent(&mut self, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_FILES);
+    }
+}
+
+impl AppState {
+    /// Starts reading queued files in the background; `wake` repaints when one finishes.
+    pub fn open_pending_files(&mut self, wake: &(impl Fn() + Clone + Send + 'static)) {
+        for path in std::mem::take(&mut self.files.pending) {
+            let loading = Loading::start(path, self.files.max_file_bytes, None, wake.clone());
+            self.files.loading.push(loading);
+        }
+    }
+
+    /// Reads a CSV file with the coordinate columns the user chose.
+    pub fn open_csv_with(&mut self, choice: CsvColumns, wake: impl Fn() + Send + 'static) {
+        let options = crate::io::csv::CsvOptions {
+            lat_column: Some(choice.lat),
+            lon_column: Some(choice.lon),
+            delimiter: None,
+        };
+        let loading = Loading::start(choice.path, self.files.max_file_bytes, Some(options), wake);
+        self.files.loading.push(loading);
+    }
+
+    /// Adds the files that have finished loading as layers; failures become messages and
+    /// change nothing else. Returns true while files are still loading or being checked.
+    pub fn poll_loading(&mut self) -> bool {
+        for loading in std::mem::take(&mut self.files.loading) {
+            match loading.poll() {
+                Some(outcome) => self.finish_loading(&loading.path, outcome),
+                None => self.files.loading.push(loading),
+            }
+        }
+        // The checks a file's read left for later: their warnings as they come.
+        for later in std::mem::take(&mut self.files.checking) {
+            match later.try_recv() {
+                Ok(warnings) => self.report_warnings(&warnings),
+                Err(TryRecvError::Empty) => self.files.checking.push(later),
+                Err(TryRecvError::Disconnected) => {}
+            }
+        }
+        !self.files.loading.is_empty() || !self.files.checking.is_empty()
+    }
+
+    /// Waits for every file being loaded and checked, and adds it (for the command line and
+    /// tests).
+    pub fn wait_for_loading(&mut self) {
+        for loading in std::mem::take(&mut self.files.loading) {
+            let outcome = loading.wait();
+            self.finish_loading(&loading.path, outcome);
+        }
+        for later in std::mem::take(&mut self.files.checking) {
+            if let Ok(warnings) = later.recv() {
+                self.report_warnings(&warnings);
+            }
+        }
+    }
+
+    fn report_warnings(&mut self, warnings: &[LoadWarning]) {
+        for w in warnings {
+            self.report(w.to_string());
+        }
+    }
+
+    fn finish_loading(&mut self, path: &Path, outcome: Outcome) {
+        match outcome {
+            Outcome::Loaded(mut file) => {
+                self.files.checking.extend(file.later.take());
+                let warnings: Vec<String> = file.warnings.iter().map(ToString::to_string).collect();
+                let index = crate::io::loader::add_to(&mut self.doc.atlas, file);
+                self.files.remember_recent(path);
+                let restored = self
+                    .files
+                    .restore
+                    .iter()
+                    .position(|(p, _)| p == path)
+                    .map(|i| self.files.restore.swap_remove(i).1);
+                let layer = &mut self.doc.atlas.layers[index];
+                if let Some(look) = restored {
+                    layer.visible = look.visible;
+                    layer.opacity = look.opacity.clamp(0.0, 1.0);
+                    layer.style.categories = look
+                        .colour_by
+                        .as_deref()
+                        .map(|a| crate::model::style::Categories::of(a, layer.features()));
+                }
+                // `add_to` put the warnings in the messages already; they only need showing.
+                self.doc.unread_messages |= !warnings.is_empty();
+            }
+            Outcome::Failed(e) => {
+                self.report(e.to_string());
+                // A CSV whose coordinates were not found: let the user name the columns.
+                if let crate::io::LoadError::Columns { headers, .. } = e
+                    && headers.len() >= 2
+                {
+                    self.files.csv_columns = Some(CsvColumns {
+                        path: path.to_path_buf(),
+                        lat: headers[0].clone(),
+                        lon: headers[1].clone(),
+                        headers,
+                    });
+                }
+            }
+            Outcome::Cancelled => {}
+        }
+    }
+}
