@@ -202,7 +202,8 @@ fn bench(
 fn stats(lang: &str) -> anyhow::Result<()> {
     let atlas = karabakh_atlas::io::embedded::atlas();
     let table = karabakh_atlas::query::stats::all_district_stats(&atlas, parse_language(lang)?);
-    print!("{}", karabakh_atlas::query::stats::to_csv(&table));
+    let columns = karabakh_atlas::query::stats::columns(&atlas);
+    print!("{}", karabakh_atlas::query::stats::to_csv(&table, &columns));
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `karabakh-atlas validate`: checks that every feature is complete, sourced, dated in ISO 8601,
 //! geometrically valid and near the district it names.
 
-use crate::io::embedded::embedded_files;
+use crate::io::embedded::SHIPPED;
 use crate::io::geojson;
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::projection::{ground_per_world_metre, world_from_lonlat};
@@ -113,19 +113,20 @@ pub fn validate_embedded() -> Report {
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
     let mut report = Report::default();
     let mut ids = HashMap::new();
-    for (_, _, role, file) in embedded_files() {
+    for shipped in &SHIPPED {
+        let file = &shipped.file;
         check_text(
             &mut report,
             &mut ids,
             file.file_name,
             file.text,
-            role,
+            shipped.role,
             districts,
         );
     }
     report.findings.push(Finding {
         severity: Severity::Warning,
-        file: crate::io::embedded::DISTRICTS.file_name.to_owned(),
+        file: "districts.geojson".to_owned(),
         feature_index: None,
         id: None,
         message: format!(

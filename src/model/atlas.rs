@@ -4,54 +4,9 @@
 use crate::model::layer::{Indexed, Layer, LayerKey, LayerRole};
 use crate::model::projection::World;
 use crate::model::store::{FeatureId, FeatureView};
-use crate::model::style::{LayerStyle, Symbol};
+use crate::model::style::LayerStyle;
 use crate::model::view::WorldBounds;
-use egui::Color32;
 use std::path::Path;
-
-/// The look of each embedded layer.
-pub fn embedded_style(layer_id: &str) -> LayerStyle {
-    match layer_id {
-        "context" => LayerStyle::area(
-            Color32::from_rgb(236, 236, 232),
-            Color32::from_rgb(185, 185, 180),
-            0.6,
-        )
-        .with_labels(),
-        "districts" => LayerStyle::area(
-            Color32::from_rgb(253, 236, 200),
-            Color32::from_rgb(150, 90, 40),
-            1.3,
-        )
-        .with_labels(),
-        "demined_areas" => LayerStyle::area(
-            Color32::from_rgba_unmultiplied(0, 158, 115, 110),
-            Color32::from_rgb(0, 120, 85),
-            1.2,
-        )
-        .with_symbol(Symbol::Circle),
-        "industrial_zones" => LayerStyle::area(
-            Color32::from_rgba_unmultiplied(204, 121, 167, 150),
-            Color32::from_rgb(140, 50, 110),
-            1.2,
-        )
-        .with_symbol(Symbol::Square)
-        .with_labels(),
-        "events" => LayerStyle::points(Symbol::Star, Color32::from_rgb(240, 228, 66), 11.0),
-        "facilities" => LayerStyle::points(Symbol::Diamond, Color32::from_rgb(86, 180, 233), 9.0),
-        "settlements" => {
-            LayerStyle::points(Symbol::Circle, Color32::from_rgb(60, 60, 60), 8.0).with_labels()
-        }
-        "airports" => {
-            LayerStyle::points(Symbol::Triangle, Color32::from_rgb(0, 90, 181), 13.0).with_labels()
-        }
-        _ => LayerStyle::area(
-            Color32::from_rgba_unmultiplied(120, 120, 220, 120),
-            Color32::from_rgb(60, 60, 160),
-            1.2,
-        ),
-    }
-}
 
 /// The look of the `n`th opened file: a distinct colour each, taken in turn.
 pub fn user_style(n: usize) -> LayerStyle {

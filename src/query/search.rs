@@ -105,7 +105,7 @@ pub fn search(atlas: &Atlas, query: &str, limit: usize) -> Vec<SearchHit> {
                         layer: layer.key,
                         feature: f.id,
                     },
-                    score: score * 10 + importance(layer.id.as_str(), f),
+                    score: score * 10 + importance(layer, f),
                     formerly,
                 },
             ));
@@ -166,11 +166,7 @@ fn name_score(q: &str, q_skeleton: &str, name: &str) -> u32 {
 }
 
 /// A small bonus that puts districts and big places before small ones of the same name.
-fn importance(layer: &str, f: FeatureView<'_>) -> u32 {
-    match layer {
-        "districts" => 5,
-        "settlements" => 3 + u32::from(f.number("population").unwrap_or(0.0) > 5000.0),
-        "airports" | "industrial_zones" => 2,
-        _ => 0,
-    }
+fn importance(layer: &crate::model::layer::Layer, f: FeatureView<'_>) -> u32 {
+    let big_place = layer.traits.places && f.number("population").is_some_and(|p| p > 5000.0);
+    layer.traits.search_bonus + u32::from(big_place)
 }

@@ -5,7 +5,7 @@
 use crate::model::atlas::Atlas;
 use crate::model::atlas::FeatureRef;
 use crate::model::feature::Language;
-use crate::model::layer::{Layer, LayerRole};
+use crate::model::layer::{Layer, LayerKey, LayerRole};
 use crate::model::store::FeatureView;
 
 /// A settlement inside a district.
@@ -23,21 +23,31 @@ pub struct DistrictStats {
     pub district: FeatureRef,
     pub name: String,
     pub economic_region: String,
-    /// Layer title and how many of its features lie in the district.
-    pub counts: Vec<(String, usize)>,
-    /// Geodesic area of the industrial zone footprints inside, hectares.
-    pub industrial_zone_ha: f64,
+    /// Each thematic layer, its title and how many of its features lie in the district.
+    pub counts: Vec<(LayerKey, String, usize)>,
+    /// Each layer whose areas the table sums (see `LayerTraits::hectares_column`), with the
+    /// geodesic area of its features inside, in hectares.
+    pub hectares: Vec<(LayerKey, f64)>,
     /// Year and hectares cleared of mines.
     pub demined_ha: Vec<(String, f64)>,
     pub settlements: Vec<SettlementRow>,
 }
 
 impl DistrictStats {
-    pub fn count(&self, layer_title: &str) -> usize {
+    /// How many features of `layer` lie in the district.
+    pub fn count(&self, layer: LayerKey) -> usize {
         self.counts
             .iter()
-            .find(|(t, _)| t == layer_title)
-            .map_or(0, |(_, n)| *n)
+            .find(|(k, _, _)| *k == layer)
+            .map_or(0, |(_, _, n)| *n)
+    }
+
+    /// The hectares of `layer`'s areas inside the district.
+    pub fn hectares(&self, layer: LayerKey) -> f64 {
+        self.hectares
+            .iter()
+            .find(|(k, _)| *k == layer)
+            .map_or(0.0, |(_, ha)| *ha)
     }
 
     pub fn population(&self) -> f64 {
@@ -85,19 +95,19 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .collect();
     let counts = thematic
         .iter()
-        .map(|l| (l.title.clone(), inside(l, district).count()))
+        .map(|l| (l.key, l.title.clone(), inside(l, district).count()))
         .collect();
-    let industrial_zone_ha = atlas
-        .layers
+    let hectares = thematic
         .iter()
-        .filter(|l| l.id == "industrial_zones")
-        .flat_map(|l| inside(l, district))
-        .filter_map(|f| f.area_ha())
-        .fold(0.0, |a, b| a + b);
-    let settlements = atlas
-        .layers
+        .filter(|l| l.traits.hectares_column.is_some())
+        .map(|l| {
+            let ha = inside(l, district).filter_map(|f| f.area_ha()).sum();
+            (l.key, ha)
+        })
+        .collect();
+    let settlements = thematic
         .iter()
-        .filter(|l| l.id == "settlements")
+        .filter(|l| l.traits.places)
         .flat_map(|l| inside(l, district))
         .map(|f| SettlementRow {
             name: f.display_name(language),
@@ -110,7 +120,7 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         name: district.display_name(language),
         economic_region: district.str("economic_region").unwrap_or("").to_owned(),
         counts,
-        industrial_zone_ha,
+        hectares,
         demined_ha: demined_by_year(district),
         settlements,
     })
@@ -148,39 +158,106 @@ fn returned_families(f: FeatureView<'_>) -> Option<f64> {
         .reduce(f64::max)
 }
 
-/// The comparison table's columns.
-pub const COLUMNS: [&str; 10] = [
-    "District",
-    "Economic region",
-    "Settlements",
-    "Population (GeoNames)",
-    "Returned families",
-    "Airports",
-    "Industrial zones",
-    "Industrial zone ha",
-    "Facilities",
-    "Demined ha 2023",
-];
+/// A column of the comparison table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    District,
+    EconomicRegion,
+    Population,
+    ReturnedFamilies,
+    /// How many features of a layer lie in the district.
+    Count {
+        layer: LayerKey,
+        title: &'static str,
+    },
+    /// The hectares of a layer's areas inside the district.
+    Hectares {
+        layer: LayerKey,
+        title: &'static str,
+    },
+    /// The hectares cleared of mines in a year.
+    Demined {
+        year: String,
+    },
+}
+
+impl Column {
+    pub fn title(&self) -> String {
+        match self {
+            Column::District => "District".to_owned(),
+            Column::EconomicRegion => "Economic region".to_owned(),
+            Column::Population => "Population (GeoNames)".to_owned(),
+            Column::ReturnedFamilies => "Returned families".to_owned(),
+            Column::Count { title, .. } | Column::Hectares { title, .. } => (*title).to_owned(),
+            Column::Demined { year } => format!("Demined ha {year}"),
+        }
+    }
+
+    /// This column's cell of the district `s`.
+    pub fn cell(&self, s: &DistrictStats) -> Cell {
+        match self {
+            Column::District => Cell::Text(s.name.clone()),
+            Column::EconomicRegion => Cell::Text(s.economic_region.clone()),
+            Column::Population => Cell::Number(Some(s.population())),
+            Column::ReturnedFamilies => Cell::Number(Some(s.returned_families())),
+            Column::Count { layer, .. } => Cell::Number(Some(s.count(*layer) as f64)),
+            Column::Hectares { layer, .. } => Cell::Number(Some(s.hectares(*layer))),
+            Column::Demined { year } => Cell::Number(
+                s.demined_ha
+                    .iter()
+                    .find(|(y, _)| y == year)
+                    .map(|(_, ha)| *ha),
+            ),
+        }
+    }
+}
+
+/// The comparison table's columns for `atlas`: the district, the places (count, population,
+/// returns), every counted layer top first as the layer panel lists them, and the demining
+/// of each year with figures.
+pub fn columns(atlas: &Atlas) -> Vec<Column> {
+    let mut columns = vec![Column::District, Column::EconomicRegion];
+    let counted = atlas
+        .layers
+        .iter()
+        .rev()
+        .filter(|l| matches!(l.role, LayerRole::Overlay | LayerRole::User));
+    let (places, others): (Vec<&Layer>, Vec<&Layer>) = counted.partition(|l| l.traits.places);
+    for layer in places {
+        if let Some(title) = layer.traits.count_column {
+            columns.push(Column::Count {
+                layer: layer.key,
+                title,
+            });
+        }
+    }
+    columns.extend([Column::Population, Column::ReturnedFamilies]);
+    for layer in others {
+        if let Some(title) = layer.traits.count_column {
+            columns.push(Column::Count {
+                layer: layer.key,
+                title,
+            });
+        }
+        if let Some(title) = layer.traits.hectares_column {
+            columns.push(Column::Hectares {
+                layer: layer.key,
+                title,
+            });
+        }
+    }
+    columns.extend(
+        atlas
+            .demining_years()
+            .into_iter()
+            .map(|year| Column::Demined { year }),
+    );
+    columns
+}
 
 /// One row of the comparison table as cells, numbers unformatted.
-pub fn row(s: &DistrictStats) -> Vec<Cell> {
-    let demined_2023 = s
-        .demined_ha
-        .iter()
-        .find(|(y, _)| y == "2023")
-        .map(|(_, v)| *v);
-    vec![
-        Cell::Text(s.name.clone()),
-        Cell::Text(s.economic_region.clone()),
-        Cell::Number(Some(s.count("Settlements") as f64)),
-        Cell::Number(Some(s.population())),
-        Cell::Number(Some(s.returned_families())),
-        Cell::Number(Some(s.count("Airports") as f64)),
-        Cell::Number(Some(s.count("Industrial zones") as f64)),
-        Cell::Number(Some(s.industrial_zone_ha)),
-        Cell::Number(Some(s.count("Services and facilities") as f64)),
-        Cell::Number(demined_2023),
-    ]
+pub fn row(s: &DistrictStats, columns: &[Column]) -> Vec<Cell> {
+    columns.iter().map(|c| c.cell(s)).collect()
 }
 
 /// A table cell: text, or a number that may be missing.
@@ -225,11 +302,15 @@ impl Cell {
 }
 
 /// The table as CSV (RFC 4180), header first.
-pub fn to_csv(stats: &[DistrictStats]) -> String {
-    let mut out = COLUMNS.join(",");
+pub fn to_csv(stats: &[DistrictStats], columns: &[Column]) -> String {
+    let titles: Vec<String> = columns
+        .iter()
+        .map(|c| Cell::Text(c.title()).csv())
+        .collect();
+    let mut out = titles.join(",");
     out.push('\n');
     for s in stats {
-        let cells: Vec<String> = row(s).iter().map(Cell::csv).collect();
+        let cells: Vec<String> = row(s, columns).iter().map(Cell::csv).collect();
         out.push_str(&cells.join(","));
         out.push('\n');
     }

@@ -182,7 +182,7 @@ pub fn tiny_below(view: &MapView) -> f64 {
 /// Settlements grow with population; the rest use the layer's size.
 pub(super) fn symbol_size(layer: &Layer, f: FeatureView<'_>) -> f32 {
     match f.number("population") {
-        Some(p) if layer.id == "settlements" => {
+        Some(p) if layer.traits.places => {
             (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
         }
         _ => layer.style.symbol_size,
@@ -258,13 +258,8 @@ pub(super) fn label_candidate(
             _ => (12.0, false, 1e9 + area, None),
         }
     } else {
-        let importance = f.number("population").unwrap_or(0.0)
-            + match layer.id.as_str() {
-                "airports" => 5e5,
-                "industrial_zones" => 4e5,
-                _ => 0.0,
-            };
-        let size = if layer.id == "airports" { 12.0 } else { 12.5 };
+        let importance = f.number("population").unwrap_or(0.0) + layer.traits.label_weight;
+        let size = layer.traits.label_size;
         (
             size,
             false,

@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::model::atlas::FeatureRef;
 use crate::query::stats::{
-    COLUMNS, DistrictStats, all_district_stats, district_stats, row, to_csv,
+    Column, DistrictStats, all_district_stats, columns, district_stats, row, to_csv,
 };
 use egui_plot::{Bar, BarChart, Plot};
 
@@ -21,14 +21,18 @@ pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            for (layer, n) in &stats.counts {
-                ui.label(layer);
+            for (_, title, n) in &stats.counts {
+                ui.label(title);
                 ui.label(n.to_string());
                 ui.end_row();
             }
-            ui.label("Industrial zone area");
-            ui.label(format!("{:.1} ha", stats.industrial_zone_ha));
-            ui.end_row();
+            for (key, ha) in &stats.hectares {
+                if let Some(layer) = state.doc.atlas.layer(*key) {
+                    ui.label(format!("{}, area", layer.title));
+                    ui.label(format!("{ha:.1} ha"));
+                    ui.end_row();
+                }
+            }
         });
     if !stats.demined_ha.is_empty() {
         ui.add_space(4.0);
@@ -133,11 +137,18 @@ pub struct DistrictTable {
     pub open: bool,
     pub sort: TableSort,
     pub message: Option<String>,
-    rows: Option<(RowsKey, Vec<DistrictStats>)>,
+    rows: Option<(RowsKey, Table)>,
+}
+
+/// The table's columns and its rows, sorted.
+#[derive(Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<DistrictStats>,
 }
 
 /// What the rows depend on.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 struct RowsKey {
     data: u64,
     language: crate::model::feature::Language,
@@ -146,26 +157,29 @@ struct RowsKey {
 
 impl DistrictTable {
     /// The districts' statistics, sorted, for the atlas as it is now.
-    pub fn rows(&mut self, state: &AppState) -> &[DistrictStats] {
+    pub fn table(&mut self, state: &AppState) -> &Table {
         let key = RowsKey {
             data: state.doc.atlas.data_key(),
             language: state.doc.language,
             sort: self.sort,
         };
         if self.rows.as_ref().is_none_or(|(k, _)| *k != key) {
-            let mut stats = all_district_stats(&state.doc.atlas, key.language);
+            let columns = columns(&state.doc.atlas);
+            let mut rows = all_district_stats(&state.doc.atlas, key.language);
             let sort = self.sort;
-            stats.sort_by(|a, b| {
-                let order = row(a)[sort.column].compare(&row(b)[sort.column]);
-                if sort.descending {
-                    order.reverse()
-                } else {
-                    order
-                }
-            });
-            self.rows = Some((key, stats));
+            if let Some(column) = columns.get(sort.column) {
+                rows.sort_by(|a, b| {
+                    let order = column.cell(a).compare(&column.cell(b));
+                    if sort.descending {
+                        order.reverse()
+                    } else {
+                        order
+                    }
+                });
+            }
+            self.rows = Some((key, Table { columns, rows }));
         }
-        self.rows.as_ref().map_or(&[], |(_, rows)| rows)
+        &self.rows.get_or_insert_with(|| (key, Table::default())).1
     }
 }
 
@@ -177,7 +191,10 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut Dist
     let sort = table.sort;
     let mut new_sort = None;
     let mut message = table.message.clone();
-    let stats = table.rows(state);
+    let Table {
+        columns,
+        rows: stats,
+    } = table.table(state);
     egui::Window::new("Compare districts")
         .open(&mut open)
         .default_pos([260.0, 60.0])
@@ -185,10 +202,10 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut Dist
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 if ui.button("Copy CSV").clicked() {
-                    ui.ctx().copy_text(to_csv(stats));
+                    ui.ctx().copy_text(to_csv(stats, columns));
                 }
                 if ui.button("Save CSV").clicked() {
-                    message = Some(save_csv(stats));
+                    message = Some(save_csv(stats, columns));
                 }
                 if let Some(m) = &message {
                     ui.weak(m);
@@ -196,7 +213,8 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut Dist
             });
             egui::ScrollArea::horizontal().show(ui, |ui| {
                 egui::Grid::new("district-table").striped(true).show(ui, |ui| {
-                    for (i, title) in COLUMNS.iter().enumerate() {
+                    for (i, column) in columns.iter().enumerate() {
+                        let title = column.title();
                         let arrow = match (sort.column == i, sort.descending) {
                             (true, false) => " ▲",
                             (true, true) => " ▼",
@@ -211,7 +229,7 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut Dist
                     }
                     ui.end_row();
                     for s in stats {
-                        for cell in row(s) {
+                        for cell in row(s, columns) {
                             ui.label(cell.display());
                         }
                         ui.end_row();
@@ -225,11 +243,11 @@ pub fn compare_window_ui(ctx: &egui::Context, state: &AppState, table: &mut Dist
     table.open = open;
 }
 
-fn save_csv(stats: &[DistrictStats]) -> String {
+fn save_csv(stats: &[DistrictStats], columns: &[Column]) -> String {
     let path = std::env::current_dir()
         .unwrap_or_default()
         .join(CSV_FILE_NAME);
-    match std::fs::write(&path, to_csv(stats)) {
+    match std::fs::write(&path, to_csv(stats, columns)) {
         Ok(()) => format!("Saved {}", path.display()),
         Err(e) => format!("{}: cannot write: {e}", path.display()),
     }

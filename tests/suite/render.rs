@@ -34,7 +34,10 @@ fn render_writes_a_png_of_the_requested_size_with_the_map_on_it() {
     colours.dedup();
     assert!(colours.len() > 50, "only {} colours", colours.len());
     // The district fill colour covers a good part of the image.
-    let district = karabakh_atlas::model::atlas::embedded_style("districts").fill;
+    let district = (karabakh_atlas::io::embedded::shipped("districts")
+        .unwrap()
+        .style)()
+    .fill;
     let [r, g, b, _] = district.to_array();
     let covered = png
         .pixels()

@@ -29,6 +29,38 @@ pub enum LayerRole {
     User,
 }
 
+/// What drawing, labels, search and statistics treat differently from layer to layer, typed:
+/// set from the shipped layers' table (`io::embedded::SHIPPED`), and left at the default for
+/// files the user opens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerTraits {
+    /// Settlements: symbols sized by population, the rows of a district's settlements.
+    pub places: bool,
+    /// Counted per district in the comparison table, under this column title.
+    pub count_column: Option<&'static str>,
+    /// Areas whose hectares the comparison table sums per district, under this title.
+    pub hectares_column: Option<&'static str>,
+    /// Added to a point label's priority: an airport's name wins over a village's.
+    pub label_weight: f64,
+    /// The size of point labels, in points.
+    pub label_size: f32,
+    /// Puts the layer's features before others of the same name in search results.
+    pub search_bonus: u32,
+}
+
+impl Default for LayerTraits {
+    fn default() -> Self {
+        Self {
+            places: false,
+            count_column: None,
+            hectares_column: None,
+            label_weight: 0.0,
+            label_size: 12.5,
+            search_bonus: 0,
+        }
+    }
+}
+
 /// A layer's handle, unique among every layer made while the app runs: what references to
 /// features hold, so that closing a layer never leaves them pointing at another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,6 +80,7 @@ pub struct Layer {
     pub id: String,
     pub title: String,
     pub role: LayerRole,
+    pub traits: LayerTraits,
     pub style: LayerStyle,
     pub visible: bool,
     pub opacity: f32,
@@ -144,6 +177,7 @@ impl Layer {
             id: id.to_owned(),
             title: title.to_owned(),
             role,
+            traits: LayerTraits::default(),
             style,
             visible: true,
             opacity: 1.0,

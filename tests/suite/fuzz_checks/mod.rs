@@ -208,7 +208,7 @@ fn check_loaded(file: &str, result: Result<Loaded, LoadError>) {
         "file:fuzz",
         "fuzz",
         LayerRole::User,
-        karabakh_atlas::model::atlas::embedded_style("file:fuzz"),
+        karabakh_atlas::model::atlas::user_style(0),
         file,
         store,
     );
