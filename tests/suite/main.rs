@@ -4,13 +4,16 @@
 mod fuzz_checks;
 mod support;
 
+mod architecture;
 mod bad_inputs;
 mod bench;
 mod big_layers;
 mod clusters;
 mod crash_safety;
 mod dense;
+mod exports;
 mod files;
+mod filters;
 mod formats;
 mod fuzz_corpus;
 mod glyphs;
