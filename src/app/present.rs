@@ -3,6 +3,7 @@
 
 use crate::model::atlas::FeatureRef;
 use crate::model::date::{Date, Month};
+use crate::model::view::MapView;
 use crate::scene::fonts::Faces;
 use crate::scene::{self, SceneOptions};
 use egui::{Rect, pos2, vec2};
@@ -191,7 +192,24 @@ pub fn render_slides(
         };
         let size = vec2(width as f32, height as f32);
         let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
-        let built = scene::build(&atlas, &slide.view(), viewport, &options, &faces);
+        // Fitted as the show fits it, clear of the title card (the PNG has no legend).
+        let layout = scene::PresentationLayout::new(
+            viewport,
+            0,
+            Some((&slide.title, &slide.caption)),
+            as_of.is_some(),
+        );
+        let own = slide.view();
+        let view = atlas.bounds_of(&highlighted).map_or(own, |subject| {
+            MapView::fitting_into(
+                &subject,
+                viewport,
+                layout.clear(viewport),
+                40.0,
+                own.metres_per_point,
+            )
+        });
+        let built = scene::build(&atlas, &view, viewport, &options, &faces);
         let png = crate::draw::raster::render_png(&built, &faces)?;
         let path = dir.join(format!("slide-{:02}.png", n + 1));
         std::fs::write(&path, png).with_context(|| format!("{}: cannot write", path.display()))?;

@@ -7,7 +7,10 @@ use crate::app::present::{Presentation, Timeline};
 use crate::app::setup::Setup;
 use crate::model::atlas::FeatureRef;
 use crate::model::date::Month;
+use crate::model::layer::{Layer, LayerRole};
 use crate::model::view::{Camera, MapView};
+use crate::scene::{PresentationLayout, choropleth_legend};
+use egui::{Color32, Rect};
 
 /// How long a slide transition flies, in seconds.
 pub const TRANSITION_SECONDS: f32 = 1.0;
@@ -68,7 +71,10 @@ impl AppState {
                 .play(Month::of(range.from).index(), Month::of(range.to).index());
             self.doc.filter.as_of = Some(show.timeline.as_of());
         }
-        let view = slide.view();
+        let view = match self.map.viewport {
+            Some(viewport) if self.show.presentation.is_some() => self.slide_view(index, viewport),
+            _ => slide.view(),
+        };
         match (fly, self.map.viewport) {
             (true, Some(rect)) => self.map.camera.tour_to(view, rect, TRANSITION_SECONDS),
             _ => {
@@ -117,6 +123,60 @@ impl AppState {
             self.selection.selected = before.selected;
             self.selection.picked = before.picked;
         }
+    }
+
+    /// The layers the presentation's legend lists, top first.
+    pub fn legend_layers(&self) -> Vec<&Layer> {
+        self.doc
+            .atlas
+            .layers
+            .iter()
+            .rev()
+            .filter(|l| l.visible && l.role != LayerRole::Context)
+            .collect()
+    }
+
+    /// The district colour classes, when the districts are coloured by demining.
+    pub fn choropleth_rows(&self) -> Vec<(Color32, String)> {
+        self.doc
+            .choropleth_year
+            .as_deref()
+            .and_then(|y| choropleth_legend(&self.doc.atlas, y))
+            .map(|legend| {
+                legend
+                    .classes
+                    .iter()
+                    .map(|(c, lo, hi)| (*c, format!("{lo:.0}–{hi:.0} ha ({})", legend.year)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Where slide `index`'s furniture sits on `viewport` as the map now stands.
+    pub fn presentation_layout(&self, index: usize, viewport: Rect) -> PresentationLayout {
+        let slide = self.deck.project.slides.get(index);
+        PresentationLayout::new(
+            viewport,
+            self.legend_layers().len() + self.choropleth_rows().len(),
+            slide.map(|s| (s.title.as_str(), s.caption.as_str())),
+            self.doc.filter.as_of.is_some(),
+        )
+    }
+
+    /// Slide `index`'s view on `viewport`: the features it highlights fitted into the part of
+    /// the screen the furniture leaves clear, never closer than the slide's own zoom; a slide
+    /// that highlights nothing keeps the view it was made with.
+    pub fn slide_view(&self, index: usize, viewport: Rect) -> MapView {
+        let Some(slide) = self.deck.project.slides.get(index) else {
+            return self.map.camera.view;
+        };
+        let own = slide.view();
+        let Some(subject) = self.doc.atlas.bounds_of(&self.doc.highlighted) else {
+            return own;
+        };
+        let clear = self.presentation_layout(index, viewport).clear(viewport);
+        // Room for a symbol and its label around the subject.
+        MapView::fitting_into(&subject, viewport, clear, 40.0, own.metres_per_point)
     }
 
     /// Moves the timeline on by `dt` seconds at UI time `now`: updates the "as of" date and

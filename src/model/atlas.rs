@@ -110,6 +110,16 @@ impl Atlas {
         self.layers.iter_mut().find(|l| l.key == key)
     }
 
+    /// The box around the features `refs` refers to (those still there), if any.
+    pub fn bounds_of(&self, refs: &[FeatureRef]) -> Option<WorldBounds> {
+        refs.iter()
+            .filter_map(|&r| self.feature(r).map(|(_, f)| f.bounds()))
+            .reduce(|a, b| WorldBounds {
+                min: [a.min[0].min(b.min[0]), a.min[1].min(b.min[1])],
+                max: [a.max[0].max(b.max[0]), a.max[1].max(b.max[1])],
+            })
+    }
+
     /// The feature `r` refers to, with its layer, if both are still there.
     pub fn feature(&self, r: FeatureRef) -> Option<(&Layer, FeatureView<'_>)> {
         let layer = self.layer(r.layer)?;

@@ -93,6 +93,30 @@ impl MapView {
         }
     }
 
+    /// A view of `viewport` that shows `bounds` whole inside its part `clear`, `margin`
+    /// points in from its edges, centred there, and never closer than `closest`
+    /// metres per point.
+    pub fn fitting_into(
+        bounds: &WorldBounds,
+        viewport: Rect,
+        clear: Rect,
+        margin: f32,
+        closest: f64,
+    ) -> MapView {
+        let fit = MapView::fitting(bounds, clear.size(), margin);
+        let mut view = MapView {
+            center: bounds.center(),
+            metres_per_point: fit.metres_per_point.max(closest),
+        };
+        let shown_at = view.world_from_screen(viewport, clear.center());
+        let centre = bounds.center();
+        view.center = [
+            view.center[0] + centre[0] - shown_at[0],
+            view.center[1] + centre[1] - shown_at[1],
+        ];
+        view
+    }
+
     pub fn screen_from_world(&self, viewport: Rect, world: World) -> Pos2 {
         let c = viewport.center();
         pos2(

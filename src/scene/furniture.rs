@@ -115,3 +115,84 @@ pub fn scale_bar(view: &MapView, viewport: Rect) -> ScaleBar {
         text,
     }
 }
+
+/// Where a presented slide's furniture sits on one screen: the legend at the top right, the
+/// attribution strip at the bottom right, the title card at the bottom left and, while a date
+/// applies, the date banner at the top centre. The slide's view is fitted to what they leave
+/// clear, so nothing the slide is about hides under them on a 16:9 screen or a 4:3 projector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresentationLayout {
+    pub legend: Rect,
+    pub attribution: Rect,
+    pub card: Option<Rect>,
+    pub banner: Option<Rect>,
+}
+
+impl PresentationLayout {
+    /// `legend_rows`: layer and colour-class rows; `card`: the slide's title and caption.
+    pub fn new(
+        viewport: Rect,
+        legend_rows: usize,
+        card: Option<(&str, &str)>,
+        banner: bool,
+    ) -> Self {
+        PresentationLayout {
+            legend: Rect::from_min_size(
+                viewport.right_top() + vec2(-300.0, 16.0),
+                vec2(284.0, 16.0 + 30.0 * legend_rows as f32),
+            ),
+            attribution: Rect::from_min_max(
+                viewport.right_bottom() - vec2(700.0_f32.min(viewport.width() - 16.0), 64.0),
+                viewport.right_bottom() - vec2(8.0, 4.0),
+            ),
+            card: card.map(|(title, caption)| title_card(title, caption, viewport).rect),
+            banner: banner.then(|| {
+                Rect::from_center_size(viewport.center_top() + vec2(0.0, 50.0), vec2(520.0, 72.0))
+            }),
+        }
+    }
+
+    /// What labels must keep clear of.
+    pub fn reserved(&self) -> Vec<Rect> {
+        let mut rects = vec![self.legend, self.attribution];
+        rects.extend(self.card);
+        // Labels keep clear of the banner's place even before a date shows in it.
+        rects.push(self.banner.unwrap_or(Rect::NOTHING));
+        rects.retain(|r| r.is_positive());
+        rects
+    }
+
+    /// The largest part of `viewport` that no furniture covers: below the top pieces, or
+    /// beside the legend, whichever is larger; always above the bottom pieces.
+    pub fn clear(&self, viewport: Rect) -> Rect {
+        let bottom_pieces = [Some(self.attribution), self.card];
+        let bottom = bottom_pieces
+            .iter()
+            .flatten()
+            .map(|r| r.top())
+            .fold(viewport.bottom(), f32::min);
+        let top_pieces = [Some(self.legend), self.banner];
+        let below_top = top_pieces
+            .iter()
+            .flatten()
+            .map(|r| r.bottom())
+            .fold(viewport.top(), f32::max);
+        let below = Rect::from_min_max(
+            pos2(viewport.left(), below_top),
+            pos2(viewport.right(), bottom),
+        );
+        let beside = Rect::from_min_max(
+            pos2(
+                viewport.left(),
+                self.banner.map_or(viewport.top(), |b| b.bottom()),
+            ),
+            pos2(self.legend.left(), bottom),
+        );
+        let area = |r: &Rect| if r.is_positive() { r.area() } else { 0.0 };
+        if area(&beside) > area(&below) {
+            beside
+        } else {
+            below
+        }
+    }
+}

@@ -25,8 +25,8 @@ pub mod labels;
 
 pub use features::{is_tiny, tiny_below};
 pub use furniture::{
-    CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, ChoroplethLegend, ScaleBar, TitleCard,
-    choropleth_legend, scale_bar, wrap,
+    CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, ChoroplethLegend, PresentationLayout,
+    ScaleBar, TitleCard, choropleth_legend, scale_bar, wrap,
 };
 
 /// A layer with more features than this in view gets no labels (they could not fit anyway).

@@ -16,11 +16,17 @@ pub const ATTRIBUTION: &str = "Boundaries: Natural Earth · Places: © GeoNames 
 pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
     let viewport = response.rect;
+    let resized = state.map.viewport != Some(viewport);
     state.map.viewport = Some(viewport);
     handle_keys(ui, state);
     let Some(presentation) = state.show.presentation.clone() else {
         return;
     };
+    if resized {
+        // The first frame of the show, or a new screen: the slide is fitted to this one.
+        state.map.camera =
+            crate::model::view::Camera::new(state.slide_view(presentation.index, viewport));
+    }
     if state.map.camera.step(viewport, ui.input(|i| i.stable_dt)) {
         ui.ctx().request_repaint();
     }
@@ -44,11 +50,8 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     .is_some_and(|l| l.role != crate::model::layer::LayerRole::Context)
             });
     }
-    let reserved = [
-        legend_rect(state, viewport),
-        attribution_rect(viewport),
-        Rect::from_center_size(viewport.center_top() + vec2(0.0, 50.0), vec2(520.0, 72.0)),
-    ];
+    let layout = state.presentation_layout(presentation.index, viewport);
+    let reserved = layout.reserved();
     let slide = state.deck.project.slides.get(presentation.index);
     let options = scene::SceneOptions {
         large_labels: true,
@@ -63,9 +66,9 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .images(ui.ctx(), &built.dense, &view, viewport);
     paint_scene(&painter, &built);
 
-    legend_ui(&painter, state, viewport);
+    legend_ui(&painter, state, layout.legend);
     painter.rect_filled(
-        attribution_rect(viewport),
+        layout.attribution,
         4.0,
         Color32::from_rgba_unmultiplied(255, 255, 255, 225),
     );
@@ -171,54 +174,9 @@ fn digit(key: Key) -> Option<u32> {
     keys.iter().position(|k| *k == key).map(|i| i as u32)
 }
 
-/// The strip along the bottom right that holds the attribution and the slide number.
-fn attribution_rect(viewport: Rect) -> Rect {
-    Rect::from_min_max(
-        viewport.right_bottom() - vec2(700.0, 64.0),
-        viewport.right_bottom() - vec2(8.0, 4.0),
-    )
-}
-
-fn legend_layers(state: &AppState) -> Vec<&crate::model::layer::Layer> {
-    state
-        .doc
-        .atlas
-        .layers
-        .iter()
-        .rev()
-        .filter(|l| l.visible && l.role != crate::model::layer::LayerRole::Context)
-        .collect()
-}
-
-/// The district colour classes, when the districts are coloured by demining.
-fn choropleth_rows(state: &AppState) -> Vec<(Color32, String)> {
-    state
-        .doc
-        .choropleth_year
-        .as_deref()
-        .and_then(|y| scene::choropleth_legend(&state.doc.atlas, y))
-        .map(|legend| {
-            legend
-                .classes
-                .iter()
-                .map(|(c, lo, hi)| (*c, format!("{lo:.0}–{hi:.0} ha ({})", legend.year)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn legend_rect(state: &AppState, viewport: Rect) -> Rect {
-    let rows = legend_layers(state).len() + choropleth_rows(state).len();
-    Rect::from_min_size(
-        viewport.right_top() + vec2(-300.0, 16.0),
-        vec2(284.0, 16.0 + 30.0 * rows as f32),
-    )
-}
-
-fn legend_ui(painter: &egui::Painter, state: &AppState, viewport: Rect) {
-    let layers = legend_layers(state);
-    let classes = choropleth_rows(state);
-    let rect = legend_rect(state, viewport);
+fn legend_ui(painter: &egui::Painter, state: &AppState, rect: Rect) {
+    let layers = state.legend_layers();
+    let classes = state.choropleth_rows();
     painter.rect_filled(
         rect,
         6.0,

@@ -27,7 +27,9 @@ mod presentation;
 mod projection;
 mod render;
 mod search;
+
 mod seed_facts;
+mod slide_layout;
 mod soak;
 mod stats;
 mod triangulation;
