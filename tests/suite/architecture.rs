@@ -1,19 +1,9 @@
 //! The folders of src/ are the steps of the data flow: no folder imports from a folder that
 //! imports from it, directly or round a longer loop.
 
+use super::support::rust_files;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use std::path::Path;
 
 /// The top-level modules a text names as `crate::name`, including inside `use crate::{a, b}`.
 fn crate_paths(text: &str) -> BTreeSet<String> {

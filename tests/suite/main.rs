@@ -30,6 +30,7 @@ mod search;
 
 mod seed_facts;
 mod slide_layout;
+mod snapshots;
 mod soak;
 mod stats;
 mod triangulation;

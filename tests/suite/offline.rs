@@ -2,6 +2,7 @@
 //! no socket API in its code, and a source link opens only through egui's hyperlink.
 //! (`.ci/window-smoke` checks the running window for internet sockets too.)
 
+use super::support::rust_files;
 use std::path::Path;
 
 /// Crates that speak HTTP or TLS, or open connections for it.
@@ -53,17 +54,6 @@ fn no_network_client_is_linked() {
         .filter(|d| NETWORK_CRATES.contains(&d.as_str()))
         .collect();
     assert!(network.is_empty(), "network crates linked: {network:?}");
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

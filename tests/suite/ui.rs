@@ -25,7 +25,7 @@ pub(crate) fn harness() -> Harness<'static, AtlasApp> {
     harness
 }
 
-fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
+pub(crate) fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
     harness
         .state()
         .state
@@ -36,14 +36,14 @@ fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
 }
 
 /// Where a feature's label anchor is on screen now.
-fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> egui::Pos2 {
+pub(crate) fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> egui::Pos2 {
     let state = &harness.state().state;
     let rect = state.map.viewport.expect("the map was drawn");
     let anchor = state.doc.atlas.feature(r).unwrap().1.anchor();
     state.map.camera.view.screen_from_world(rect, anchor)
 }
 
-fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
+pub(crate) fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
     harness.hover_at(pos);
     harness.run();
     for pressed in [true, false] {

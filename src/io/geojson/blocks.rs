@@ -25,6 +25,22 @@ pub(super) struct Blocks<'a> {
 }
 
 impl<'a> Blocks<'a> {
+    /// After a member or an element: a comma moves on to the next (false), `close` ends the
+    /// object or array (true); anything else is for the document tree's reader.
+    pub(super) fn next_or_close(&mut self, close: u8) -> Result<bool, Stop> {
+        match self.skip_ws()? {
+            Some(b',') => {
+                self.next()?;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.next()?;
+                Ok(true)
+            }
+            _ => Err(Stop::Unusual),
+        }
+    }
+
     pub(super) fn new(
         reader: Box<dyn Read + 'a>,
         progress: &'a Progress,

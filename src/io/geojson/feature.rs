@@ -7,7 +7,8 @@ use super::geometry::{GeometrySeed, GeometryValue};
 use crate::io::{GeometryProblem as Problem, Reprojection};
 use crate::model::store::StoreBuilder;
 use crate::model::store::attributes::Cell;
-use crate::model::store::geometry::GeomKind;
+/// A GeoJSON geometry type is the store's.
+pub(super) use crate::model::store::geometry::GeomKind as Kind;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -100,56 +101,6 @@ struct Parsed {
 pub(super) struct GeometryRead {
     pub(super) kind: Kind,
     pub(super) tokens: Vec<(Kind, std::ops::Range<usize>)>,
-}
-
-/// A GeoJSON geometry type.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Kind {
-    Point,
-    MultiPoint,
-    LineString,
-    MultiLineString,
-    Polygon,
-    MultiPolygon,
-    Collection,
-}
-
-impl Kind {
-    pub(super) fn of(name: &str) -> Option<Kind> {
-        Some(match name {
-            "Point" => Kind::Point,
-            "MultiPoint" => Kind::MultiPoint,
-            "LineString" => Kind::LineString,
-            "MultiLineString" => Kind::MultiLineString,
-            "Polygon" => Kind::Polygon,
-            "MultiPolygon" => Kind::MultiPolygon,
-            "GeometryCollection" => Kind::Collection,
-            _ => return None,
-        })
-    }
-
-    pub(super) fn store_kind(self) -> GeomKind {
-        match self {
-            Kind::Point => GeomKind::Point,
-            Kind::MultiPoint => GeomKind::MultiPoint,
-            Kind::LineString => GeomKind::LineString,
-            Kind::MultiLineString => GeomKind::MultiLineString,
-            Kind::Polygon => GeomKind::Polygon,
-            Kind::MultiPolygon => GeomKind::MultiPolygon,
-            Kind::Collection => GeomKind::Collection,
-        }
-    }
-
-    /// How deep its coordinates nest: 1 for a position, 2 for a list of them, and so on.
-    pub(super) fn depth(self) -> usize {
-        match self {
-            Kind::Point => 1,
-            Kind::MultiPoint | Kind::LineString => 2,
-            Kind::MultiLineString | Kind::Polygon => 3,
-            Kind::MultiPolygon => 4,
-            Kind::Collection => 0,
-        }
-    }
 }
 
 impl Parsed {

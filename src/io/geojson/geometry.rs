@@ -80,7 +80,7 @@ impl<'de> Visitor<'de> for GeometrySeed<'_> {
                 "the geometry has no \"type\" member".to_owned(),
             ));
         };
-        let Some(kind) = Kind::of(&name) else {
+        let Some(kind) = Kind::from_name(&name) else {
             return Ok(GeometryValue::Bad(format!(
                 "unknown geometry type \"{name}\""
             )));

@@ -283,15 +283,8 @@ pub(super) fn read_collection(
             }
             members.push((key, value));
         }
-        match blocks.skip_ws()? {
-            Some(b',') => {
-                blocks.next()?;
-            }
-            Some(b'}') => {
-                blocks.next()?;
-                break;
-            }
-            _ => return Err(Stop::Unusual),
+        if blocks.next_or_close(b'}')? {
+            break;
         }
     }
     if blocks.skip_ws()?.is_some() {
@@ -423,15 +416,8 @@ fn collect_features(
                 let seq = batch.seq;
                 send(std::mem::replace(&mut batch, new_batch(seq + 1)))?;
             }
-            match blocks.skip_ws()? {
-                Some(b',') => {
-                    blocks.next()?;
-                }
-                Some(b']') => {
-                    blocks.next()?;
-                    break;
-                }
-                _ => return Err(Stop::Unusual),
+            if blocks.next_or_close(b']')? {
+                break;
             }
         }
         if !batch.ranges.is_empty() {

@@ -17,8 +17,8 @@ impl FeatureReader<'_> {
         let tokens = std::mem::take(&mut self.tokens);
         let result = (|| {
             for (member, range) in &members {
-                let structure =
-                    Structure::read(&tokens[range.clone()], member.depth()).map_err(|e| {
+                let structure = Structure::read(&tokens[range.clone()], member.coordinate_depth())
+                    .map_err(|e| {
                         Problem::Other(format!("its geometry is not valid GeoJSON: {e}"))
                     })?;
                 check_structure(*member, &structure)?;
@@ -50,7 +50,7 @@ impl FeatureReader<'_> {
         })();
         self.tokens = tokens;
         result?;
-        self.builder.geometries.end_geometry(kind.store_kind());
+        self.builder.geometries.end_geometry(kind);
         Ok(())
     }
 

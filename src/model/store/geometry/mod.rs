@@ -33,6 +33,33 @@ impl GeomKind {
         matches!(self, GeomKind::Polygon | GeomKind::MultiPolygon)
     }
 
+    /// The kind a GeoJSON type name names.
+    pub fn from_name(name: &str) -> Option<GeomKind> {
+        [
+            GeomKind::Point,
+            GeomKind::MultiPoint,
+            GeomKind::LineString,
+            GeomKind::MultiLineString,
+            GeomKind::Polygon,
+            GeomKind::MultiPolygon,
+            GeomKind::Collection,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
+    /// How deep its GeoJSON coordinates nest: 1 for a position, 2 for a list of them, and so
+    /// on (0 for a collection, which has none of its own).
+    pub fn coordinate_depth(self) -> usize {
+        match self {
+            GeomKind::Point => 1,
+            GeomKind::MultiPoint | GeomKind::LineString => 2,
+            GeomKind::MultiLineString | GeomKind::Polygon => 3,
+            GeomKind::MultiPolygon => 4,
+            GeomKind::Collection => 0,
+        }
+    }
+
     /// The GeoJSON type name.
     pub fn name(self) -> &'static str {
         match self {
