@@ -16,6 +16,7 @@ pub mod kml;
 pub mod loader;
 pub mod save;
 pub mod shapefile;
+pub mod text;
 
 pub use crs::Reprojection;
 pub use error::{LoadError, LoadWarning, Loaded, default_max_file_bytes};
