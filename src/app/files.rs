@@ -50,6 +50,8 @@ pub struct CsvColumns {
     pub headers: Vec<String>,
     pub lat: String,
     pub lon: String,
+    /// The text's encoding; `None` detects it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Files {
@@ -101,6 +103,7 @@ impl AppState {
             lat_column: Some(choice.lat),
             lon_column: Some(choice.lon),
             delimiter: None,
+            encoding: choice.encoding,
         };
         let loading = Loading::start(choice.path, self.files.max_file_bytes, Some(options), wake);
         self.files.loading.push(loading);
@@ -182,6 +185,7 @@ impl AppState {
                         lat: headers[0].clone(),
                         lon: headers[1].clone(),
                         headers,
+                        encoding: None,
                     });
                 }
             }

@@ -62,12 +62,36 @@ pub struct FileLayer {
     pub colour_by: Option<String>,
 }
 
-/// `path` relative to `base` when it lies inside it, else as it is.
+/// `path` relative to `base` when it lies inside it, its parts joined with `/` so that the
+/// project opens on Windows and on Linux alike; else the whole path as it is.
 pub fn relative_to(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
+    match path.strip_prefix(base) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// The file a project names: a relative path, written with `/` or `\` (as Windows writes it),
+/// read from `base`; an absolute path (`/srv/..`, `C:\..`, `\\server\..`) as it is.
+pub fn resolve_in(base: &Path, stored: &str) -> PathBuf {
+    let bytes = stored.as_bytes();
+    let windows_absolute = stored.starts_with('\\')
+        || (bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':');
+    if Path::new(stored).is_absolute() || windows_absolute {
+        return PathBuf::from(stored);
+    }
+    let mut path = base.to_path_buf();
+    for part in stored
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+    {
+        path.push(part);
+    }
+    path
 }
 
 /// An opacity as the app uses it: within 0..=1.
@@ -170,7 +194,7 @@ impl AppState {
         self.files.cancel_all();
         for file in &setup.files {
             let path = match base {
-                Some(base) => base.join(&file.path),
+                Some(base) => resolve_in(base, &file.path),
                 None => PathBuf::from(&file.path),
             };
             self.files.reopen(path, file.clone());

@@ -1,5 +1,7 @@
-//! The commands that run without a window: `render`, `validate` and `bench`.
+//! The commands that run without a window: `render`, `validate`, `stats` and `bench`, and the command line
+//! that starts them or the window.
 
 pub mod bench;
+pub mod command_line;
 pub mod render;
 pub mod validate;

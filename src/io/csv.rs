@@ -8,6 +8,9 @@
 //! (comma, semicolon, tab or bar) is the one the header line has most of, unless given.
 //! With a delimiter other than the comma, a decimal comma (`39,76`) is accepted.
 //!
+//! The text is UTF-8 (with or without a byte-order mark), UTF-16 with a mark, or a Windows
+//! code page chosen in the CSV window or guessed ([`super::text`]).
+//!
 //! Every column becomes a text property (empty cells become null). A row whose coordinates are
 //! not numbers or out of range is skipped with a warning naming its line.
 
@@ -25,6 +28,9 @@ pub struct CsvOptions {
     pub lon_column: Option<String>,
     /// The field delimiter, e.g. `b';'`; detected from the header line when `None`.
     pub delimiter: Option<u8>,
+    /// The text's encoding; detected when `None` (see [`super::text::decode`]). A byte-order
+    /// mark wins over it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Latitude headers, most specific first (compared after [`normalize`]).
@@ -112,8 +118,19 @@ fn detect_delimiter(text: &str) -> u8 {
 pub fn load_path(path: &Path, max_bytes: u64, options: &CsvOptions) -> Result<Loaded, LoadError> {
     let file = path.display().to_string();
     let bytes = crate::io::read_capped(path, max_bytes)?;
-    let text = super::utf8(&file, &bytes, "CSV")?;
-    load_str(&file, text, options)
+    let decoded = super::text::decode(&bytes, options.encoding);
+    let mut loaded = load_str(&file, &decoded.text, options)?;
+    if let Some(note) = decoded.note {
+        loaded.warnings.insert(
+            0,
+            crate::io::LoadWarning {
+                file,
+                feature_index: None,
+                message: note,
+            },
+        );
+    }
+    Ok(loaded)
 }
 
 /// Where the geometry of a row comes from.

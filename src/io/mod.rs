@@ -17,6 +17,7 @@ pub mod kml;
 pub mod loader;
 pub mod save;
 pub mod shapefile;
+pub mod text;
 
 pub(crate) use collect::{Collector, GeometryProblem, check_coordinates, check_position, combine};
 pub use crs::Reprojection;

@@ -22,6 +22,8 @@ struct Parts {
     shx: Option<Vec<u8>>,
     dbf: Option<Vec<u8>>,
     prj: Option<Vec<u8>>,
+    /// The `.cpg`: the code page of the `.dbf`'s text.
+    cpg: Option<Vec<u8>>,
     /// What to call the `.prj` in messages: "the.shp (the.prj)", "the.zip (dir/the.prj)".
     prj_label: String,
 }
@@ -44,6 +46,7 @@ pub fn load_shp_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
         shp,
         shx: sidecar("shx")?.map(|(_, b)| b),
         dbf: sidecar("dbf")?.map(|(_, b)| b),
+        cpg: sidecar("cpg")?.map(|(_, b)| b),
         prj_label: prj.as_ref().map_or_else(String::new, |(p, _)| {
             let name = p
                 .file_name()
@@ -128,6 +131,7 @@ pub fn load_zip_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
         shp,
         shx: member(with_ext(&stem, "shx"))?,
         dbf: member(with_ext(&stem, "dbf"))?,
+        cpg: member(with_ext(&stem, "cpg"))?,
         prj: member(prj_name.clone())?,
         prj_label: format!("{file} ({})", prj_name.unwrap_or_default()),
     };
@@ -160,6 +164,7 @@ pub fn load_parts(
         shx,
         dbf,
         prj,
+        cpg: None,
         prj_label: format!("{file} (.prj)"),
     };
     read_parts(file, parts)
@@ -196,7 +201,7 @@ fn read_parts(file: &str, parts: Parts) -> Result<Loaded, LoadError> {
             None
         }
     };
-    let (fields, records) = read_dbf(&mut collector, parts.dbf.as_deref());
+    let (fields, records) = read_dbf(&mut collector, parts.dbf.as_deref(), parts.cpg.as_deref());
     let expected = parts
         .shx
         .as_ref()
@@ -268,15 +273,26 @@ fn read_parts(file: &str, parts: Parts) -> Result<Loaded, LoadError> {
 
 type Records = Vec<Result<dbase::Record, dbase::Error>>;
 
-/// The `.dbf`'s field names (in order) and rows, or none with a warning.
-fn read_dbf(collector: &mut Collector, dbf: Option<&[u8]>) -> (Vec<String>, Option<Records>) {
+/// The `.dbf`'s field names (in order) and rows, or none with a warning. Its text is read in
+/// the code page the `.cpg` names, else the one its language driver byte names, else UTF-8.
+fn read_dbf(
+    collector: &mut Collector,
+    dbf: Option<&[u8]>,
+    cpg: Option<&[u8]>,
+) -> (Vec<String>, Option<Records>) {
     let Some(dbf) = dbf else {
         collector.warn_file("there is no .dbf beside it, so its features have no attributes");
         return (Vec::new(), None);
     };
-    let reader = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::UnicodeLossy)
-        .build(Cursor::new(dbf));
+    let builder = dbase::ReaderBuilder::new();
+    let reader = match dbf_encoding(collector, dbf, cpg) {
+        Some(encoding) => builder
+            .with_encoding(dbase::encoding::EncodingRs::from(encoding))
+            .build(Cursor::new(dbf)),
+        None => builder
+            .with_encoding(dbase::encoding::UnicodeLossy)
+            .build(Cursor::new(dbf)),
+    };
     match reader {
         Ok(mut reader) => {
             let fields = reader
@@ -303,6 +319,34 @@ fn read_dbf(collector: &mut Collector, dbf: Option<&[u8]>) -> (Vec<String>, Opti
                 "its .dbf cannot be read ({e}), so its features have no attributes"
             ));
             (Vec::new(), None)
+        }
+    }
+}
+
+/// The encoding of the `.dbf`'s text: the `.cpg`'s, else the language driver's (header byte
+/// 29); `None` reads UTF-8. A name or byte that gives none is warned about.
+fn dbf_encoding(
+    collector: &mut Collector,
+    dbf: &[u8],
+    cpg: Option<&[u8]>,
+) -> Option<&'static encoding_rs::Encoding> {
+    if let Some(cpg) = cpg {
+        let name = String::from_utf8_lossy(cpg);
+        match super::text::from_cpg(&name) {
+            Some(encoding) => return Some(encoding),
+            None => collector.warn_file(format!(
+                "its .cpg names a code page this reader does not know ({:?})",
+                name.trim()
+            )),
+        }
+    }
+    match super::text::from_language_driver(dbf.get(29).copied().unwrap_or(0)) {
+        Ok(encoding) => encoding,
+        Err(driver) => {
+            collector.warn_file(format!(
+                "its .dbf names a code page this reader does not know, {driver}; its text is read as UTF-8"
+            ));
+            None
         }
     }
 }

@@ -64,6 +64,8 @@ pub struct FileDialog {
     pub file_name: String,
     dir_text: String,
     entries: Vec<Entry>,
+    /// The home folder and the drives, found when the dialog opens.
+    places: Vec<PathBuf>,
     pub error: Option<String>,
 }
 
@@ -75,6 +77,7 @@ impl FileDialog {
             file_name: file_name.to_owned(),
             dir_text: String::new(),
             entries: Vec::new(),
+            places: places(),
             error: None,
         };
         dialog.enter(dir);
@@ -172,6 +175,24 @@ fn list(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// The places offered beside the folder path: the home folder, and the drives on Windows
+/// (the root elsewhere), so that another disk or a USB stick is one click away.
+pub fn places() -> Vec<PathBuf> {
+    let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir());
+    let roots: Vec<PathBuf> = if cfg!(windows) {
+        // From C: on: asking for A: or B: can wait seconds on a floppy drive with no disk.
+        (b'C'..=b'Z')
+            .map(|letter| PathBuf::from(format!("{}:\\", char::from(letter))))
+            .filter(|p| p.is_dir())
+            .collect()
+    } else {
+        vec![PathBuf::from("/")]
+    };
+    home.into_iter().chain(roots).collect()
+}
+
 /// Where a dialog starts: the folder of the latest file, else the working folder.
 pub fn start_dir(recent: &[PathBuf]) -> PathBuf {
     recent
@@ -234,6 +255,22 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut FileDialog, recent: &[PathBuf]) -> 
             dialog.enter(PathBuf::from(dialog.dir_text.trim()));
         }
     });
+    let mut place_chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        for place in &dialog.places {
+            let name = place.display().to_string();
+            if ui
+                .selectable_label(dialog.dir == *place, name)
+                .on_hover_text("List this folder")
+                .clicked()
+            {
+                place_chosen = Some(place.clone());
+            }
+        }
+    });
+    if let Some(place) = place_chosen {
+        dialog.enter(place);
+    }
     if dialog.purpose == Purpose::OpenData && !recent.is_empty() {
         egui::CollapsingHeader::new("Recent files")
             .default_open(false)

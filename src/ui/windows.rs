@@ -211,6 +211,20 @@ fn csv_columns_ui(ctx: &egui::Context, state: &mut AppState) {
                     });
             }
             ui.weak("Values in decimal degrees, WGS84.");
+            let shown = choice.encoding.map_or("Detect", |chosen| {
+                crate::io::text::CHOICES
+                    .iter()
+                    .find(|(e, _)| *e == chosen)
+                    .map_or(chosen.name(), |(_, name)| *name)
+            });
+            egui::ComboBox::new("csv-encoding", "text encoding")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut choice.encoding, None, "Detect");
+                    for (encoding, name) in crate::io::text::CHOICES {
+                        ui.selectable_value(&mut choice.encoding, Some(*encoding), *name);
+                    }
+                });
             ui.horizontal(|ui| {
                 confirmed = ui.button("Open").clicked();
                 cancel = ui.button("Cancel").clicked();

@@ -136,7 +136,7 @@ fn csv_with_unusual_columns_needs_them_named() {
     let options = CsvOptions {
         lat_column: Some("gps_n".to_owned()),
         lon_column: Some("GPS_E".to_owned()),
-        delimiter: None,
+        ..CsvOptions::default()
     };
     let l = csv::load_path(&path, LIMIT, &options).unwrap();
     assert_eq!(l.features.len(), 4, "{:?}", warnings(&l));
