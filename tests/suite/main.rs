@@ -20,6 +20,7 @@ mod measure;
 mod offline;
 mod paint;
 mod pick;
+mod postgis;
 mod presentation;
 mod projection;
 mod render;
