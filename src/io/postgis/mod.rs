@@ -234,12 +234,13 @@ fn read(client: &mut postgres::Client, source: &Source, label: &str) -> Result<L
             " ORDER BY {}",
             key_columns
                 .iter()
-                .map(|k| quote(k))
+                .map(|k| format!("t.{}", quote(k)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
     };
-    let sql = format!("SELECT {} FROM {table}{order}", select.join(", "));
+    // `t.` keeps ORDER BY on the table's column: the key also names an output column.
+    let sql = format!("SELECT {} FROM {table} AS t{order}", select.join(", "));
     let fail = |e: postgres::Error| connect::describe(source, &e, true);
     let mut collector = Collector::new(label);
     collector.set_name(Some(source.table.clone()));
