@@ -19,6 +19,8 @@ pub enum Command {
     OpenCsvWith(CsvColumns),
     CancelLoading(PathBuf),
     CloseLayer(LayerKey),
+    /// Reads a database layer again, keeping its look.
+    ReloadLayer(LayerKey),
     ClearRecentFiles,
     /// Opens a project: its slides and its setup.
     OpenProject(PathBuf),
@@ -65,6 +67,8 @@ pub enum Window {
     Slides,
     Export,
     About,
+    /// File → Connect to database…
+    Database,
 }
 
 /// What a file chosen in the file dialog is for.

@@ -27,6 +27,16 @@ pub struct Files {
     pub max_file_bytes: u64,
     /// A CSV file whose coordinate columns the user is asked to choose.
     pub csv_columns: Option<CsvColumns>,
+    /// Each database layer's last read, by its URL (no password).
+    pub database_status: std::collections::HashMap<String, DatabaseStatus>,
+}
+
+/// How a database layer's last read went, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatabaseStatus {
+    pub at: std::time::SystemTime,
+    /// `None` when the read succeeded; else the one-sentence reason.
+    pub error: Option<String>,
 }
 
 impl Default for Files {
@@ -39,6 +49,7 @@ impl Default for Files {
             restore: Vec::new(),
             max_file_bytes: crate::io::default_max_file_bytes(),
             csv_columns: None,
+            database_status: std::collections::HashMap::new(),
         }
     }
 }
@@ -81,7 +92,11 @@ impl Files {
 
     /// Puts `path` first in "Open Recent".
     pub fn remember_recent(&mut self, path: &Path) {
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = if crate::io::postgis::is_database_url(path) {
+            crate::io::postgis::without_password(path)
+        } else {
+            std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+        };
         self.recent.retain(|p| *p != path);
         self.recent.insert(0, path);
         self.recent.truncate(RECENT_FILES);
@@ -150,6 +165,19 @@ impl AppState {
     }
 
     fn finish_loading(&mut self, path: &Path, outcome: Outcome) {
+        if crate::io::postgis::is_database_url(path) {
+            let error = match &outcome {
+                Outcome::Failed(e) => Some(e.to_string()),
+                _ => None,
+            };
+            let status = DatabaseStatus {
+                at: std::time::SystemTime::now(),
+                error,
+            };
+            self.files
+                .database_status
+                .insert(path.display().to_string(), status);
+        }
         match outcome {
             Outcome::Loaded(mut file) => {
                 self.files.checking.extend(file.later.take());
@@ -191,5 +219,21 @@ impl AppState {
             }
             Outcome::Cancelled => {}
         }
+    }
+
+    /// Reads a database layer again, in the background, to look as it does now.
+    pub fn reload_layer(&mut self, key: crate::model::layer::LayerKey) {
+        let Some(layer) = self.doc.atlas.layers.iter().find(|l| l.key == key) else {
+            return;
+        };
+        let look = crate::app::setup::FileLayer {
+            path: layer.origin.clone(),
+            visible: layer.visible,
+            opacity: layer.opacity,
+            colour_by: layer.style.categories.as_ref().map(|c| c.attribute.clone()),
+        };
+        let path = PathBuf::from(&layer.origin);
+        self.doc.close_layer(key);
+        self.files.reopen(path, look);
     }
 }

@@ -10,6 +10,7 @@ use crate::scene::fonts::Faces;
 use std::path::PathBuf;
 
 pub mod command;
+pub mod connections;
 pub mod deck;
 pub mod document;
 pub mod files;
@@ -23,7 +24,7 @@ pub mod show;
 pub use command::Command;
 pub use deck::Deck;
 pub use document::Document;
-pub use files::{CsvColumns, Files};
+pub use files::{CsvColumns, DatabaseStatus, Files};
 pub use selection::Selection;
 pub use show::Show;
 

@@ -172,6 +172,11 @@ impl AppState {
                 .chain(loading)
                 .map(|mut f| {
                     let path = PathBuf::from(&f.path);
+                    // A database is named by its URL, never with a password.
+                    if crate::io::postgis::is_database_url(&path) {
+                        f.path = crate::io::postgis::redact(&f.path);
+                        return f;
+                    }
                     let path = std::path::absolute(&path).unwrap_or(path);
                     f.path = match &base {
                         Some(base) => relative_to(&path, base),
@@ -194,6 +199,9 @@ impl AppState {
         self.files.cancel_all();
         for file in &setup.files {
             let path = match base {
+                _ if crate::io::postgis::is_database_url(Path::new(&file.path)) => {
+                    PathBuf::from(&file.path)
+                }
                 Some(base) => resolve_in(base, &file.path),
                 None => PathBuf::from(&file.path),
             };

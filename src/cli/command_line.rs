@@ -55,6 +55,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Writes the shipped layers (or the files named) to PostGIS tables, with a primary key
+    /// and a GiST index, in one transaction; publishing again replaces them.
+    Publish {
+        /// The database: postgresql://user@host:port/database (password from PGPASSWORD or
+        /// ~/.pgpass).
+        #[arg(long)]
+        to: String,
+        /// The schema the tables go to.
+        #[arg(long, default_value = "atlas")]
+        schema: String,
+        /// Files to publish, one table each, named after the file; none publishes the
+        /// shipped layers, each under its id.
+        files: Vec<PathBuf>,
+    },
     /// Prints the table comparing the liberated districts as CSV.
     Stats {
         /// Language of the names: az or en.
@@ -121,7 +135,10 @@ struct RenderArgs {
 
 /// Parses the command line and runs what it asks; the exit code says whether it worked.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // A database URL's password is kept in memory only: what is shown, saved or logged from
+    // here on names the database without it.
+    strip_passwords(&mut cli);
     crate::model::guard::install_panic_hook();
     let max_bytes = cli.max_file_mb.saturating_mul(1_000_000);
     let result = match cli.command {
@@ -131,6 +148,7 @@ pub fn run() -> ExitCode {
         },
         Some(Command::Validate { files }) => validate(&files, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
+        Some(Command::Publish { to, schema, files }) => publish(&to, &schema, &files, max_bytes),
         Some(Command::Bench {
             files,
             size,
@@ -172,6 +190,29 @@ fn parse_language(lang: &str) -> anyhow::Result<Language> {
         "en" => Ok(Language::English),
         other => anyhow::bail!("--lang {other}: expected az or en"),
     }
+}
+
+fn strip_passwords(cli: &mut Cli) {
+    let strip = |files: &mut Vec<PathBuf>| {
+        for file in files.iter_mut() {
+            *file = crate::io::postgis::without_password(file);
+        }
+    };
+    strip(&mut cli.files);
+    match &mut cli.command {
+        Some(Command::Render(args)) => strip(&mut args.files),
+        Some(Command::Validate { files }) | Some(Command::Bench { files, .. }) => strip(files),
+        _ => {}
+    }
+}
+
+fn publish(to: &str, schema: &str, files: &[PathBuf], max_bytes: u64) -> anyhow::Result<()> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let shown = crate::io::postgis::redact(to);
+    for table in crate::cli::publish::run(to, schema, &paths, max_bytes)? {
+        println!("{shown}: {}: {} rows", table.table, table.rows);
+    }
+    Ok(())
 }
 
 fn bench(

@@ -1,7 +1,8 @@
-//! The commands that run without a window: `render`, `validate`, `stats` and `bench`, and the command line
-//! that starts them or the window.
+//! The commands that run without a window: `render`, `validate`, `stats`, `bench` and
+//! `publish`, and the command line that starts them or the window.
 
 pub mod bench;
 pub mod command_line;
+pub mod publish;
 pub mod render;
 pub mod validate;

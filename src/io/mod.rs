@@ -15,6 +15,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod kml;
 pub mod loader;
+pub mod postgis;
 pub mod save;
 pub mod shapefile;
 pub mod text;
@@ -28,7 +29,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// The formats [`load_any`] opens, for messages.
-pub const SUPPORTED: &str = "GeoJSON (.geojson, .json), GeoJSON text sequences (.geojsonl, .geojsons), CSV/TSV with latitude and longitude or WKT columns (.csv, .tsv, .txt), KML (.kml), KMZ (.kmz), ESRI Shapefile (.shp with .dbf and .prj, or a .zip of them), GeoPackage (.gpkg)";
+pub const SUPPORTED: &str = "GeoJSON (.geojson, .json), GeoJSON text sequences (.geojsonl, .geojsons), CSV/TSV with latitude and longitude or WKT columns (.csv, .tsv, .txt), KML (.kml), KMZ (.kmz), ESRI Shapefile (.shp with .dbf and .prj, or a .zip of them), GeoPackage (.gpkg), PostGIS tables (postgresql://user@host:port/database?table=schema.name)";
 
 /// Which reader a file goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,6 +165,9 @@ pub fn read_any(
             })
             .map_err(Stopped::Refused)
     };
+    if postgis::is_database_url(path) {
+        return done(postgis::load_url(path));
+    }
     if let Some(options) = csv_options {
         return done(csv::load_path(path, max_bytes, options));
     }
@@ -219,6 +223,9 @@ fn kind_of(path: &Path, max_bytes: u64) -> Result<Kind, LoadError> {
 /// made. Files over `max_bytes`, directories, empty and unreadable files are refused before
 /// parsing, whatever the format.
 pub fn load_any(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
+    if postgis::is_database_url(path) {
+        return postgis::load_url(path);
+    }
     let file = path.display().to_string();
     match kind_of(path, max_bytes)? {
         kind @ (Kind::GeoJson | Kind::GeoJsonSeq) => {

@@ -14,6 +14,7 @@ pub fn run(app: &mut AtlasApp, ctx: &egui::Context, command: Command) {
             Window::Slides => panels.slides_open = true,
             Window::Export => panels.export.open = true,
             Window::About => panels.about.open = true,
+            Window::Database => panels.database.open = true,
         },
         Command::ChooseFile(purpose) => {
             let name = match purpose {
@@ -37,6 +38,7 @@ pub fn run(app: &mut AtlasApp, ctx: &egui::Context, command: Command) {
         }
         Command::CancelLoading(path) => state.files.cancel(&path),
         Command::CloseLayer(key) => state.doc.close_layer(key),
+        Command::ReloadLayer(key) => state.reload_layer(key),
         Command::ClearRecentFiles => state.files.recent.clear(),
         Command::OpenProject(path) => state.open_project(&path, true),
         Command::SaveProject => {

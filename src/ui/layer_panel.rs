@@ -13,10 +13,16 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         loading_ui(ui, state);
         let mut close = None;
+        let mut reload = None;
         // Top layer first, as in QGIS.
         for layer in state.doc.atlas.layers.iter_mut().rev() {
             if layer_row_ui(ui, layer) {
                 close = Some(layer.key);
+            }
+            if crate::io::postgis::is_database_url(std::path::Path::new(&layer.origin))
+                && database_status_ui(ui, state.files.database_status.get(&layer.origin))
+            {
+                reload = Some(layer.key);
             }
             if layer.role != LayerRole::Context {
                 layer_filter_ui(ui, layer, &mut state.doc.filter);
@@ -24,6 +30,9 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
         }
         if let Some(key) = close {
             state.send(Command::CloseLayer(key));
+        }
+        if let Some(key) = reload {
+            state.send(Command::ReloadLayer(key));
         }
         ui.separator();
         as_of_ui(ui, state);
@@ -58,13 +67,49 @@ fn loading_ui(ui: &mut egui::Ui, state: &mut AppState) {
     }
 }
 
+/// A database layer's connection state and last update, and its Reload button; returns true
+/// when the user asks to reload.
+fn database_status_ui(ui: &mut egui::Ui, status: Option<&crate::app::DatabaseStatus>) -> bool {
+    let mut reload = false;
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        match status {
+            Some(s) => {
+                let ago = s.at.elapsed().map_or(0, |d| d.as_secs());
+                let when = if ago < 60 {
+                    format!("{ago} s ago")
+                } else {
+                    format!("{} min ago", ago / 60)
+                };
+                match &s.error {
+                    None => ui.weak(format!("● database, read {when}")),
+                    Some(e) => ui
+                        .colored_label(
+                            Color32::from_rgb(190, 40, 40),
+                            format!("● unreachable ({when})"),
+                        )
+                        .on_hover_text(e),
+                };
+            }
+            None => {
+                ui.weak("● database");
+            }
+        }
+        reload = ui
+            .small_button("⟳ Reload")
+            .on_hover_text("Read the table again from the database")
+            .clicked();
+    });
+    reload
+}
+
 /// One layer's row; returns true when the user asks to close it.
 fn layer_row_ui(ui: &mut egui::Ui, layer: &mut Layer) -> bool {
     let mut close = false;
     ui.horizontal(|ui| {
         swatch_ui(ui, layer);
         ui.checkbox(&mut layer.visible, &layer.title)
-            .on_hover_text(format!("Source file: {}", layer.origin));
+            .on_hover_text(format!("Source: {}", layer.origin));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if layer.role == LayerRole::User {
                 close = ui

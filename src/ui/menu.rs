@@ -101,6 +101,12 @@ fn file_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
             entry(ui, state, "Clear the list", Command::ClearRecentFiles);
         });
     });
+    entry(
+        ui,
+        state,
+        "Connect to database…",
+        Command::OpenWindow(Window::Database),
+    );
     ui.separator();
     let open_project = Command::ChooseFile(Purpose::OpenProject);
     entry(ui, state, "Open project…", open_project);

@@ -3,6 +3,7 @@
 //! asks to be done; `commands` carries them out once the frame's panels are drawn.
 
 pub mod commands;
+pub mod database_window;
 pub mod detail_panel;
 pub mod district_stats;
 pub mod export_window;
@@ -29,6 +30,7 @@ pub struct Panels {
     pub export: export_window::ExportWindow,
     pub file_dialog: Option<file_dialog::FileDialog>,
     pub search: search_box::SearchBox,
+    pub database: database_window::DatabaseWindow,
 }
 
 /// The eframe application.

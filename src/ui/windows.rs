@@ -51,6 +51,7 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState, panels: &mut Panels
     crate::ui::district_stats::compare_window_ui(ctx, state, &mut panels.district_table);
     crate::ui::export_window::export_window_ui(ctx, state, &mut panels.export);
     csv_columns_ui(ctx, state);
+    crate::ui::database_window::database_window_ui(ctx, state, &mut panels.database);
     if let Some(command) =
         crate::ui::file_dialog::file_dialog_ui(ctx, &mut panels.file_dialog, &state.files.recent)
     {

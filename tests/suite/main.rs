@@ -25,6 +25,7 @@ mod offline;
 mod paint;
 mod pick;
 mod portable;
+mod postgis;
 mod presentation;
 mod projection;
 mod render;

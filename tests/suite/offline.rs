@@ -1,5 +1,6 @@
-//! The viewer makes no network connection of its own: no network client in its dependencies,
-//! no socket API in its code, and a source link opens only through egui's hyperlink.
+//! The viewer makes no network connection of its own: no network client in its dependencies
+//! but the database client, which only `io::postgis` uses (and only for a database the user
+//! names), no socket API in its code, and a source link opens only through egui's hyperlink.
 //! (`.ci/window-smoke` checks the running window for internet sockets too.)
 
 use super::support::rust_files;
@@ -17,9 +18,11 @@ const NETWORK_CRATES: &[&str] = &[
     "attohttpc",
     "surf",
     "native-tls",
-    "rustls",
     "openssl",
 ];
+
+/// The database client, the one network client allowed (TLS by rustls, no system OpenSSL).
+const DATABASE_CLIENT: &[&str] = &["postgres", "tokio-postgres", "tokio-postgres-rustls"];
 
 /// The packages that `cargo tree` lists for this machine's target, normal dependencies only.
 fn linux_dependencies() -> Vec<String> {
@@ -54,6 +57,38 @@ fn no_network_client_is_linked() {
         .filter(|d| NETWORK_CRATES.contains(&d.as_str()))
         .collect();
     assert!(network.is_empty(), "network crates linked: {network:?}");
+    for client in DATABASE_CLIENT {
+        assert!(
+            deps.iter().any(|d| d == client),
+            "{client} is gone: {deps:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_postgis_reader_uses_the_database_client() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let postgis = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/io/postgis");
+    let mut users = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let uses = ["postgres::", "tokio_postgres", "rustls::"]
+            .iter()
+            .any(|n| text.contains(n));
+        if file.starts_with(&postgis) {
+            users += usize::from(uses);
+        } else {
+            assert!(!uses, "{} uses the database client", file.display());
+        }
+    }
+    assert!(
+        users > 0,
+        "the PostGIS reader no longer uses the database client"
+    );
 }
 
 #[test]
