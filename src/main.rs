@@ -68,6 +68,10 @@ enum Command {
     Validate {
         /// Files to check; none checks the shipped geodata.
         files: Vec<PathBuf>,
+        /// Check the files by the atlas's own rules: its required properties are errors, not
+        /// notes.
+        #[arg(long)]
+        atlas: bool,
     },
 }
 
@@ -130,7 +134,7 @@ fn main() -> ExitCode {
             Some(project) => render_slides(project, &args.out, &args.size, &args.lang),
             None => render(&args, max_bytes),
         },
-        Some(Command::Validate { files }) => validate(&files, max_bytes),
+        Some(Command::Validate { files, atlas }) => validate(&files, atlas, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
         Some(Command::Bench {
             files,
@@ -207,11 +211,13 @@ fn stats(lang: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn validate(files: &[PathBuf], max_bytes: u64) -> anyhow::Result<()> {
+fn validate(files: &[PathBuf], atlas: bool, max_bytes: u64) -> anyhow::Result<()> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
     let report = if files.is_empty() {
         validate::validate_embedded()
+    } else if atlas {
+        validate::validate_paths_for_atlas(&paths, max_bytes)
     } else {
-        let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
         validate::validate_paths(&paths, max_bytes)
     };
     let mut findings = report.findings.clone();

@@ -9,6 +9,7 @@ mod bench;
 mod big_layers;
 mod clusters;
 mod crash_safety;
+mod data_truth;
 mod dense;
 mod files;
 mod formats;
