@@ -100,7 +100,7 @@ CURATED_COLUMNS = ["id", "name_az", "name_en", "kind", "district", "lat", "lon",
                    "settlement_ref", "area_ha", "date", "date_end", "confidence", "source_url",
                    "source_date", "source_2_url", "source_2_date", "description", "extra"]
 # Curated layers, in output order, and whether rows with area_ha become footprint polygons.
-CURATED_LAYERS = [("airports", False), ("industrial_zones", True), ("demined_areas", True),
+CURATED_LAYERS = [("airports", False), ("industrial_zones", False), ("demined_areas", False),
                   ("facilities", False), ("events", False)]
 
 WARNINGS = []
@@ -445,7 +445,8 @@ def districts_layer(ne, fixes, used):
         p["former_names"] = alt
         geometry = clean_geometry(src["geometry"], 5)
         out.append(feature(p, geometry))
-    for name in sorted(set(demining) - matched):
+    # Aghdara has no polygon: aghdara_district() gives it a row of its own.
+    for name in sorted(set(demining) - matched - {"Aghdara"}):
         warn(f"district_demining.csv: {name!r} is not one of the 13 units; its rows are not used")
     return out
 
@@ -520,7 +521,9 @@ def settlements_layer(gnc_wheel):
         p = {
             "id": f"settlement-{gid}", "name_az": row["name_az"], "name_en": row["name_en"],
             "kind": row["kind"], "district": row["district"],
-            "population": pop, "population_source": source, "alt_names": row["alt_names"],
+            # GeoNames gives no year for its populations: the download date is not it.
+            "population": pop, "population_source": source, "population_year": "not given",
+            "alt_names": row["alt_names"],
             "geonameid": int(gid), "source_url": f"https://www.geonames.org/{gid}",
             "source_date": date, "confidence": confidence, "position": "exact",
             # The app's search reads former names from `former_names` (src/search.rs).
@@ -620,6 +623,155 @@ def region_facts():
     log(f"wrote {rel(path)}: {len(facts)} facts")
 
 
+# ---------------------------------------------------------------- current figures
+
+CURRENT_COLUMNS = ["feature_id", "residents", "families", "date", "basis", "source_url",
+                   "source_date", "note"]
+
+
+def apply_current_figures(features):
+    """Add the dated, sourced resident counts of curated/current_figures.csv to settlements."""
+    by_id = {f["properties"]["id"]: f for f in features}
+    for n, row in enumerate(read_curated_table("current_figures"), start=2):
+        where = f"curated/current_figures.csv line {n}"
+        if list(row.keys()) != CURRENT_COLUMNS:
+            raise SystemExit(f"{where}: columns differ from {CURRENT_COLUMNS}")
+        f = by_id.get(row["feature_id"])
+        if f is None:
+            raise SystemExit(f"{where}: {row['feature_id']} is not a settlement")
+        if row["residents"] and not (row["date"] and row["source_url"]):
+            raise SystemExit(f"{where}: a figure needs its date and source")
+        p = f["properties"]
+        for key, col in [("residents", "residents"), ("residents_families", "families"),
+                         ("residents_date", "date"), ("residents_basis", "basis"),
+                         ("residents_source_url", "source_url"),
+                         ("residents_source_date", "source_date"), ("residents_note", "note")]:
+            if row[col]:
+                p[key] = number(row[col]) if key in ("residents", "residents_families") else row[col]
+
+
+# ---------------------------------------------------------------- districts without a polygon
+
+# Aghdara was re-formed in December 2023; no source publishes its outline. It is a district
+# row of its own, a point at its centre, so that statistics and demining have a place for it.
+AGHDARA = {
+    "id": "district-aghdara", "name_az": "Ağdərə", "name_en": "Aghdara", "kind": "district",
+    "district": "Aghdara", "economic_region": "Karabakh", "alt_names": "Martakert",
+    "source_url": "https://www.geonames.org/587379", "source_date": ATC_SOURCE_DATE,
+    "confidence": "medium", "position": "settlement", "settlement_ref": "settlement-587379",
+    "polygon": "none: no source publishes Aghdara's outline; the point is Ağdərə town",
+}
+
+
+def aghdara_district(points_by_id):
+    demining = [r for r in read_curated_table("district_demining") if r["district_en"] == "Aghdara"]
+    p = dict(AGHDARA)
+    for row in sorted(demining, key=lambda r: r["year"]):
+        p[f"demined_ha_{row['year']}"] = number(row["hectares"])
+    if demining:
+        p["demined_source_url"] = "; ".join(sorted({r["source_url"] for r in demining}))
+        p["demined_source_date"] = "; ".join(sorted({r["source_date"] for r in demining}))
+    p["former_names"] = p["alt_names"]
+    lon, lat = points_by_id[p["settlement_ref"]]
+    return feature(p, point(lon, lat))
+
+
+# ---------------------------------------------------------------- water
+
+BASEMAP = os.path.join(IMPORT, "basemap")
+WATER_SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-physical-vectors/"
+
+
+def water_layer():
+    """Rivers and lakes of Natural Earth 10m (import/basemap/), named from water_names.csv."""
+    names = {r["ne_name"]: r for r in read_csv(os.path.join(IMPORT, "water_names.csv"))}
+    used = set()
+    out = []
+    for file_name, kind in [("ne_10m_lakes_region.geojson", "lake"),
+                            ("ne_10m_rivers_region.geojson", "river")]:
+        with open(os.path.join(BASEMAP, file_name), encoding="utf-8") as f:
+            features = json.load(f)["features"]
+        for i, src in enumerate(features):
+            sp = src["properties"]
+            ne_name = sp.get("name") or ""
+            if not ne_name:
+                # Natural Earth names four small rivers of the area no name: a landmark with no
+                # name to show or search is left out.
+                continue
+            row = names.get(ne_name)
+            if ne_name and row is None:
+                raise SystemExit(f"water_names.csv has no row for Natural Earth's {ne_name!r}")
+            used.add(ne_name)
+            cla = sp.get("featurecla", "")
+            fid = f"water-{kind}-{sp.get('rivernum', i)}-{i}"
+            p = {
+                "id": fid,
+                "name_az": row["name_az"] if row else "",
+                "name_en": row["name_en"] if row else "",
+                "kind": "reservoir" if cla == "Reservoir" else ("lake" if kind == "lake" else "river"),
+                "source_url": WATER_SOURCE_URL, "source_date": NE_WATER_DATE,
+                "confidence": "medium", "position": "exact",
+                "name_source_url": row["source_url"] if row else "",
+                "name_note": row["note"] if row else "unnamed in Natural Earth",
+                "ne_featurecla": cla, "ne_file": sp.get("ne_file", ""),
+            }
+            geometry = src["geometry"]
+            if geometry["type"] in ("Polygon", "MultiPolygon"):
+                geometry = clean_geometry(geometry, 5)
+            else:
+                lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
+                lines = [[[round(x, 5), round(y, 5)] for x, y in line] for line in lines]
+                geometry = ({"type": "LineString", "coordinates": lines[0]} if len(lines) == 1
+                            else {"type": "MultiLineString", "coordinates": lines})
+            out.append(feature(p, geometry))
+    unused = set(names) - used
+    if unused:
+        raise SystemExit(f"water_names.csv: rows for names Natural Earth does not have: {sorted(unused)}")
+    return out
+
+
+# Natural Earth's physical files carry no version date; the GeoJSON conversion they were taken
+# from (basemap/SOURCE.md) dates from 2017: the year is all that is known.
+NE_WATER_DATE = "2017"
+
+
+# ---------------------------------------------------------------- railway
+
+def railway_layer(points_by_id):
+    """Segments between consecutive stations of curated/railway_stations.csv whose place is
+    sourced. Straight lines between towns: the track's course is not published."""
+    rows = read_curated_table("railway_stations")
+    lines = {}
+    for row in rows:
+        lines.setdefault(row["line_id"], []).append(row)
+    out = []
+    for line_id, stations in lines.items():
+        stations.sort(key=lambda r: int(r["order"]))
+        placed = [s for s in stations if s["settlement_ref"]]
+        for a, b in zip(placed, placed[1:]):
+            for s in (a, b):
+                if s["settlement_ref"] not in points_by_id:
+                    raise SystemExit(f"railway_stations.csv: {s['settlement_ref']} is not a known settlement")
+            (lon1, lat1), (lon2, lat2) = points_by_id[a["settlement_ref"]], points_by_id[b["settlement_ref"]]
+            skipped = [s["station_en"] for s in stations if int(a["order"]) < int(s["order"]) < int(b["order"])]
+            p = {
+                "id": f"{line_id}-{a['station_en'].lower()}-{b['station_en'].lower()}",
+                "name_az": f"{a['line_az']}: {a['station_az']} – {b['station_az']}",
+                "name_en": f"{a['line_en']}: {a['station_en']} – {b['station_en']}",
+                "kind": "railway (under construction)", "district": b["district"],
+                "source_url": a["source_url"], "source_date": a["source_date"],
+                "confidence": "low", "position": "approximate",
+                "source_2_url": a["source_2_url"], "source_2_date": a["source_2_date"],
+                "description": a["line_note"] + (f" Stations between, not placed: {', '.join(skipped)}." if skipped else ""),
+                "status": a["status"], "status_date": a["status_date"],
+                "line_length_km": number(a["line_length_km"]),
+                "stations": f"{a['station_en']} (at {a['settlement_ref']}); {b['station_en']} (at {b['settlement_ref']})",
+            }
+            out.append(feature(p, {"type": "LineString", "coordinates": [
+                [round(lon1, 6), round(lat1, 6)], [round(lon2, 6), round(lat2, 6)]]}))
+    return out
+
+
 # ---------------------------------------------------------------- checks
 
 def check_ids(layers):
@@ -635,6 +787,8 @@ def check_ids(layers):
 def representative(geometry):
     if geometry["type"] == "Point":
         return geometry["coordinates"]
+    if geometry["type"] == "LineString":
+        return geometry["coordinates"][-1]
     ring = geometry["coordinates"][0]
     n = len(ring) - 1
     return [sum(x for x, _ in ring[:n]) / n, sum(y for _, y in ring[:n]) / n]
@@ -679,7 +833,6 @@ def main():
     unused = {(c, r["field"]) for c, rows in fixes.items() for r in rows} - used
     if unused:
         raise SystemExit(f"name_fixes.csv: rows for features not written: {sorted(unused)}")
-    write_layer("districts", districts)
     write_layer("context", context)
 
     towns = settlements_layer(gnc_wheel)
@@ -687,9 +840,15 @@ def main():
     curated_towns = curated_layer("settlements", False, points_by_id, {}) or []
     all_towns = towns + curated_towns
     points_by_id.update({f["properties"]["id"]: representative(f["geometry"]) for f in curated_towns})
+    apply_current_figures(all_towns)
     write_layer("settlements", all_towns)
+    districts.append(aghdara_district(points_by_id))
+    write_layer("districts", districts)
+    write_layer("water", water_layer())
+    railway = railway_layer(points_by_id)
+    write_layer("railway", railway)
 
-    layers = {"settlements": all_towns}
+    layers = {"settlements": all_towns, "railway": railway}
     airports = airport_positions(airports_wheel)
     for name, polygons in CURATED_LAYERS:
         features = curated_layer(name, polygons, points_by_id, airports)

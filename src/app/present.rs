@@ -195,7 +195,7 @@ pub fn render_slides(
         // Fitted as the show fits it, clear of the title card (the PNG has no legend).
         let layout = scene::PresentationLayout::new(
             viewport,
-            0,
+            &[],
             Some((&slide.title, &slide.caption)),
             as_of.is_some(),
         );

@@ -3,6 +3,15 @@
 
 use crate::model::atlas::FeatureRef;
 use crate::model::measure::{MeasureMode, Measurement};
+use crate::model::projection::World;
+
+/// Features stacked on one point, spread on a ring around it on the map so that each can be
+/// seen and clicked (`scene::fan`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fan {
+    pub at: World,
+    pub members: Vec<FeatureRef>,
+}
 
 #[derive(Default)]
 pub struct Selection {
@@ -13,6 +22,8 @@ pub struct Selection {
     pub measurement: Option<Measurement>,
     /// Clicks on the map add measurement vertices instead of picking.
     pub measuring: bool,
+    /// The stacked features of the last click, spread out.
+    pub fan: Option<Fan>,
 }
 
 impl Selection {
@@ -20,11 +31,20 @@ impl Selection {
     pub fn select(&mut self, picked: Vec<FeatureRef>) {
         self.selected = picked.first().copied();
         self.picked = picked;
+        self.fan = None;
+    }
+
+    /// Selects `picked` as [`Self::select`] does, and spreads `members`, the points among
+    /// them stacked at `at`, around it.
+    pub fn select_fanned(&mut self, picked: Vec<FeatureRef>, at: World, members: Vec<FeatureRef>) {
+        self.select(picked);
+        self.fan = Some(Fan { at, members });
     }
 
     pub fn clear(&mut self) {
         self.selected = None;
         self.picked.clear();
+        self.fan = None;
     }
 
     /// Starts a new measurement of `mode`; clicks on the map add its vertices.

@@ -155,9 +155,12 @@ impl AppState {
     /// Where slide `index`'s furniture sits on `viewport` as the map now stands.
     pub fn presentation_layout(&self, index: usize, viewport: Rect) -> PresentationLayout {
         let slide = self.deck.project.slides.get(index);
+        let rows: Vec<String> = (self.legend_layers().iter().map(|l| l.title.clone()))
+            .chain(self.choropleth_rows().into_iter().map(|(_, text)| text))
+            .collect();
         PresentationLayout::new(
             viewport,
-            self.legend_layers().len() + self.choropleth_rows().len(),
+            &rows.iter().map(String::as_str).collect::<Vec<_>>(),
             slide.map(|s| (s.title.as_str(), s.caption.as_str())),
             self.doc.filter.as_of.is_some(),
         )

@@ -80,6 +80,10 @@ enum Command {
     Validate {
         /// Files to check; none checks the shipped geodata.
         files: Vec<PathBuf>,
+        /// Check the files by the atlas's own rules: its required properties are errors, not
+        /// notes.
+        #[arg(long)]
+        atlas: bool,
     },
 }
 
@@ -146,7 +150,7 @@ pub fn run() -> ExitCode {
             Some(project) => render_slides(project, &args.out, &args.size, &args.lang),
             None => render(&args, max_bytes),
         },
-        Some(Command::Validate { files }) => validate(&files, max_bytes),
+        Some(Command::Validate { files, atlas }) => validate(&files, atlas, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
         Some(Command::Publish { to, schema, files }) => publish(&to, &schema, &files, max_bytes),
         Some(Command::Bench {
@@ -201,7 +205,7 @@ fn strip_passwords(cli: &mut Cli) {
     strip(&mut cli.files);
     match &mut cli.command {
         Some(Command::Render(args)) => strip(&mut args.files),
-        Some(Command::Validate { files }) | Some(Command::Bench { files, .. }) => strip(files),
+        Some(Command::Validate { files, .. }) | Some(Command::Bench { files, .. }) => strip(files),
         _ => {}
     }
 }
@@ -242,11 +246,13 @@ fn stats(lang: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn validate(files: &[PathBuf], max_bytes: u64) -> anyhow::Result<()> {
+fn validate(files: &[PathBuf], atlas: bool, max_bytes: u64) -> anyhow::Result<()> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
     let report = if files.is_empty() {
         validate::validate_embedded()
+    } else if atlas {
+        validate::validate_paths_for_atlas(&paths, max_bytes)
     } else {
-        let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
         validate::validate_paths(&paths, max_bytes)
     };
     let mut findings = report.findings.clone();

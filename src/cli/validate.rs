@@ -47,6 +47,9 @@ pub const KNOWN_BOUNDARY_ERRORS: [(&str, &str); 2] = [
 pub enum Severity {
     Error,
     Warning,
+    /// Something only the atlas's own data must have (its required properties, say), found
+    /// in a user's file: said, never counted against it.
+    Note,
 }
 
 /// One thing found.
@@ -64,6 +67,7 @@ impl std::fmt::Display for Finding {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{level}: {}", self.file)?;
         if let Some(i) = self.feature_index {
@@ -93,12 +97,26 @@ impl Report {
     }
 
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn notes(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Note)
+            .count()
     }
 
     pub fn summary(&self) -> String {
+        let notes = match self.notes() {
+            0 => String::new(),
+            n => format!(", {n} notes"),
+        };
         format!(
-            "{} files, {} features: {} errors, {} warnings",
+            "{} files, {} features: {} errors, {} warnings{notes}",
             self.files,
             self.features,
             self.errors(),
@@ -124,6 +142,7 @@ pub fn validate_embedded() -> Report {
             districts,
         );
     }
+    report_district_disagreements(&mut report, &atlas);
     report.findings.push(Finding {
         severity: Severity::Warning,
         file: "districts.geojson".to_owned(),
@@ -137,16 +156,67 @@ pub fn validate_embedded() -> Report {
     report
 }
 
-/// Validates files on disk (any format [`crate::io::load_any`] opens), checking districts
-/// against the embedded district layer.
+/// Where the district a feature's source names differs from the polygon its position falls
+/// in (Natural Earth's boundaries are off by up to about 3 km): reported, never an error,
+/// since statistics and the card follow the source.
+fn report_district_disagreements(report: &mut Report, atlas: &crate::model::atlas::Atlas) {
+    for layer in atlas.layers.iter().filter(|l| l.role == LayerRole::Overlay) {
+        for f in layer.features() {
+            let Some((named, crate::model::atlas::DistrictBasis::Sourced)) = atlas.district_of(f)
+            else {
+                continue;
+            };
+            let by_position = atlas.district_at(f.anchor());
+            if by_position.and_then(|d| d.str("id")) == named.str("id") {
+                continue;
+            }
+            let at = by_position.map_or_else(
+                || "no liberated district's polygon".to_owned(),
+                |d| {
+                    format!(
+                        "the {} polygon",
+                        d.display_name(crate::model::feature::Language::English)
+                    )
+                },
+            );
+            report.findings.push(Finding {
+                severity: Severity::Warning,
+                file: layer.origin.clone(),
+                feature_index: None,
+                id: f.str("id").map(str::to_owned),
+                message: format!(
+                    "its source puts it in {}, its position falls in {at}: counted in {}",
+                    named.display_name(crate::model::feature::Language::English),
+                    named.display_name(crate::model::feature::Language::English)
+                ),
+            });
+        }
+    }
+}
+
+/// Validates a user's files on disk (any format [`crate::io::load_any`] opens): JSON, structure,
+/// coordinates, geometry, dates and URLs where given; the properties the atlas's own data must
+/// carry are named only as notes.
 pub fn validate_paths(paths: &[&Path], max_bytes: u64) -> Report {
+    validate_paths_as(paths, max_bytes, false)
+}
+
+/// Validates files on disk by the atlas's own rules (`validate --atlas`): its required
+/// properties are errors, and districts are checked against the embedded district layer.
+pub fn validate_paths_for_atlas(paths: &[&Path], max_bytes: u64) -> Report {
+    validate_paths_as(paths, max_bytes, true)
+}
+
+fn validate_paths_as(paths: &[&Path], max_bytes: u64, atlas_rules: bool) -> Report {
     let atlas = crate::io::embedded::atlas();
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
     let mut report = Report::default();
     let mut ids = HashMap::new();
     for path in paths {
         let file = path.display().to_string();
-        let role = if path.file_name().is_some_and(|n| n == "context.geojson") {
+        let role = if !atlas_rules {
+            LayerRole::User
+        } else if path.file_name().is_some_and(|n| n == "context.geojson") {
             LayerRole::Context
         } else {
             LayerRole::Overlay
@@ -271,9 +341,20 @@ pub fn check_feature(
     } else {
         &REQUIRED
     };
+    // What only the atlas's own data must have: errors there, notes in a user's file.
+    let atlas_rule = if role == LayerRole::User {
+        Severity::Note
+    } else {
+        Severity::Error
+    };
     for key in required {
         if f.text(key).is_none() {
-            found.push((Severity::Error, format!("missing property {key}")));
+            let hint = if role == LayerRole::User {
+                " (the atlas's own data carries it; --atlas checks for it)"
+            } else {
+                ""
+            };
+            found.push((atlas_rule, format!("missing property {key}{hint}")));
         }
     }
     for key in ["date", "date_end", "source_date", "source_2_date"] {
@@ -320,8 +401,56 @@ pub fn check_feature(
         ));
     }
     check_geometry(&f.lonlat(), found);
+    check_honest_figures(f, atlas_rule, found);
     if role != LayerRole::Context && role != LayerRole::Districts {
         check_district(f, districts, found);
+    }
+}
+
+/// A shape, figure or date that would mislead: an outline no source publishes drawn as a
+/// crisp polygon, a population without the year it is true for, an event dated after the
+/// report that tells of it.
+fn check_honest_figures(
+    f: FeatureView<'_>,
+    atlas_rule: Severity,
+    found: &mut Vec<(Severity, String)>,
+) {
+    let is_area = matches!(
+        f.lonlat(),
+        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+    );
+    if is_area && f.str("position") == Some("approximate") {
+        found.push((
+            atlas_rule,
+            "a polygon marked approximate is drawn as an exact outline; draw it as a point with its documented area_ha".to_owned(),
+        ));
+    }
+    if f.number("population").is_some() && f.text("population_year").is_none() {
+        found.push((
+            atlas_rule,
+            "population without population_year: say the year it is true for, or \"not given\""
+                .to_owned(),
+        ));
+    }
+    // The latest of its sources: an opening announced in advance is confirmed by a later one.
+    let source = [f.str("source_date"), f.str("source_2_date")]
+        .into_iter()
+        .flatten()
+        .max();
+    if let (Some(date), Some(source)) = (f.str("date"), source)
+        && !f.kind().is_some_and(|k| k.contains("planned"))
+    {
+        let n = date.len().min(source.len());
+        if date.get(..n) > source.get(..n) {
+            found.push((
+                if atlas_rule == Severity::Note {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                format!("date {date} is after the date of its source, {source}"),
+            ));
+        }
     }
 }
 
@@ -383,16 +512,32 @@ fn check_district(
         ));
         return;
     }
-    let Some(lonlat) = representative_lonlat(&f.lonlat()) else {
+    // A line (a railway between two districts' towns) is near its district if any of its
+    // vertices is; anything else, by its interior point.
+    let lonlats: Vec<[f64; 2]> = match f.lonlat() {
+        geo::Geometry::LineString(l) => l.0.iter().map(|c| [c.x, c.y]).collect(),
+        geo::Geometry::MultiLineString(m) => {
+            m.0.iter()
+                .flat_map(|l| l.0.iter().map(|c| [c.x, c.y]))
+                .collect()
+        }
+        other => representative_lonlat(&other).into_iter().collect(),
+    };
+    let Some(metres) = lonlats
+        .iter()
+        .map(|lonlat| {
+            let w = world_from_lonlat(*lonlat);
+            let point = geo::Point::new(w[0], w[1]);
+            polygons
+                .iter()
+                .map(|d| Euclidean.distance(d, &point))
+                .fold(f64::INFINITY, f64::min)
+                * ground_per_world_metre(lonlat[1])
+        })
+        .reduce(f64::min)
+    else {
         return;
     };
-    let w = world_from_lonlat(lonlat);
-    let point = geo::Point::new(w[0], w[1]);
-    let metres = polygons
-        .iter()
-        .map(|d| Euclidean.distance(d, &point))
-        .fold(f64::INFINITY, f64::min)
-        * ground_per_world_metre(lonlat[1]);
     if let Some(note) = note {
         found.push((Severity::Warning, note.to_owned()));
     }

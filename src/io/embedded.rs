@@ -37,7 +37,7 @@ fn plain() -> LayerTraits {
 }
 
 /// Every shipped layer, in drawing order, bottom first. Adding a layer is adding a row.
-pub const SHIPPED: [ShippedLayer; 8] = [
+pub const SHIPPED: [ShippedLayer; 10] = [
     ShippedLayer {
         id: "context",
         title: "Context",
@@ -70,6 +70,24 @@ pub const SHIPPED: [ShippedLayer; 8] = [
             search_bonus: 5,
             ..LayerTraits::default()
         },
+    },
+    ShippedLayer {
+        // Natural Earth 10m rivers and lakes: landmarks beneath every thematic layer. Above
+        // the grey land, whose fills would hide them; in the Context role, so that they are
+        // not counted per district nor listed as a thematic layer.
+        id: "water",
+        title: "Rivers and lakes",
+        role: LayerRole::Context,
+        file: embedded!("water.geojson"),
+        style: || {
+            LayerStyle::area(
+                Color32::from_rgb(190, 220, 240),
+                Color32::from_rgb(70, 140, 200),
+                1.4,
+            )
+            .with_labels()
+        },
+        traits: plain,
     },
     ShippedLayer {
         id: "demined_areas",
@@ -107,6 +125,17 @@ pub const SHIPPED: [ShippedLayer; 8] = [
             search_bonus: 2,
             ..LayerTraits::default()
         },
+    },
+    ShippedLayer {
+        // Straight segments between the towns of sourced stations: the track is not published.
+        id: "railway",
+        title: "Railway (under construction)",
+        role: LayerRole::Overlay,
+        file: embedded!("railway.geojson"),
+        style: || {
+            LayerStyle::area(Color32::TRANSPARENT, Color32::from_rgb(90, 40, 40), 2.2).with_labels()
+        },
+        traits: plain,
     },
     ShippedLayer {
         id: "events",

@@ -173,6 +173,53 @@ impl Atlas {
             })
     }
 
+    /// The liberated district a feature belongs to, and how that is known: the district its
+    /// own `district` property names (as its source gives it), or, for a feature that names
+    /// none of them, the polygon its anchor falls in. Natural Earth's polygons put some towns
+    /// in a neighbour (Laçın town in Şuşa), so the source's word comes first; `validate`
+    /// reports where the two disagree.
+    pub fn district_of(&self, f: FeatureView<'_>) -> Option<(FeatureView<'_>, DistrictBasis)> {
+        if let Some(d) = f
+            .str("district")
+            .and_then(|name| self.district_named(name, f))
+        {
+            return Some((d, DistrictBasis::Sourced));
+        }
+        self.district_at(f.anchor())
+            .map(|d| (d, DistrictBasis::Position))
+    }
+
+    /// The district row named `name` (its `district` value), or, for a name several rows
+    /// share a prefix with ("Shusha": Shusha District and Shusha City), the one that holds
+    /// `f`'s anchor, else the district rather than the city.
+    fn district_named(&self, name: &str, f: FeatureView<'_>) -> Option<FeatureView<'_>> {
+        let layer = self
+            .layers
+            .iter()
+            .find(|l| l.role == LayerRole::Districts)?;
+        let prefix = format!("{name} ");
+        let candidates: Vec<FeatureView<'_>> = layer
+            .features()
+            .filter(|d| {
+                d.str("district")
+                    .is_some_and(|n| n == name || n.starts_with(&prefix))
+            })
+            .collect();
+        if let [only] = candidates.as_slice() {
+            return Some(*only);
+        }
+        let at = f.anchor();
+        candidates
+            .iter()
+            .find(|d| d.area_contains(at))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find(|d| d.str("kind") == Some("district"))
+            })
+            .copied()
+    }
+
     /// Every source cited by a feature or a region fact: URL → (dates cited, features citing it).
     pub fn sources(&self) -> std::collections::BTreeMap<String, (Vec<String>, usize)> {
         let mut sources: std::collections::BTreeMap<String, (Vec<String>, usize)> =
@@ -225,4 +272,13 @@ impl Atlas {
         years.dedup();
         years
     }
+}
+
+/// How a feature's district is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistrictBasis {
+    /// The feature's own `district` property, from its source.
+    Sourced,
+    /// The district polygon its position falls in.
+    Position,
 }

@@ -237,3 +237,26 @@ fn line_within(line: &[World], at: World, tol: f64, probe: &LonLatBox) -> bool {
     }
     false
 }
+
+/// The point features among `hits` that share one position (within a metre), with it, when
+/// there are at least two: a stack that zooming cannot split.
+pub fn stacked_points(
+    atlas: &crate::model::atlas::Atlas,
+    hits: &[FeatureRef],
+) -> Option<(World, Vec<FeatureRef>)> {
+    let points: Vec<(FeatureRef, World)> = hits
+        .iter()
+        .filter_map(|r| {
+            let (_, f) = atlas.feature(*r)?;
+            f.is_point().then(|| (*r, f.anchor()))
+        })
+        .collect();
+    let (_, at) = *points.first()?;
+    let same = |w: &World| (w[0] - at[0]).abs() < 1.0 && (w[1] - at[1]).abs() < 1.0;
+    let members: Vec<FeatureRef> = points
+        .iter()
+        .filter(|(_, w)| same(w))
+        .map(|(r, _)| *r)
+        .collect();
+    (members.len() >= 2).then_some((at, members))
+}

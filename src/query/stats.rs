@@ -1,6 +1,6 @@
-//! District statistics, computed from geometry: what lies inside each liberated district,
-//! its industrial zone area, its demining by year and its settlements; and a table that
-//! compares them, with CSV export.
+//! District statistics: what belongs to each liberated district (by the district its source
+//! names, by position otherwise), its industrial zone area, its demining by year and its
+//! settlements; and a table that compares them, with CSV export.
 
 use crate::model::atlas::Atlas;
 use crate::model::atlas::FeatureRef;
@@ -65,21 +65,17 @@ impl DistrictStats {
     }
 }
 
-/// Whether a feature lies in a district: a point inside it, or an area whose interior point is.
-fn lies_in(district: FeatureView<'_>, f: FeatureView<'_>) -> bool {
-    district.area_contains(f.anchor())
-}
-
-/// Features of `layer` inside `district`, through the layer's R-tree.
+/// Features of `layer` in `district`: those whose own sourced `district` names it, and those
+/// that name no liberated district and lie inside its polygon (see `Atlas::district_of`).
 fn inside<'a>(
+    atlas: &'a Atlas,
     layer: &'a Layer,
     district: FeatureView<'a>,
 ) -> impl Iterator<Item = FeatureView<'a>> + 'a {
+    let id = district.str("id");
     layer
-        .features_in(&district.bounds())
-        .into_iter()
-        .filter_map(|id| layer.feature(id))
-        .filter(move |&f| lies_in(district, f))
+        .features()
+        .filter(move |&f| atlas.district_of(f).is_some_and(|(d, _)| d.str("id") == id))
 }
 
 /// Statistics of the district `r` (a feature of the districts layer).
@@ -95,20 +91,24 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .collect();
     let counts = thematic
         .iter()
-        .map(|l| (l.key, l.title.clone(), inside(l, district).count()))
+        .map(|l| (l.key, l.title.clone(), inside(atlas, l, district).count()))
         .collect();
     let hectares = thematic
         .iter()
         .filter(|l| l.traits.hectares_column.is_some())
         .map(|l| {
-            let ha = inside(l, district).filter_map(|f| f.area_ha()).sum();
+            // An area drawn as a point (its outline is not published) counts its documented
+            // `area_ha`.
+            let ha = inside(atlas, l, district)
+                .filter_map(|f| f.area_ha().or_else(|| f.number("area_ha")))
+                .sum();
             (l.key, ha)
         })
         .collect();
     let settlements = thematic
         .iter()
         .filter(|l| l.traits.places)
-        .flat_map(|l| inside(l, district))
+        .flat_map(|l| inside(atlas, l, district))
         .map(|f| SettlementRow {
             name: f.display_name(language),
             population: f.number("population"),

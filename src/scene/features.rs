@@ -11,7 +11,7 @@ use crate::model::style::{NO_DATA, Symbol};
 use crate::model::view::{MapView, PICK_TOLERANCE_POINTS};
 use crate::scene::fonts::Faces;
 use crate::scene::labels::LabelCandidate;
-use egui::{Color32, Rect, Stroke};
+use egui::{Color32, Pos2, Rect, Stroke};
 
 /// The colour a feature is filled with: its district's class on a choropleth, its category's
 /// colour, its kind's symbol colour, or the layer's fill; at the layer's opacity.
@@ -72,6 +72,7 @@ pub(super) fn add_feature<'a>(
     }
     let stroke = line_stroke(layer, Some(f));
     let detail = lod::detail_for(&layer.store, view.metres_per_point);
+    let before = scene.lines.len();
     match lod::mesh(f, detail) {
         Some(level) => {
             for part in &level.rings {
@@ -86,6 +87,61 @@ pub(super) fn add_feature<'a>(
         }
         None => add_lines(scene, f, stroke, view, viewport),
     }
+    // A line whose course is not published (a railway drawn between its stations' towns)
+    // is dashed, so that it does not read as a surveyed track.
+    if f.str("position") == Some("approximate") {
+        let drawn: Vec<LineItem> = scene.lines.drain(before..).collect();
+        for line in drawn {
+            for points in dashes(&line.points, DASH_ON, DASH_OFF) {
+                scene.lines.push(LineItem {
+                    points,
+                    stroke: line.stroke,
+                });
+            }
+        }
+    }
+}
+
+/// Dash and gap lengths of an approximate line, in points.
+pub const DASH_ON: f32 = 9.0;
+pub const DASH_OFF: f32 = 6.0;
+
+/// A polyline cut into dashes `on` points long with gaps of `off` between them.
+pub fn dashes(points: &[Pos2], on: f32, off: f32) -> Vec<Vec<Pos2>> {
+    let mut out = Vec::new();
+    let mut current: Vec<Pos2> = Vec::new();
+    // Distance left in the current dash (drawing) or gap (not drawing).
+    let (mut drawing, mut left) = (true, on);
+    for pair in points.windows(2) {
+        let (mut a, b) = (pair[0], pair[1]);
+        if drawing && current.is_empty() {
+            current.push(a);
+        }
+        let mut length = a.distance(b);
+        while length > left {
+            let split = a + (b - a) * (left / length);
+            if drawing {
+                current.push(split);
+                out.push(std::mem::take(&mut current));
+            } else {
+                current.push(split);
+            }
+            length -= left;
+            a = split;
+            drawing = !drawing;
+            left = if drawing { on } else { off };
+        }
+        left -= length;
+        if drawing {
+            current.push(b);
+        } else {
+            current.clear();
+        }
+    }
+    if current.len() > 1 {
+        out.push(current);
+    }
+    out
 }
 
 /// Adds an area's fill and outline at this zoom's level of detail, and its symbol when it is
@@ -239,7 +295,14 @@ pub(super) fn label_candidate(
     faces: &Faces,
 ) -> Option<LabelCandidate> {
     let text = f.name(language)?.to_owned();
-    let anchor = view.screen_from_world(viewport, f.anchor());
+    let is_line = !f.is_areal() && !f.is_point();
+    let anchor = if is_line {
+        // A river or railway is named at the middle of its part on screen, where its label
+        // fits, not at a fixed point that may be far off screen.
+        line_label_anchor(f, view, viewport)?
+    } else {
+        view.screen_from_world(viewport, f.anchor())
+    };
     if !viewport.contains(anchor) {
         return None;
     }
@@ -268,6 +331,7 @@ pub(super) fn label_candidate(
         )
     };
     let color = match layer.role {
+        _ if is_line => layer.style.stroke,
         LayerRole::Districts => Color32::from_rgb(90, 45, 10),
         LayerRole::Context => Color32::from_rgb(125, 125, 120),
         _ => Color32::from_rgb(25, 25, 25),
@@ -283,4 +347,19 @@ pub(super) fn label_candidate(
         priority,
         beside_point: beside,
     })
+}
+
+/// The middle vertex of the longest run of `f`'s vertices on screen, inset from the edges.
+fn line_label_anchor(f: FeatureView<'_>, view: &MapView, viewport: Rect) -> Option<Pos2> {
+    let inner = viewport.shrink(40.0);
+    f.geometry()
+        .lines()
+        .map(|line| {
+            project_for_drawing(line)
+                .map(|w| view.screen_from_world(viewport, w))
+                .filter(|p| inner.contains(*p))
+                .collect::<Vec<Pos2>>()
+        })
+        .max_by_key(Vec::len)
+        .and_then(|on_screen| on_screen.get(on_screen.len() / 2).copied())
 }

@@ -129,18 +129,29 @@ pub struct PresentationLayout {
 }
 
 impl PresentationLayout {
-    /// `legend_rows`: layer and colour-class rows; `card`: the slide's title and caption.
+    /// `legend_rows`: the legend's rows (layer titles and colour classes); `card`: the slide's
+    /// title and caption.
     pub fn new(
         viewport: Rect,
-        legend_rows: usize,
+        legend_rows: &[&str],
         card: Option<(&str, &str)>,
         banner: bool,
     ) -> Self {
         PresentationLayout {
-            legend: Rect::from_min_size(
-                viewport.right_top() + vec2(-300.0, 16.0),
-                vec2(284.0, 16.0 + 30.0 * legend_rows as f32),
-            ),
+            legend: {
+                // The swatch and its gap, then the text at 20 points (about 11 points a
+                // character in DejaVu Sans), and a margin.
+                let longest = legend_rows
+                    .iter()
+                    .map(|t| t.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let width = (54.0 + 11.0 * longest as f32).max(284.0);
+                Rect::from_min_size(
+                    viewport.right_top() + vec2(-width - 16.0, 16.0),
+                    vec2(width, 16.0 + 30.0 * legend_rows.len() as f32),
+                )
+            },
             attribution: Rect::from_min_max(
                 viewport.right_bottom() - vec2(700.0_f32.min(viewport.width() - 16.0), 64.0),
                 viewport.right_bottom() - vec2(8.0, 4.0),

@@ -18,12 +18,14 @@ use std::ops::Range;
 mod crowded;
 pub mod dense;
 mod dense_layer;
+mod fan;
 mod features;
 pub mod fonts;
 mod furniture;
 pub mod labels;
 
-pub use features::{is_tiny, tiny_below};
+pub use fan::{FAN_HIT_RADIUS, add_fan, fan_member_at, fan_positions};
+pub use features::{DASH_OFF, DASH_ON, dashes, is_tiny, tiny_below};
 pub use furniture::{
     CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, ChoroplethLegend, PresentationLayout,
     ScaleBar, TitleCard, choropleth_legend, scale_bar, wrap,

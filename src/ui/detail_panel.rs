@@ -2,8 +2,9 @@
 //! attribute, and a list to choose from when several features lay under the click.
 
 use crate::app::AppState;
-use crate::model::atlas::FeatureRef;
+use crate::model::atlas::{DistrictBasis, FeatureRef};
 use crate::model::feature::Language;
+use crate::model::store::FeatureView;
 use crate::model::store::attributes::AttrValue;
 
 /// Properties shown in the provenance block rather than the attribute table's top.
@@ -115,15 +116,11 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
     });
     ui.add_space(6.0);
 
+    figures_ui(ui, f);
     ui.strong("From the geometry");
     egui::Grid::new("computed").num_columns(2).show(ui, |ui| {
         ui.label("In district");
-        let district = state
-            .doc
-            .atlas
-            .district_at(f.anchor())
-            .map(|d| d.display_name(language));
-        ui.label(district.unwrap_or_else(|| "outside the liberated districts".to_owned()));
+        ui.label(district_text(state, f, language));
         ui.end_row();
         if let Some(ha) = f.area_ha() {
             ui.label("Area (geodesic)");
@@ -173,6 +170,100 @@ fn feature_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef, language: Lang
                 ui.end_row();
             }
         });
+}
+
+/// The district line: the district the feature's source names, or the polygon it falls in.
+fn district_text(state: &AppState, f: FeatureView<'_>, language: Language) -> String {
+    match state.doc.atlas.district_of(f) {
+        Some((d, DistrictBasis::Sourced)) => {
+            format!("{} (as its source names it)", d.display_name(language))
+        }
+        Some((d, DistrictBasis::Position)) => {
+            format!("{} (by position)", d.display_name(language))
+        }
+        None => "outside the liberated districts".to_owned(),
+    }
+}
+
+/// Figures with the date they are true for: a population without a year says so, and a
+/// current, dated count stands beside it where one was found.
+fn figures_ui(ui: &mut egui::Ui, f: FeatureView<'_>) {
+    let population = population_text(f);
+    let residents = residents_text(f);
+    let documented_area = match (f.area_ha(), f.number("area_ha")) {
+        (None, Some(ha)) => Some(ha),
+        _ => None,
+    };
+    if population.is_none() && residents.is_none() && documented_area.is_none() {
+        return;
+    }
+    ui.strong("Figures");
+    egui::Grid::new("figures").num_columns(2).show(ui, |ui| {
+        if let Some(text) = population {
+            ui.label("Population");
+            ui.add(egui::Label::new(text).wrap());
+            ui.end_row();
+        }
+        if let Some(text) = residents {
+            ui.label("Now");
+            ui.add(egui::Label::new(text).wrap());
+            ui.end_row();
+        }
+        if let Some(ha) = documented_area {
+            ui.label("Documented area");
+            ui.add(
+                egui::Label::new(format!(
+                    "{} ha (no outline is published: drawn as a point)",
+                    group_thousands(ha)
+                ))
+                .wrap(),
+            );
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+}
+
+/// "population 19,400 (GeoNames, year not given)", or with the year its source gives.
+pub fn population_text(f: FeatureView<'_>) -> Option<String> {
+    let population = f.number("population")?;
+    let source = f
+        .str("population_source")
+        .map_or("source not given", |s| s.split(" via ").next().unwrap_or(s));
+    let year = match f.text("population_year") {
+        Some(y) if y != "not given" => y,
+        _ => "year not given".to_owned(),
+    };
+    Some(format!(
+        "population {} ({source}, {year})",
+        group_int(population)
+    ))
+}
+
+/// The dated, sourced current count, or that none was found.
+pub fn residents_text(f: FeatureView<'_>) -> Option<String> {
+    let note = f.str("residents_note");
+    let Some(people) = f.number("residents") else {
+        return note.map(|n| format!("uncertain: {n}"));
+    };
+    let families = f
+        .number("residents_families")
+        .map(|n| format!("{} families, ", group_int(n)))
+        .unwrap_or_default();
+    let date = f.str("residents_date").unwrap_or("date not given");
+    let basis = f.str("residents_basis").unwrap_or("residents");
+    let source = f
+        .str("residents_source_url")
+        .map_or(String::new(), |u| format!(", {}", short_url(u)));
+    Some(format!(
+        "{families}{} people by {date} ({basis}{source})",
+        group_int(people)
+    ))
+}
+
+fn group_int(value: f64) -> String {
+    let text = group_thousands(value);
+    text.strip_suffix(".0").unwrap_or(&text).to_owned()
 }
 
 fn position_text(position: Option<&str>) -> &'static str {

@@ -6,7 +6,7 @@ use crate::draw::paint::paint_scene;
 use crate::model::projection::lonlat_from_world;
 use crate::model::view::MapView;
 use crate::model::view::PICK_TOLERANCE_POINTS;
-use crate::query::pick::pick;
+use crate::query::pick::{pick, stacked_points};
 use crate::scene::{self, BadgeItem};
 use egui::{Pos2, Sense};
 
@@ -68,21 +68,56 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if let Some(r) = hovered {
         scene::add_hover(&mut built, &state.doc.atlas, r, &view, viewport);
     }
+    // A click on a spread symbol of the fanned-out stack chooses that feature.
+    let fanned = clicked.and_then(|(p, _)| {
+        let fan = state.selection.fan.as_ref()?;
+        scene::fan_member_at(fan.at, &fan.members, &view, viewport, p)
+    });
     let hits = match clicked {
+        _ if fanned.is_some() => None,
         Some((p, None)) => Some(pick_at(p)),
         _ => None,
     };
+    // A cluster whose members all share one position cannot split by zooming: it fans out.
+    let stack = match (fanned, clicked, &hits) {
+        (None, Some((_, Some((centre, _)))), _) => {
+            let under = pick_at(centre);
+            stacked_points(&state.doc.atlas, &under).map(|(at, members)| (at, members, under))
+        }
+        (None, _, Some(hits)) => {
+            stacked_points(&state.doc.atlas, hits).map(|(at, members)| (at, members, hits.clone()))
+        }
+        _ => None,
+    };
+    if let Some(fan) = stack
+        .as_ref()
+        .map(|(at, members, _)| (*at, members.as_slice()))
+        .or_else(|| {
+            let fan = state
+                .selection
+                .fan
+                .as_ref()
+                .filter(|_| clicked.is_none() || fanned.is_some())?;
+            Some((fan.at, fan.members.as_slice()))
+        })
+    {
+        scene::add_fan(&mut built, &state.doc.atlas, fan.0, fan.1, &view, viewport);
+    }
     built.line_images = state
         .backdrop
         .images(ui.ctx(), &built.dense, &view, viewport);
     paint_scene(&painter, &built);
 
-    match (clicked, hits) {
-        (Some((_, Some((centre, _)))), _) => {
+    match (fanned, stack, clicked, hits) {
+        (Some(r), ..) => state.selection.selected = Some(r),
+        (None, Some((at, members, under)), ..) => {
+            state.selection.select_fanned(under, at, members);
+        }
+        (None, None, Some((_, Some((centre, _)))), _) => {
             state.map.camera.glide_zoom(viewport, centre, 4.0);
         }
-        (_, Some(hits)) if hits.is_empty() => state.selection.clear(),
-        (_, Some(hits)) => state.selection.select(hits),
+        (None, None, _, Some(hits)) if hits.is_empty() => state.selection.clear(),
+        (None, None, _, Some(hits)) => state.selection.select(hits),
         _ => {}
     }
     if let Some((_, count)) = hovered_cluster {

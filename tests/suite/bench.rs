@@ -34,7 +34,8 @@ fn bench_reports_each_phase_as_one_json_line() {
     .unwrap()
     .features
     .len();
-    assert_eq!(report["features"], 13 + settlements);
+    // The 13 Natural Earth districts and Aghdara's point.
+    assert_eq!(report["features"], 14 + settlements);
     assert_eq!(report["picks"], 200);
     assert_eq!(report["frames"], 12);
     for key in [

@@ -11,6 +11,7 @@ mod big_layers;
 mod clusters;
 mod code_pages;
 mod crash_safety;
+mod data_truth;
 mod dense;
 mod exports;
 mod files;

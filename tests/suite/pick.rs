@@ -134,13 +134,13 @@ fn a_hidden_layer_is_not_picked() {
 #[test]
 fn an_area_too_small_to_see_is_picked_near_its_symbol_but_not_when_zoomed_in() {
     let atlas = karabakh_atlas::io::embedded::atlas();
-    let r = atlas.find_by_id("zone-araz-valley").unwrap();
+    let r = atlas.find_by_id("city-shusha").unwrap();
     let (_, zone) = atlas.feature(r).unwrap();
     let bounds = zone.bounds();
     let size = bounds.width().max(bounds.height());
-    // Just outside the footprint, to the east.
+    // Just outside Shusha City, to the east.
     let beside = [bounds.max[0] + size * 0.2, bounds.center()[1]];
-    // Zoomed out: 7 points of tolerance are far wider than the 200 ha footprint.
+    // Zoomed out: 7 points of tolerance are far wider than the small city.
     let far_tolerance = size;
     assert!(
         pick(
@@ -151,7 +151,7 @@ fn an_area_too_small_to_see_is_picked_near_its_symbol_but_not_when_zoomed_in() {
         )
         .contains(&r)
     );
-    // Zoomed in, the footprint is big on screen and must be hit inside, as any area.
+    // Zoomed in, the city is big on screen and must be hit inside, as any area.
     let near_tolerance = size / 20.0;
     assert!(
         !pick(

@@ -109,7 +109,7 @@ fn khankendi_and_khojaly_in_2024_are_on_the_map() {
         &atlas,
         "facility-khankendi-bulud-hotel",
         TREND_2024_12_30,
-        &[("date", json!("2024-09-20"))],
+        &[("date", json!("2024-09-19"))],
     );
     assert_fact(
         &atlas,

@@ -91,7 +91,12 @@ fn the_fitted_view_moves_a_feature_out_from_under_the_caption_card() {
         let viewport = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height));
         let layout = karabakh_atlas::scene::PresentationLayout::new(
             viewport,
-            7,
+            &[
+                "Airports",
+                "Settlements",
+                "Railway (under construction)",
+                "Liberated districts",
+            ],
             Some((
                 "Three new airports",
                 "A caption long enough to wrap onto a second line of the card, as the shipped ones do.",

@@ -17,7 +17,8 @@ pub(crate) fn harness() -> Harness<'static, AtlasApp> {
         Faces::load().unwrap(),
     ));
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        // Tall enough for the layer panel's date slider below the railway and 2025 rows.
+        .with_size(egui::vec2(1400.0, 1050.0))
         .with_max_steps(240)
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
