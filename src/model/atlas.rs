@@ -114,10 +114,7 @@ impl Atlas {
     pub fn bounds_of(&self, refs: &[FeatureRef]) -> Option<WorldBounds> {
         refs.iter()
             .filter_map(|&r| self.feature(r).map(|(_, f)| f.bounds()))
-            .reduce(|a, b| WorldBounds {
-                min: [a.min[0].min(b.min[0]), a.min[1].min(b.min[1])],
-                max: [a.max[0].max(b.max[0]), a.max[1].max(b.max[1])],
-            })
+            .reduce(|a, b| a.union(&b))
     }
 
     /// The feature `r` refers to, with its layer, if both are still there.

@@ -167,9 +167,7 @@ impl PresentationLayout {
     pub fn reserved(&self) -> Vec<Rect> {
         let mut rects = vec![self.legend, self.attribution];
         rects.extend(self.card);
-        // Labels keep clear of the banner's place even before a date shows in it.
-        rects.push(self.banner.unwrap_or(Rect::NOTHING));
-        rects.retain(|r| r.is_positive());
+        rects.extend(self.banner);
         rects
     }
 
