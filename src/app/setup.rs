@@ -79,9 +79,11 @@ pub fn relative_to(path: &Path, base: &Path) -> String {
 /// read from `base`; an absolute path (`/srv/..`, `C:\..`, `\\server\..`) as it is.
 pub fn resolve_in(base: &Path, stored: &str) -> PathBuf {
     let bytes = stored.as_bytes();
-    let windows_absolute = stored.starts_with('\\')
+    // Absolute on either system, whichever this is: `/srv/a` saved on Linux is not absolute to
+    // Windows (no drive), and `C:\maps` or `\\server\share` are not to Linux.
+    let absolute_somewhere = stored.starts_with(['/', '\\'])
         || (bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':');
-    if Path::new(stored).is_absolute() || windows_absolute {
+    if Path::new(stored).is_absolute() || absolute_somewhere {
         return PathBuf::from(stored);
     }
     let mut path = base.to_path_buf();

@@ -24,12 +24,18 @@ const NETWORK_CRATES: &[&str] = &[
 /// The database client, the one network client allowed (TLS by rustls, no system OpenSSL).
 const DATABASE_CLIENT: &[&str] = &["postgres", "tokio-postgres", "tokio-postgres-rustls"];
 
-/// The packages that `cargo tree` lists for this machine's target, normal dependencies only.
-fn linux_dependencies() -> Vec<String> {
+/// The packages that `cargo tree` lists for `target` (this machine's when `None`), normal
+/// dependencies only. `cargo tree --target` needs no installed target, so a Linux run checks
+/// the Windows build's tree too.
+fn dependencies(target: Option<&str>) -> Vec<String> {
+    let mut args = vec![
+        "tree", "-e", "normal", "--prefix", "none", "--format", "{p}",
+    ];
+    if let Some(target) = target {
+        args.extend(["--target", target]);
+    }
     let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "tree", "-e", "normal", "--prefix", "none", "--format", "{p}",
-        ])
+        .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");
@@ -47,21 +53,26 @@ fn linux_dependencies() -> Vec<String> {
 
 #[test]
 fn no_network_client_is_linked() {
-    let deps = linux_dependencies();
-    assert!(
-        deps.iter().any(|d| d == "eframe"),
-        "the dependency list looks wrong: {deps:?}"
-    );
-    let network: Vec<&String> = deps
-        .iter()
-        .filter(|d| NETWORK_CRATES.contains(&d.as_str()))
-        .collect();
-    assert!(network.is_empty(), "network crates linked: {network:?}");
-    for client in DATABASE_CLIENT {
+    for target in [None, Some("x86_64-pc-windows-gnu")] {
+        let deps = dependencies(target);
         assert!(
-            deps.iter().any(|d| d == client),
-            "{client} is gone: {deps:?}"
+            deps.iter().any(|d| d == "eframe"),
+            "the dependency list for {target:?} looks wrong: {deps:?}"
         );
+        let network: Vec<&String> = deps
+            .iter()
+            .filter(|d| NETWORK_CRATES.contains(&d.as_str()))
+            .collect();
+        assert!(
+            network.is_empty(),
+            "network crates linked for {target:?}: {network:?}"
+        );
+        for client in DATABASE_CLIENT {
+            assert!(
+                deps.iter().any(|d| d == client),
+                "{client} is gone for {target:?}: {deps:?}"
+            );
+        }
     }
 }
 
