@@ -5,7 +5,7 @@ use crate::scene::fonts::BOLD_FAMILY;
 use crate::scene::{
     AreaItem, CARD_LINE_STEP, CARD_TEXT_SIZE, CARD_TITLE_SIZE, Scene, SymbolItem, symbol_outline,
 };
-use egui::epaint::{Mesh, PathShape, PathStroke, Vertex, WHITE_UV};
+use egui::epaint::{Mesh, PathShape, PathStroke, TextShape, Vertex, WHITE_UV};
 use egui::{Align2, Color32, FontFamily, FontId, Painter, Pos2, Shape, Stroke, Vec2, pos2, vec2};
 use std::sync::OnceLock;
 
@@ -45,7 +45,12 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
             FontFamily::Proportional
         };
         let font = FontId::new(item.label.size, family);
-        let at = item.label.rect.left_top();
+        let at = item.label.text_origin();
+        let angle = item.label.angle;
+        let text = |pos: Pos2, colour: Color32| {
+            let galley = painter.layout_no_wrap(item.label.text.clone(), font.clone(), colour);
+            painter.add(TextShape::new(pos, galley, colour).with_angle(angle));
+        };
         for d in [
             vec2(-1.0, 0.0),
             vec2(1.0, 0.0),
@@ -56,21 +61,9 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
             vec2(-1.0, 1.0),
             vec2(1.0, -1.0),
         ] {
-            painter.text(
-                at + d,
-                Align2::LEFT_TOP,
-                &item.label.text,
-                font.clone(),
-                item.halo,
-            );
+            text(at + d, item.halo);
         }
-        painter.text(
-            at,
-            Align2::LEFT_TOP,
-            &item.label.text,
-            font,
-            item.label.color,
-        );
+        text(at, item.label.color);
     }
     paint_scale_bar(painter, scene);
     if let Some(card) = &scene.card {

@@ -80,13 +80,17 @@ pub fn rasterize(scene: &Scene<'_>, faces: &Faces) -> Result<Pixmap, RasterError
     }
     for item in &scene.labels {
         let top_left = at(item.label.rect.left_top());
+        let centre = at(item.label.rect.center());
+        let turn = Transform::from_rotate_at(item.label.angle.to_degrees(), centre.x, centre.y);
         if let Some(path) = text_path(
             faces,
             &item.label.text,
             item.label.size,
             item.label.bold,
             top_left,
-        ) {
+        )
+        .and_then(|path| path.transform(turn))
+        {
             stroke(&mut pixmap, &path, item.halo, 2.5);
             fill(&mut pixmap, &path, item.label.color, FillRule::Winding);
         }

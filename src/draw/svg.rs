@@ -91,6 +91,18 @@ pub fn to_svg(scene: &Scene<'_>, faces: &Faces) -> String {
     out.raw("</g>\n<g id=\"labels\">\n");
     for item in &scene.labels {
         let l = &item.label;
+        // A name along a river is turned about its box's centre, as the window turns it.
+        let turned = l.angle != 0.0;
+        if turned {
+            let c = out.at(l.rect.center());
+            let turn = format!(
+                "<g transform=\"rotate({:.2} {:.1} {:.1})\">\n",
+                l.angle.to_degrees(),
+                c.x,
+                c.y
+            );
+            out.raw(&turn);
+        }
         out.text(
             &l.text,
             l.rect.left_top(),
@@ -99,6 +111,9 @@ pub fn to_svg(scene: &Scene<'_>, faces: &Faces) -> String {
             l.color,
             Some(item.halo),
         );
+        if turned {
+            out.raw("</g>\n");
+        }
     }
     out.raw("</g>\n<g id=\"furniture\">\n");
     if scene.show_scale_bar {

@@ -296,12 +296,15 @@ pub(super) fn label_candidate(
 ) -> Option<LabelCandidate> {
     let text = f.name(language)?.to_owned();
     let is_line = !f.is_areal() && !f.is_point();
-    let anchor = if is_line {
-        // A river or railway is named at the middle of its part on screen, where its label
-        // fits, not at a fixed point that may be far off screen.
-        line_label_anchor(f, view, viewport)?
+    let (anchor, angle) = if is_line {
+        // A river or railway is named along its course on screen, on a stretch straight and
+        // long enough for the name, nearest the middle of what is shown; where none is, the
+        // line goes unnamed at this zoom.
+        let size = layer.traits.label_size;
+        let width = faces.text_width(&text, size, false);
+        line_label_place(f, view, viewport, width, faces.row_height(size))?
     } else {
-        view.screen_from_world(viewport, f.anchor())
+        (view.screen_from_world(viewport, f.anchor()), 0.0)
     };
     if !viewport.contains(anchor) {
         return None;
@@ -320,6 +323,14 @@ pub(super) fn label_candidate(
             LayerRole::Context => (11.0, false, area / 1e6, None),
             _ => (12.0, false, 1e9 + area, None),
         }
+    } else if is_line {
+        // Centred on its stretch of the line (see `line_label_place`).
+        (
+            layer.traits.label_size,
+            false,
+            layer.traits.label_weight,
+            None,
+        )
     } else {
         let importance = f.number("population").unwrap_or(0.0) + layer.traits.label_weight;
         let size = layer.traits.label_size;
@@ -346,20 +357,77 @@ pub(super) fn label_candidate(
         bold,
         priority,
         beside_point: beside,
+        angle,
     })
 }
 
-/// The middle vertex of the longest run of `f`'s vertices on screen, inset from the edges.
-fn line_label_anchor(f: FeatureView<'_>, view: &MapView, viewport: Rect) -> Option<Pos2> {
+/// Where a line's name goes along it: the centre of the text box and its angle (radians
+/// clockwise, turned so the text reads left to right). The stretch lies within the longest run
+/// of the line's consecutive vertices on screen, inset from the edges: a chord at least the
+/// text's width, from which no vertex strays more than a third of the text's height, the one
+/// nearest the middle of the run. The text sits just above the line.
+fn line_label_place(
+    f: FeatureView<'_>,
+    view: &MapView,
+    viewport: Rect,
+    width: f32,
+    height: f32,
+) -> Option<(Pos2, f32)> {
     let inner = viewport.shrink(40.0);
-    f.geometry()
-        .lines()
-        .map(|line| {
-            project_for_drawing(line)
-                .map(|w| view.screen_from_world(viewport, w))
-                .filter(|p| inner.contains(*p))
-                .collect::<Vec<Pos2>>()
-        })
-        .max_by_key(Vec::len)
-        .and_then(|on_screen| on_screen.get(on_screen.len() / 2).copied())
+    // Runs of consecutive vertices inside: a stretch never jumps a part off screen.
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    for line in f.geometry().lines() {
+        let mut run = Vec::new();
+        for p in project_for_drawing(line).map(|w| view.screen_from_world(viewport, w)) {
+            if inner.contains(p) {
+                run.push(p);
+            } else if !run.is_empty() {
+                runs.push(std::mem::take(&mut run));
+            }
+        }
+        runs.push(run);
+    }
+    let run = runs.into_iter().max_by_key(Vec::len)?;
+    let middle = run.len() as f32 / 2.0;
+    let mut best: Option<(f32, Pos2, f32)> = None;
+    for start in 0..run.len() {
+        // The first vertex a text's width away; a stretch that winds for half as long again
+        // is not straight enough, which also bounds the walk on a crumpled line.
+        let mut walked = 0.0;
+        let mut end = None;
+        for j in start + 1..run.len() {
+            walked += run[j].distance(run[j - 1]);
+            if walked > 1.5 * width + height {
+                break;
+            }
+            if run[j].distance(run[start]) >= width {
+                end = Some(j);
+                break;
+            }
+        }
+        let Some(end) = end else {
+            continue;
+        };
+        let (a, b) = (run[start], run[end]);
+        let straight = run[start + 1..end]
+            .iter()
+            .all(|p| distance_to_chord(*p, a, b) <= height / 3.0);
+        let off_middle = ((start + end) as f32 / 2.0 - middle).abs();
+        if straight && best.is_none_or(|(d, _, _)| off_middle < d) {
+            let (a, b) = if b.x < a.x { (b, a) } else { (a, b) };
+            let along = (b - a).normalized();
+            // Above the line: the text's "up" is the chord turned a quarter anticlockwise.
+            let up = egui::vec2(along.y, -along.x);
+            let centre = a + (b - a) / 2.0 + up * (height / 2.0 + 1.0);
+            best = Some((off_middle, centre, along.y.atan2(along.x)));
+        }
+    }
+    best.map(|(_, centre, angle)| (centre, angle))
+}
+
+/// How far `p` lies from the segment `a`–`b`.
+fn distance_to_chord(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(f32::EPSILON)).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
 }

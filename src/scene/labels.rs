@@ -19,9 +19,12 @@ pub struct LabelCandidate {
     pub priority: f64,
     /// Centred on the anchor (areas) or beside it (points, with this gap).
     pub beside_point: Option<f32>,
+    /// Radians clockwise on screen: a river's name follows its course; 0 for the rest.
+    pub angle: f32,
 }
 
-/// A placed label: its box on screen (top-left is where text starts).
+/// A placed label: its box on screen (top-left is where text starts), turned by `angle`
+/// about the box's centre.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlacedLabel {
     pub text: String,
@@ -29,6 +32,42 @@ pub struct PlacedLabel {
     pub size: f32,
     pub bold: bool,
     pub color: Color32,
+    /// Radians clockwise on screen, about `rect`'s centre.
+    pub angle: f32,
+}
+
+impl PlacedLabel {
+    /// Where the text starts once turned: `rect`'s top-left corner rotated about its centre
+    /// (egui, the raster and the SVG all turn text about this point).
+    pub fn text_origin(&self) -> Pos2 {
+        let c = self.rect.center();
+        c + rotate(self.rect.left_top() - c, self.angle)
+    }
+
+    /// The upright box that holds the turned text: what other labels must not overlap.
+    pub fn bounds(&self) -> Rect {
+        turned_bounds(self.rect, self.angle)
+    }
+}
+
+/// `v` turned by `angle` radians clockwise on screen (y grows downwards).
+pub fn rotate(v: Vec2, angle: f32) -> Vec2 {
+    let (sin, cos) = angle.sin_cos();
+    vec2(v.x * cos - v.y * sin, v.x * sin + v.y * cos)
+}
+
+fn turned_bounds(rect: Rect, angle: f32) -> Rect {
+    if angle == 0.0 {
+        return rect;
+    }
+    let c = rect.center();
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.left_bottom(),
+        rect.right_bottom(),
+    ];
+    Rect::from_points(&corners.map(|p| c + rotate(p - c, angle)))
 }
 
 /// Places as many candidates as fit without overlap, highest priority first.
@@ -63,11 +102,12 @@ pub fn place_labels(
         };
         let spacing = Vec2::splat(2.0);
         let free = options.into_iter().find(|r| {
-            viewport.contains_rect(*r)
+            let r = turned_bounds(*r, c.angle);
+            viewport.contains_rect(r)
                 && !placed
                     .iter()
-                    .any(|p| p.rect.expand2(spacing).intersects(*r))
-                && !occupied.iter().any(|o| o.intersects(*r))
+                    .any(|p| p.bounds().expand2(spacing).intersects(r))
+                && !occupied.iter().any(|o| o.intersects(r))
         });
         if let Some(rect) = free {
             placed.push(PlacedLabel {
@@ -76,6 +116,7 @@ pub fn place_labels(
                 size: c.size,
                 bold: c.bold,
                 color: c.color,
+                angle: c.angle,
             });
         }
     }

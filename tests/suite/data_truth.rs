@@ -390,3 +390,141 @@ fn features_stacked_on_xankendi_fan_out_and_each_can_be_clicked() {
         assert_eq!(selection.fan.as_ref(), Some(&fan), "the fan stays open");
     }
 }
+
+#[test]
+fn a_rivers_name_runs_along_its_course_where_it_fits() {
+    let atlas = karabakh_atlas::io::embedded::atlas();
+    let faces = Faces::load().unwrap();
+    let water = &atlas.layers[atlas.layer_by_id("water").unwrap()];
+    let araz = water
+        .features()
+        .find(|f| f.str("name_az") == Some("Araz"))
+        .unwrap();
+    let geo::Geometry::LineString(line) = araz.world() else {
+        panic!("the Araz is one line");
+    };
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 900.0));
+    let middle = line.0[line.0.len() / 2];
+    let options = scene::SceneOptions::default();
+    let name_at = |metres_per_point: f64| {
+        let view = karabakh_atlas::model::view::MapView {
+            center: [middle.x, middle.y],
+            metres_per_point,
+        };
+        let on_screen: Vec<egui::Pos2> = line
+            .0
+            .iter()
+            .map(|c| view.screen_from_world(rect, [c.x, c.y]))
+            .collect();
+        let label = scene::build(&atlas, &view, rect, &options, &faces)
+            .labels
+            .into_iter()
+            .map(|l| l.label)
+            .find(|l| l.text == "Araz");
+        (label, on_screen)
+    };
+    for metres_per_point in [40.0, 120.0, 400.0] {
+        let (label, river) = name_at(metres_per_point);
+        let label = label.unwrap_or_else(|| panic!("no name at {metres_per_point} m/pt"));
+        // Beside the river, turned as the river runs there.
+        let centre = label.rect.center();
+        let (segment, distance) = river
+            .windows(2)
+            .map(|w| (w, distance_to_segment(centre, w[0], w[1])))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        assert!(
+            distance <= label.rect.height() + 2.0,
+            "{distance} px off the river at {metres_per_point} m/pt"
+        );
+        let along = segment[1] - segment[0];
+        let course = along.y.atan2(along.x);
+        let mut off = (label.angle - course).rem_euclid(std::f32::consts::PI);
+        off = off.min(std::f32::consts::PI - off);
+        assert!(
+            off.to_degrees() < 25.0,
+            "the name is turned {}° from the river at {metres_per_point} m/pt",
+            off.to_degrees()
+        );
+        // Read left to right.
+        assert!(label.angle.abs() <= std::f32::consts::FRAC_PI_2 + 1e-3);
+    }
+    // So far out that the whole river is shorter than its name: no name.
+    let (label, river) = name_at(200_000.0);
+    let span = egui::Rect::from_points(&river);
+    assert!(span.width().max(span.height()) < 30.0, "{span:?}");
+    assert!(label.is_none(), "{label:?}");
+}
+
+fn distance_to_segment(p: egui::Pos2, a: egui::Pos2, b: egui::Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(f32::EPSILON)).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
+}
+
+#[test]
+fn a_figure_older_than_five_years_shown_without_its_year_is_flagged() {
+    use karabakh_atlas::cli::validate::{Severity, validate_paths, validate_paths_for_atlas};
+    let dir = std::env::temp_dir().join(format!("atlas-old-figures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("returns.geojson");
+    let feature = |id: &str, date: &str, extra: &str| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}","source_date":"{date}"{extra}}},"geometry":{{"type":"Point","coordinates":[46.75,39.76]}}}}"#
+        )
+    };
+    let features = [
+        // The as-of date: the latest source date in the data.
+        feature("new", "2026-03-01", r#","residents":900"#),
+        // Reported in 2015, shown as if current.
+        feature(
+            "old-bare",
+            "2015-06-01",
+            r#","residents":500,"families_first_stage":40"#,
+        ),
+        // As old, but each figure says the year it is true for.
+        feature(
+            "old-dated",
+            "2015-06-01",
+            r#","residents":500,"residents_date":"2015-05-30","families_2015_05":40"#,
+        ),
+        // Within five years of the as-of date.
+        feature("recent", "2022-01-10", r#","residents":120"#),
+    ];
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let stale = |report: &karabakh_atlas::cli::validate::Report| -> Vec<(Option<String>, String, Severity)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("more than five years before"))
+            .map(|f| (f.id.clone(), f.message.clone(), f.severity))
+            .collect()
+    };
+    let strict = stale(&validate_paths_for_atlas(&[path.as_path()], 1 << 30));
+    let ids: Vec<(&str, &str)> = strict
+        .iter()
+        .map(|(id, m, _)| (id.as_deref().unwrap(), m.split(' ').next().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("old-bare", "residents"),
+            ("old-bare", "families_first_stage")
+        ],
+        "{strict:?}"
+    );
+    assert!(strict.iter().all(|(_, _, s)| *s == Severity::Error));
+    assert!(strict[0].1.contains("2026-03-01"), "{}", strict[0].1);
+    // In a user's own file the same finding is a note.
+    let user = stale(&validate_paths(&[path.as_path()], 1 << 30));
+    assert_eq!(user.len(), 2);
+    assert!(user.iter().all(|(_, _, s)| *s == Severity::Note));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,11 +1,15 @@
 //! `karabakh-atlas validate`: checks that every feature is complete, sourced, dated in ISO 8601,
 //! geometrically valid and near the district it names.
 
+mod figures;
+
 use crate::io::embedded::SHIPPED;
 use crate::io::geojson;
+use crate::model::date::Date;
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::projection::{ground_per_world_metre, world_from_lonlat};
 use crate::model::store::FeatureView;
+use figures::{check_figure_ages, check_honest_figures};
 use geo::{Distance, Euclidean, Winding};
 use std::collections::HashMap;
 use std::path::Path;
@@ -131,16 +135,16 @@ pub fn validate_embedded() -> Report {
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
     let mut report = Report::default();
     let mut ids = HashMap::new();
+    let as_of = as_of(atlas.layers.iter().flat_map(Layer::features));
     for shipped in &SHIPPED {
         let file = &shipped.file;
-        check_text(
-            &mut report,
-            &mut ids,
-            file.file_name,
-            file.text,
-            shipped.role,
+        let loaded = geojson::load_str(file.file_name, file.text);
+        let context = Context {
+            role: shipped.role,
             districts,
-        );
+            as_of,
+        };
+        check_loaded(&mut report, &mut ids, file.file_name, loaded, &context);
     }
     report_district_disagreements(&mut report, &atlas);
     report.findings.push(Finding {
@@ -212,7 +216,13 @@ fn validate_paths_as(paths: &[&Path], max_bytes: u64, atlas_rules: bool) -> Repo
     let districts = atlas.layers.iter().find(|l| l.role == LayerRole::Districts);
     let mut report = Report::default();
     let mut ids = HashMap::new();
-    for path in paths {
+    let loaded: Vec<_> = paths
+        .iter()
+        .map(|path| crate::io::load_any(path, max_bytes))
+        .collect();
+    // The files' as-of date: the latest source date any of them gives.
+    let as_of = as_of(loaded.iter().flatten().flat_map(|l| l.features.iter()));
+    for (path, loaded) in paths.iter().zip(loaded) {
         let file = path.display().to_string();
         let role = if !atlas_rules {
             LayerRole::User
@@ -221,10 +231,34 @@ fn validate_paths_as(paths: &[&Path], max_bytes: u64, atlas_rules: bool) -> Repo
         } else {
             LayerRole::Overlay
         };
-        let loaded = crate::io::load_any(path, max_bytes);
-        check_loaded(&mut report, &mut ids, &file, loaded, role, districts);
+        let context = Context {
+            role,
+            districts,
+            as_of,
+        };
+        check_loaded(&mut report, &mut ids, &file, loaded, &context);
     }
     report
+}
+
+/// What a feature is checked against besides itself.
+struct Context<'a> {
+    role: LayerRole,
+    districts: Option<&'a Layer>,
+    /// The dataset's as-of date: the latest date its sources carry.
+    as_of: Option<Date>,
+}
+
+/// The latest source date among `features`: how current the dataset says it is.
+fn as_of<'a>(features: impl Iterator<Item = FeatureView<'a>>) -> Option<Date> {
+    features
+        .flat_map(|f| {
+            f.properties()
+                .filter(|(key, _)| key.ends_with("source_date"))
+                .filter_map(|(_, value)| value.as_str().and_then(Date::parse))
+                .collect::<Vec<_>>()
+        })
+        .max()
 }
 
 fn error(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
@@ -244,25 +278,12 @@ fn warning(file: &str, index: Option<usize>, id: Option<String>, message: String
     }
 }
 
-fn check_text(
-    report: &mut Report,
-    ids: &mut HashMap<String, String>,
-    file: &str,
-    text: &str,
-    role: LayerRole,
-    districts: Option<&Layer>,
-) {
-    let loaded = geojson::load_str(file, text);
-    check_loaded(report, ids, file, loaded, role, districts);
-}
-
 fn check_loaded(
     report: &mut Report,
     ids: &mut HashMap<String, String>,
     file: &str,
     loaded: Result<crate::io::Loaded, crate::io::LoadError>,
-    role: LayerRole,
-    districts: Option<&Layer>,
+    context: &Context<'_>,
 ) {
     report.files += 1;
     let loaded = match loaded {
@@ -294,7 +315,15 @@ fn check_loaded(
     for feature in loaded.features.iter() {
         report.features += 1;
         let mut found = Vec::new();
-        check_feature(feature, role, districts, &mut found);
+        check_feature(feature, context.role, context.districts, &mut found);
+        if let Some(as_of) = context.as_of {
+            let rule = if context.role == LayerRole::User {
+                Severity::Note
+            } else {
+                Severity::Error
+            };
+            check_figure_ages(feature, as_of, rule, &mut found);
+        }
         let id = feature.id_str().map(str::to_owned);
         if let Some(id) = &id {
             if let Some(first) = ids.get(id) {
@@ -404,53 +433,6 @@ pub fn check_feature(
     check_honest_figures(f, atlas_rule, found);
     if role != LayerRole::Context && role != LayerRole::Districts {
         check_district(f, districts, found);
-    }
-}
-
-/// A shape, figure or date that would mislead: an outline no source publishes drawn as a
-/// crisp polygon, a population without the year it is true for, an event dated after the
-/// report that tells of it.
-fn check_honest_figures(
-    f: FeatureView<'_>,
-    atlas_rule: Severity,
-    found: &mut Vec<(Severity, String)>,
-) {
-    let is_area = matches!(
-        f.lonlat(),
-        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
-    );
-    if is_area && f.str("position") == Some("approximate") {
-        found.push((
-            atlas_rule,
-            "a polygon marked approximate is drawn as an exact outline; draw it as a point with its documented area_ha".to_owned(),
-        ));
-    }
-    if f.number("population").is_some() && f.text("population_year").is_none() {
-        found.push((
-            atlas_rule,
-            "population without population_year: say the year it is true for, or \"not given\""
-                .to_owned(),
-        ));
-    }
-    // The latest of its sources: an opening announced in advance is confirmed by a later one.
-    let source = [f.str("source_date"), f.str("source_2_date")]
-        .into_iter()
-        .flatten()
-        .max();
-    if let (Some(date), Some(source)) = (f.str("date"), source)
-        && !f.kind().is_some_and(|k| k.contains("planned"))
-    {
-        let n = date.len().min(source.len());
-        if date.get(..n) > source.get(..n) {
-            found.push((
-                if atlas_rule == Severity::Note {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                },
-                format!("date {date} is after the date of its source, {source}"),
-            ));
-        }
     }
 }
 
