@@ -228,7 +228,11 @@ fn time_frames(
     let ctx = egui::Context::default();
     crate::scene::fonts::install(&ctx);
     let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
-    let options = SceneOptions::default();
+    // As the window draws: a band with many meshes to build is built in the background.
+    let options = SceneOptions {
+        background_meshes: true,
+        ..SceneOptions::default()
+    };
     let input = || egui::RawInput {
         screen_rect: Some(viewport),
         ..Default::default()

@@ -56,6 +56,9 @@ pub struct SceneOptions<'a> {
     pub filter: &'a crate::model::filter::FeatureFilter,
     /// A distance or area being measured, drawn over the map.
     pub measurement: Option<&'a crate::model::measure::Measurement>,
+    /// The window's frames: a zoom band with many meshes still to build is built in the
+    /// background and drawn at the last band meanwhile (see `lod`). Images and exports wait.
+    pub background_meshes: bool,
 }
 
 /// Shows everything: no filter.
@@ -77,6 +80,7 @@ impl Default for SceneOptions<'_> {
             reserved: &[],
             filter: &NO_FILTER,
             measurement: None,
+            background_meshes: false,
         }
     }
 }
@@ -278,7 +282,7 @@ pub fn build<'a>(
         if let Some((wide, image)) =
             crowded::area_pyramid_view(layer, options, view, viewport, &visible)
         {
-            prepare_meshes(layer, &wide, view);
+            prepare_meshes(layer, &wide, view, options);
             for id in wide {
                 if let Some(f) = layer.feature(id) {
                     let fill = feature_fill(layer, f, legend.as_ref());
@@ -300,7 +304,7 @@ pub fn build<'a>(
         let label_this_layer = layer.style.labels && in_view.len() <= MAX_LABELLED_PER_LAYER;
         let crowded_here = in_view.len() > CLUSTER_ABOVE;
         let mut clusters = crowded_here.then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
-        prepare_meshes(layer, &in_view, view);
+        prepare_meshes(layer, &in_view, view, options);
         // Lines too many to stroke one by one go into one image, and so do areas too small to
         // see when the layer is crowded.
         let mut dense = dense_layer::start(layer, &in_view, view, viewport).or_else(|| {
@@ -419,11 +423,15 @@ fn filtered(layer: &Layer, options: &SceneOptions) -> bool {
     options.filter.may_hide(&layer.id)
 }
 
-/// Builds, on all cores, the meshes the view draws of `ids` that are not built yet: each area's
-/// and line's at the view's level of detail (see `lod`).
-fn prepare_meshes(layer: &Layer, ids: &[FeatureId], view: &MapView) {
-    let detail = lod::detail_for(&layer.store, view.metres_per_point);
-    lod::prepare(&layer.store, ids, detail);
+/// Builds the meshes the view draws of `ids` that are not built yet: each area's and line's at
+/// the view's level of detail (see `lod`), now, or in the background for the window.
+fn prepare_meshes(layer: &Layer, ids: &[FeatureId], view: &MapView, options: &SceneOptions) {
+    lod::prepare_for_view(
+        &layer.store,
+        ids,
+        view.metres_per_point,
+        options.background_meshes,
+    );
 }
 
 const MEASURE_COLOUR: Color32 = Color32::from_rgb(200, 0, 120);

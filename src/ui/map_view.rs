@@ -3,6 +3,7 @@
 
 use crate::app::{AppState, Fit};
 use crate::draw::paint::paint_scene;
+use crate::model::layer::lod;
 use crate::model::projection::lonlat_from_world;
 use crate::model::view::MapView;
 use crate::model::view::PICK_TOLERANCE_POINTS;
@@ -47,8 +48,16 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
             .push(lonlat_from_world(view.world_from_screen(viewport, p)));
     }
     // The scene of this frame first: a click on a cluster drawn now zooms into it.
-    let options = state.scene_options();
+    let options = scene::SceneOptions {
+        background_meshes: true,
+        ..state.scene_options()
+    };
     let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
+    if lod::building() {
+        // Meshes of the band this view wants are being built: draw it once they are.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(16));
+    }
     let pick_at = |p: Pos2| {
         let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
         pick(

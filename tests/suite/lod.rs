@@ -254,3 +254,50 @@ fn crowded_tiny_areas_are_drawn_as_their_pixels_and_none_is_lost() {
         );
     }
 }
+
+#[test]
+fn a_new_band_is_built_in_the_background_and_drawn_at_the_last_one_meanwhile() {
+    use karabakh_atlas::model::store::FeatureId;
+    // 1,000 round areas of 64 vertices, 1.5 km across, on a grid.
+    let areas: Vec<Geometry<f64>> = (0..1_000)
+        .map(|i| {
+            let (cx, cy) = (
+                46.0 + 0.03 * f64::from(i % 40),
+                39.2 + 0.03 * f64::from(i / 40),
+            );
+            let points: Vec<(f64, f64)> = (0..64)
+                .map(|k| {
+                    let a = f64::from(k) * std::f64::consts::TAU / 64.0;
+                    (cx + 0.009 * a.cos(), cy + 0.007 * a.sin())
+                })
+                .collect();
+            Geometry::Polygon(Polygon::new(ring(&points), vec![]))
+        })
+        .collect();
+    let layer = layer_of("rounds", areas);
+    let store = &layer.store;
+    let ids: Vec<FeatureId> = store.iter().map(|f| f.id).collect();
+    let first = lod::first_band(store).expect("no levels");
+    let (a, b) = (first + 1, first + 2);
+    let (at_a, at_b) = (view_for_band(a), view_for_band(b));
+
+    // The first view builds its band at once: there is nothing to draw meanwhile.
+    lod::prepare_for_view(store, &ids, at_a, true);
+    assert_eq!(lod::detail_for(store, at_a), Detail::Band(a));
+    // Zoomed out a band: this frame draws band a, whole, while band b is built.
+    lod::prepare_for_view(store, &ids, at_b, true);
+    assert_eq!(lod::detail_for(store, at_b), Detail::Band(a));
+    let started = std::time::Instant::now();
+    while lod::building_for(store) {
+        assert!(started.elapsed().as_secs() < 60, "the build never ends");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // The next frame finds band b ready and draws it.
+    lod::prepare_for_view(store, &ids, at_b, true);
+    assert_eq!(lod::detail_for(store, at_b), Detail::Band(b));
+    // Images and exports wait for the band they want.
+    let c = b + 1;
+    lod::prepare_for_view(store, &ids, view_for_band(c), false);
+    assert_eq!(lod::detail_for(store, view_for_band(c)), Detail::Band(c));
+    assert!(!lod::building_for(store));
+}

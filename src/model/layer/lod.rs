@@ -12,6 +12,11 @@
 //! the layer's vertices); where a feature collapses below a cell, an area is too small to see
 //! and is drawn as a symbol (see `scene::is_tiny`), and a line is kept as a stub one cell long,
 //! a dot. Lines, which share no borders, are also simplified within a cell after snapping.
+//!
+//! In the window a band with many meshes still to build is built in the background: until it
+//! is ready, the layer is drawn whole at the last band it was drawn at, so a zoom never waits
+//! for a band's triangulation (measured on Natural Earth's 4,596 areas: the frames that built
+//! a band took 9–10 ms at p95, against 4 ms before meshes were built on demand).
 
 use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
@@ -19,7 +24,24 @@ use crate::model::store::geometry::{project, project_for_drawing};
 use crate::model::store::{FeatureId, FeatureStore, FeatureView};
 use elsa::sync::FrozenMap;
 use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Meshes fewer than this are built in the frame that needs them: less than a few milliseconds.
+const BUILD_NOW_BELOW: usize = 256;
+
+/// Background builds running, in every layer: the window repaints until none is left.
+static BUILDING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether meshes are being built in the background; the window repaints until they are done.
+pub fn building() -> bool {
+    BUILDING.load(Ordering::Acquire) > 0
+}
+
+/// Whether `store`'s meshes are being built in the background.
+pub fn building_for(store: &FeatureStore) -> bool {
+    store.meshes.busy.load(Ordering::Acquire)
+}
 
 /// Grids of 1 m to 4^12 m (16,800 km): beyond that one cell covers the world.
 pub const BANDS: usize = 13;
@@ -53,11 +75,29 @@ const SAMPLE: usize = 2_000;
 
 /// Meshes built so far: for each band (and full detail), those of the features drawn there,
 /// kept by feature id (memory for what was drawn, not a cell for every feature).
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct MeshCache {
     /// `by_detail[b]` for band `b`; `by_detail[BANDS]` for full detail.
     by_detail: Vec<FrozenMap<u32, Arc<FillMesh>>>,
     first_band: OnceLock<Option<usize>>,
+    /// The detail the layer is drawn at while the wanted one is built in the background:
+    /// (wanted, drawn instead).
+    stand_in: Mutex<Option<(Detail, Detail)>>,
+    /// The last detail whose meshes were all there for the view that asked.
+    complete: Mutex<Option<Detail>>,
+    /// A background build is running for this layer.
+    busy: AtomicBool,
+}
+
+impl Clone for MeshCache {
+    /// The meshes built so far; no build in progress.
+    fn clone(&self) -> Self {
+        Self {
+            by_detail: self.by_detail.clone(),
+            first_band: self.first_band.clone(),
+            ..Self::default()
+        }
+    }
 }
 
 impl MeshCache {
@@ -65,6 +105,9 @@ impl MeshCache {
         Self {
             by_detail: (0..=BANDS).map(|_| FrozenMap::new()).collect(),
             first_band: OnceLock::new(),
+            stand_in: Mutex::default(),
+            complete: Mutex::default(),
+            busy: AtomicBool::default(),
         }
     }
 
@@ -97,12 +140,27 @@ impl MeshCache {
     }
 }
 
-/// The detail a view `metres_per_point` across draws `store`'s areas and lines with.
+/// The detail a view `metres_per_point` across draws `store`'s areas and lines with: the
+/// wanted one (see [`wanted_detail`]), or while that is built in the background, the one the
+/// layer was last drawn at whole.
 pub fn detail_for(store: &FeatureStore, metres_per_point: f64) -> Detail {
+    let wanted = wanted_detail(store, metres_per_point);
+    match *lock(&store.meshes.stand_in) {
+        Some((w, instead)) if w == wanted => instead,
+        _ => wanted,
+    }
+}
+
+/// The detail that follows the pixels of a view `metres_per_point` across.
+pub fn wanted_detail(store: &FeatureStore, metres_per_point: f64) -> Detail {
     match (band_for(metres_per_point), first_band(store)) {
         (Some(band), Some(first)) if band >= first => Detail::Band(band),
         _ => Detail::Full,
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The layer's first band: the finest at which snapping keeps at most three quarters of its
@@ -142,20 +200,67 @@ pub fn mesh_for<'a>(f: FeatureView<'a>, metres_per_point: f64) -> Option<&'a Fil
     mesh(f, detail_for(f.store, metres_per_point))
 }
 
-/// Builds, on all cores, the meshes at `detail` of those `ids` that lack one, so that the
-/// features a view draws first are ready together.
-pub fn prepare(store: &FeatureStore, ids: &[FeatureId], detail: Detail) {
-    let Some(map) = store.meshes.map(detail) else {
+/// Makes the meshes of `ids` ready for a view `metres_per_point` across. Without
+/// `background`, and for a few, they are built now, on all cores. Otherwise, when the layer has
+/// been drawn whole at another detail before, they are built on a background thread and the
+/// layer is drawn at that detail until they are ready ([`detail_for`] says which).
+pub fn prepare_for_view(
+    store: &Arc<FeatureStore>,
+    ids: &[FeatureId],
+    metres_per_point: f64,
+    background: bool,
+) {
+    let meshes = &store.meshes;
+    let wanted = wanted_detail(store, metres_per_point);
+    let missing = missing(store, ids, wanted);
+    // The stand-in must be (nearly) ready for this view itself: zoomed out from a finer band,
+    // most of what now shows was never built at it.
+    let stand_in = (*lock(&meshes.complete)).filter(|&last| {
+        background
+            && missing.len() >= BUILD_NOW_BELOW
+            && last != wanted
+            && self::missing(store, ids, last).len() < BUILD_NOW_BELOW
+    });
+    let Some(stand_in) = stand_in else {
+        build_now(store, missing, wanted);
+        *lock(&meshes.complete) = Some(wanted);
+        *lock(&meshes.stand_in) = None;
         return;
     };
-    let missing: Vec<FeatureId> = ids
-        .iter()
+    *lock(&meshes.stand_in) = Some((wanted, stand_in));
+    if meshes.busy.swap(true, Ordering::AcqRel) {
+        return; // one build at a time per layer; the next frame asks again
+    }
+    BUILDING.fetch_add(1, Ordering::AcqRel);
+    let store = Arc::clone(store);
+    rayon::spawn(move || {
+        build_now(&store, missing, wanted);
+        store.meshes.busy.store(false, Ordering::Release);
+        BUILDING.fetch_sub(1, Ordering::AcqRel);
+    });
+}
+
+/// Those of `ids` whose mesh at `detail` is not built yet.
+fn missing(store: &FeatureStore, ids: &[FeatureId], detail: Detail) -> Vec<FeatureId> {
+    let Some(map) = store.meshes.map(detail) else {
+        return Vec::new();
+    };
+    ids.iter()
         .copied()
         .filter(|id| map.get(&id.0).is_none())
         .filter_map(|id| store.get(id))
         .filter(|f| !f.is_point() && (detail != Detail::Full || f.is_areal()))
         .map(|f| f.id)
-        .collect();
+        .collect()
+}
+
+/// Builds, on all cores, the meshes at `detail` of those `ids` that lack one, so that the
+/// features a view draws first are ready together.
+pub fn prepare(store: &FeatureStore, ids: &[FeatureId], detail: Detail) {
+    build_now(store, missing(store, ids, detail), detail);
+}
+
+fn build_now(store: &FeatureStore, missing: Vec<FeatureId>, detail: Detail) {
     if missing.len() < 64 {
         for id in missing {
             if let Some(f) = store.get(id) {
