@@ -16,6 +16,7 @@ pub mod document;
 pub mod files;
 pub mod present;
 pub mod project;
+pub mod screens;
 pub mod selection;
 pub mod session;
 pub mod setup;

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::app::present::{Presentation, Timeline};
+use crate::app::screens::Screens;
 use crate::app::setup::Setup;
 use crate::model::atlas::FeatureRef;
 use crate::model::date::Month;
@@ -25,6 +26,8 @@ pub struct Show {
     pub flashing: Vec<FeatureRef>,
     /// The presenter's own window with notes, the next slide and a clock.
     pub presenter_view: bool,
+    /// The screens there are, for a show on two (given by the window each frame).
+    pub screens: Screens,
     /// The planner's map as it was when the show started, given back when it ends.
     before: Option<Before>,
 }

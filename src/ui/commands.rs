@@ -6,7 +6,7 @@ use crate::ui::AtlasApp;
 use crate::ui::file_dialog::{FileDialog, start_dir};
 
 pub fn run(app: &mut AtlasApp, ctx: &egui::Context, command: Command) {
-    let AtlasApp { state, panels } = app;
+    let AtlasApp { state, panels, .. } = app;
     match command {
         Command::OpenWindow(window) => match window {
             Window::Messages => panels.messages_open = true,
@@ -96,7 +96,12 @@ pub fn run(app: &mut AtlasApp, ctx: &egui::Context, command: Command) {
         Command::RecaptureSlide(i) => state.recapture_slide(i),
         Command::Present => {
             if state.start_presentation() {
-                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+                // With two screens the slides go full screen on the other one (the
+                // projector), and the presenter view opens on this one.
+                ctx.send_viewport_cmd(match state.show.screens.plan().show {
+                    Some(screen) => egui::ViewportCommand::SetMonitor(screen),
+                    None => egui::ViewportCommand::Fullscreen(true),
+                });
             }
         }
         Command::EndPresentation => {

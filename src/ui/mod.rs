@@ -37,6 +37,8 @@ pub struct Panels {
 pub struct AtlasApp {
     pub state: AppState,
     pub panels: Panels,
+    /// When the window system was last asked for the screens (egui's clock, seconds).
+    screens_asked_at: Option<f64>,
 }
 
 impl AtlasApp {
@@ -44,6 +46,7 @@ impl AtlasApp {
         Self {
             state,
             panels: Panels::default(),
+            screens_asked_at: None,
         }
     }
 
@@ -111,7 +114,29 @@ impl AtlasApp {
 }
 
 impl eframe::App for AtlasApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        // The screens, for a show on two: asked of the window system while no show runs (a
+        // show keeps the screens it started on), at most once a second.
+        let now = ui.input(|i| i.time);
+        if self.state.show.presentation.is_none()
+            && now - self.screens_asked_at.unwrap_or(f64::NEG_INFINITY) >= 1.0
+            && let Some(window) = frame.winit_window()
+        {
+            self.screens_asked_at = Some(now);
+            let current = window.current_monitor();
+            let list: Vec<_> = window.available_monitors().collect();
+            let screens = &mut self.state.show.screens;
+            screens.current = list.iter().position(|m| Some(m) == current.as_ref());
+            screens.list = list
+                .iter()
+                .enumerate()
+                .map(|(i, m)| crate::app::screens::Screen {
+                    name: m.name().unwrap_or_else(|| format!("screen {}", i + 1)),
+                    width: m.size().width,
+                    height: m.size().height,
+                })
+                .collect();
+        }
         AtlasApp::ui(self, ui);
     }
 

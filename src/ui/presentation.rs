@@ -58,9 +58,14 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         reserved: &reserved,
         selected: state.show.card,
         title_card: slide.map(|s| (s.title.as_str(), s.caption.as_str())),
+        background_meshes: true,
         ..state.scene_options()
     };
     let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
+    if crate::model::layer::lod::building() {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(16));
+    }
     built.line_images = state
         .backdrop
         .images(ui.ctx(), &built.dense, &view, viewport);
@@ -112,8 +117,9 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         painter.circle_filled(p, 8.0, Color32::from_rgb(255, 20, 20));
         ui.ctx().request_repaint();
     }
-    if state.show.presenter_view {
-        presenter_view_ui(ui.ctx(), state, presentation.index);
+    let on_screen = state.show.screens.plan().presenter;
+    if state.show.presenter_view || on_screen.is_some() {
+        presenter_view_ui(ui.ctx(), state, presentation.index, on_screen);
     }
 }
 
@@ -303,17 +309,22 @@ fn card_ui(
     );
 }
 
-/// The presenter's own window: this slide and the next, the notes, and a clock.
-fn presenter_view_ui(ctx: &egui::Context, state: &AppState, index: usize) {
+/// The presenter's own window: this slide and the next, the notes, and a clock; full screen
+/// on `screen` when the show has two.
+fn presenter_view_ui(ctx: &egui::Context, state: &AppState, index: usize, screen: Option<usize>) {
     let slides = &state.deck.project.slides;
     let current = slides.get(index).cloned();
     let next = slides.get(index + 1).cloned();
     let total = slides.len();
+    let mut builder = egui::ViewportBuilder::default()
+        .with_title("Karabakh Atlas – presenter view")
+        .with_inner_size([640.0, 480.0]);
+    if let Some(screen) = screen {
+        builder = builder.with_monitor(screen);
+    }
     ctx.show_viewport_immediate(
         egui::ViewportId::from_hash_of("presenter-view"),
-        egui::ViewportBuilder::default()
-            .with_title("Karabakh Atlas – presenter view")
-            .with_inner_size([640.0, 480.0]),
+        builder,
         |ui, _class| {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.heading(format!("Slide {} of {total}", index + 1));

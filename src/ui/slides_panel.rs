@@ -33,10 +33,21 @@ fn slides_ui(ui: &mut egui::Ui, state: &mut AppState) {
             state.send(Command::SaveProject);
         }
     });
-    ui.checkbox(
-        &mut state.show.presenter_view,
-        "Presenter view in a second window",
-    );
+    match state.show.screens.describe() {
+        Some(plan) => {
+            ui.label(plan);
+            ui.checkbox(
+                &mut state.show.screens.swapped,
+                "Swap screens (the slides on this one)",
+            );
+        }
+        None => {
+            ui.checkbox(
+                &mut state.show.presenter_view,
+                "Presenter view in a second window",
+            );
+        }
+    }
     if let Some(n) = &state.notice {
         ui.weak(n);
     }

@@ -367,3 +367,71 @@ fn a_tour_starts_and_ends_on_its_views() {
         "zooms out in the middle"
     );
 }
+
+#[test]
+fn with_two_screens_the_slides_go_to_the_other_and_the_presenter_view_stays_here() {
+    use egui_kittest::kittest::Queryable;
+    use karabakh_atlas::app::screens::{Screen, Screens};
+    let screen = |name: &str| Screen {
+        name: name.to_owned(),
+        width: 1920,
+        height: 1080,
+    };
+    // What the window asked of the root viewport in the frame the show started in.
+    let present = |screens: Screens| {
+        let mut harness = harness();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
+        harness.run();
+        harness.state_mut().state.show.screens = screens;
+        // One frame, so that its output holds what F5 asks of the window.
+        harness
+            .state_mut()
+            .state
+            .send(karabakh_atlas::app::Command::Present);
+        harness.step();
+        let commands = harness.output().viewport_output[&egui::ViewportId::ROOT]
+            .commands
+            .clone();
+        assert!(harness.state().state.show.presentation.is_some());
+        harness.run();
+        let presenter_view = harness.query_by_label("Notes").is_some();
+        (commands, presenter_view)
+    };
+    let two = |swapped| Screens {
+        list: vec![screen("Laptop"), screen("Projector")],
+        current: Some(0),
+        swapped,
+    };
+
+    let (commands, presenter_view) = present(two(false));
+    assert!(
+        commands.contains(&egui::ViewportCommand::SetMonitor(1)),
+        "{commands:?}"
+    );
+    assert!(presenter_view, "no presenter view with two screens");
+
+    let (commands, presenter_view) = present(two(true));
+    assert!(
+        commands.contains(&egui::ViewportCommand::SetMonitor(0)),
+        "{commands:?}"
+    );
+    assert!(presenter_view);
+
+    // One screen: full screen where the window is, and no presenter view unless asked for.
+    let one = Screens {
+        list: vec![screen("Laptop")],
+        current: Some(0),
+        swapped: false,
+    };
+    let (commands, presenter_view) = present(one);
+    assert!(
+        commands.contains(&egui::ViewportCommand::Fullscreen(true)),
+        "{commands:?}"
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, egui::ViewportCommand::SetMonitor(_)))
+    );
+    assert!(!presenter_view);
+}
