@@ -14,9 +14,9 @@
 //! a dot. Lines, which share no borders, are also simplified within a cell after snapping.
 //!
 //! In the window a band with many meshes still to build is built in the background: until it
-//! is ready, the layer is drawn whole at the last band it was drawn at, so a zoom never waits
-//! for a band's triangulation (measured on Natural Earth's 4,596 areas: the frames that built
-//! a band took 9–10 ms at p95, against 4 ms before meshes were built on demand).
+//! is ready, the layer is drawn whole at the last band it was drawn at, so a zoom does not wait
+//! for a band's triangulation. (It did not move the bench's frame p95 on Natural Earth, 9.9
+//! and 11.0 ms in two runs of three: those slow frames are not the bands'; see BENCHMARKS.md.)
 
 use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
