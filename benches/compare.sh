@@ -4,13 +4,14 @@
 #
 #   bash benches/compare.sh OUT.jsonl FILE...
 #
-# Environment: ROUNDS (3), BEFORE (a second build of ours to run beside, for before/after
-# figures), QGIS_PICKS (10000), SKIP_QGIS=1 to leave QGIS out. Run on an idle machine.
+# Environment: ROUNDS (3), OURS (target/release/karabakh-atlas), BEFORE (a second build of
+# ours to run beside, for before/after figures),
+# QGIS_PICKS (10000), SKIP_QGIS=1 to leave QGIS out. Run on an idle machine.
 set -euo pipefail
 out=$1
 shift
 rounds=${ROUNDS:-3}
-ours=target/release/karabakh-atlas
+ours=${OURS:-target/release/karabakh-atlas}
 args=(--max-file-mb 4000 --size 1920x1080 --picks 10000 --frames 60 --json)
 
 tag() { # tool round: prefix each JSON line with the tool and round
