@@ -7,7 +7,7 @@ use crate::model::layer::clusters::{CLUSTER_ABOVE, CLUSTER_CELL_POINTS, Level};
 use crate::model::layer::{Layer, lod};
 use crate::model::store::FeatureId;
 use crate::model::style::{HOVER, MAP_BACKGROUND, SELECTED, Symbol};
-use crate::model::view::MapView;
+use crate::model::view::{MapView, WorldBounds};
 use crate::scene::fonts::Faces;
 use crate::scene::labels::{PlacedLabel, place_labels};
 use dense::DenseImage;
@@ -305,6 +305,20 @@ pub fn build<'a>(
         let crowded_here = in_view.len() > CLUSTER_ABOVE;
         let mut clusters = crowded_here.then(|| Level::new(f64::from(CLUSTER_CELL_POINTS)));
         prepare_meshes(layer, &in_view, view, options);
+        if options.background_meshes {
+            // The meshes half a view beyond each edge, built in the background, so that a pan
+            // finds them ready rather than building them in its frame.
+            let (w, h) = (visible.width() / 2.0, visible.height() / 2.0);
+            let around = WorldBounds {
+                min: [visible.min[0] - w, visible.min[1] - h],
+                max: [visible.max[0] + w, visible.max[1] + h],
+            };
+            lod::prefetch(
+                &layer.store,
+                &layer.features_in(&around),
+                view.metres_per_point,
+            );
+        }
         // Lines too many to stroke one by one go into one image, and so do areas too small to
         // see when the layer is crowded.
         let mut dense = dense_layer::start(layer, &in_view, view, viewport).or_else(|| {

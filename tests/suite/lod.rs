@@ -301,3 +301,51 @@ fn a_new_band_is_built_in_the_background_and_drawn_at_the_last_one_meanwhile() {
     assert_eq!(lod::detail_for(store, view_for_band(c)), Detail::Band(c));
     assert!(!lod::building_for(store));
 }
+
+#[test]
+fn the_meshes_just_beyond_the_view_are_built_in_the_background() {
+    use karabakh_atlas::model::store::FeatureId;
+    // 400 squares of 64 vertices in a row, west to east.
+    let areas: Vec<Geometry<f64>> = (0..400)
+        .map(|i| {
+            let x = 45.0 + 0.01 * f64::from(i);
+            let mut points: Vec<(f64, f64)> = (0..16)
+                .map(|k| (x + 0.008 * f64::from(k) / 16.0, 39.0))
+                .collect();
+            points.extend((0..16).map(|k| (x + 0.008, 39.0 + 0.008 * f64::from(k) / 16.0)));
+            points.extend((0..16).map(|k| (x + 0.008 - 0.008 * f64::from(k) / 16.0, 39.008)));
+            points.extend((0..16).map(|k| (x, 39.008 - 0.008 * f64::from(k) / 16.0)));
+            Geometry::Polygon(Polygon::new(ring(&points), vec![]))
+        })
+        .collect();
+    let layer = layer_of("row", areas);
+    let store = &layer.store;
+    let band = lod::first_band(store).expect("no levels");
+    let mpp = view_for_band(band);
+    let detail = lod::detail_for(store, mpp);
+    let all: Vec<FeatureId> = store.iter().map(|f| f.id).collect();
+    // The view holds the western half; its meshes are built for the frame.
+    let bounds = |ids: &[FeatureId]| {
+        ids.iter()
+            .map(|&id| store.get(id).unwrap().bounds())
+            .reduce(|a, b| a.union(&b))
+            .unwrap()
+    };
+    let (west, east) = all.split_at(200);
+    let in_view = layer.features_in_order(&bounds(west));
+    lod::prepare_for_view(store, &in_view, mpp, true);
+    assert!(in_view.iter().all(|&id| lod::is_built(store, id, detail)));
+    assert!(
+        east[100..]
+            .iter()
+            .all(|&id| !lod::is_built(store, id, detail))
+    );
+    // Those beyond it are built in the background.
+    lod::prefetch(store, east, mpp);
+    let started = std::time::Instant::now();
+    while lod::building_for(store) {
+        assert!(started.elapsed().as_secs() < 60, "the build never ends");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(east.iter().all(|&id| lod::is_built(store, id, detail)));
+}

@@ -228,13 +228,40 @@ pub fn prepare_for_view(
         return;
     };
     *lock(&meshes.stand_in) = Some((wanted, stand_in));
-    if meshes.busy.swap(true, Ordering::AcqRel) {
-        return; // one build at a time per layer; the next frame asks again
+    build_in_background(store, missing, wanted);
+}
+
+/// Builds in the background the meshes of `ids` (those just beyond the view) at the detail a
+/// view `metres_per_point` across wants, so that a pan finds them ready instead of building
+/// them in its frame. Nothing when a build is running for the layer already.
+pub fn prefetch(store: &Arc<FeatureStore>, ids: &[FeatureId], metres_per_point: f64) {
+    if building_for(store) {
+        return;
+    }
+    let wanted = wanted_detail(store, metres_per_point);
+    let missing = missing(store, ids, wanted);
+    if !missing.is_empty() {
+        build_in_background(store, missing, wanted);
+    }
+}
+
+/// Whether feature `id`'s mesh at `detail` is built.
+pub fn is_built(store: &FeatureStore, id: FeatureId, detail: Detail) -> bool {
+    store
+        .meshes
+        .map(detail)
+        .is_some_and(|map| map.get(&id.0).is_some())
+}
+
+/// One build at a time per layer, on rayon's threads; the next frame asks again.
+fn build_in_background(store: &Arc<FeatureStore>, missing: Vec<FeatureId>, detail: Detail) {
+    if store.meshes.busy.swap(true, Ordering::AcqRel) {
+        return;
     }
     BUILDING.fetch_add(1, Ordering::AcqRel);
     let store = Arc::clone(store);
     rayon::spawn(move || {
-        build_now(&store, missing, wanted);
+        build_now(&store, missing, detail);
         store.meshes.busy.store(false, Ordering::Release);
         BUILDING.fetch_sub(1, Ordering::AcqRel);
     });
