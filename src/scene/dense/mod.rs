@@ -25,9 +25,10 @@ use egui::{Color32, ColorImage, Pos2, Rect};
 use std::sync::Arc;
 
 /// A layer whose lines in view hold more vertices than this (at the zoom band drawn) is drawn
-/// as one image. Stroking this many with egui costs about 10 ms a frame (measured with
-/// `bench --frames`: about 0.2 µs a vertex).
-pub const DENSE_ABOVE_VERTICES: usize = 50_000;
+/// as one image. Stroking this many with egui costs about 5 ms a frame (measured with
+/// `bench --frames`: about 0.18 µs a vertex; at 50,000, Natural Earth's zoomed-in frames
+/// took 7-9 ms in tessellation alone, and set its frame p95).
+pub const DENSE_ABOVE_VERTICES: usize = 25_000;
 
 /// One layer's image in a scene: its lines and outlines too many to stroke one by one, and its
 /// areas too small to see, drawn as the pixels they cover.
