@@ -3,7 +3,6 @@
 
 use crate::app::{AppState, Fit};
 use crate::draw::paint::paint_scene;
-use crate::model::layer::lod;
 use crate::model::projection::lonlat_from_world;
 use crate::model::view::MapView;
 use crate::model::view::PICK_TOLERANCE_POINTS;
@@ -53,11 +52,6 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         ..state.scene_options()
     };
     let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
-    if lod::building() {
-        // Meshes of the band this view wants are being built: draw it once they are.
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(16));
-    }
     let pick_at = |p: Pos2| {
         let tolerance = PICK_TOLERANCE_POINTS * view.metres_per_point;
         pick(

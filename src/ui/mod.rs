@@ -83,7 +83,8 @@ impl AtlasApp {
         }
     }
 
-    /// Files dropped or read in the background, the timeline, and the autosave.
+    /// Files dropped or read in the background, meshes built in the background, the timeline,
+    /// and the autosave.
     fn background_work(&mut self, ui: &egui::Ui) {
         let state = &mut self.state;
         let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
@@ -102,6 +103,11 @@ impl AtlasApp {
             // Keep the progress moving while files load.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if crate::model::layer::lod::building() {
+            // Meshes the map or the show wants are being built: draw them once they are.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(16));
         }
         let (now, dt) = ui.input(|i| (i.time, i.stable_dt));
         if state.tick_timeline(now, dt) {

@@ -62,10 +62,6 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         ..state.scene_options()
     };
     let mut built = scene::build(&state.doc.atlas, &view, viewport, &options, &state.faces);
-    if crate::model::layer::lod::building() {
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(16));
-    }
     built.line_images = state
         .backdrop
         .images(ui.ctx(), &built.dense, &view, viewport);

@@ -1,6 +1,7 @@
 //! What the data says and how it is shown: figures with their year, districts as the sources
 //! name them, shapes no source publishes, demining by year, the railway and the rivers.
 
+use crate::support;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -201,21 +202,33 @@ fn dashes_cover_the_line_in_turns() {
     );
 }
 
-#[test]
-fn the_rivers_are_drawn_named_in_both_languages_and_pickable() {
-    let atlas = karabakh_atlas::io::embedded::atlas();
-    let faces = Faces::load().unwrap();
+/// The Araz in the water layer, and its course in world metres.
+fn the_araz(
+    atlas: &Atlas,
+) -> (
+    karabakh_atlas::model::store::FeatureView<'_>,
+    geo::LineString,
+) {
     let water = &atlas.layers[atlas.layer_by_id("water").unwrap()];
     let araz = water
         .features()
         .find(|f| f.str("name_az") == Some("Araz"))
         .expect("the Araz is on the map");
-    assert_eq!(araz.str("name_en"), Some("Araz (Aras)"));
-    assert!(araz.str("name_source_url").is_some());
-    // Picked on one of its vertices.
     let geo::Geometry::LineString(line) = araz.world() else {
         panic!("the Araz is one line");
     };
+    (araz, line)
+}
+
+#[test]
+fn the_rivers_are_drawn_named_in_both_languages_and_pickable() {
+    let atlas = karabakh_atlas::io::embedded::atlas();
+    let faces = Faces::load().unwrap();
+    let water = &atlas.layers[atlas.layer_by_id("water").unwrap()];
+    let (araz, line) = the_araz(&atlas);
+    assert_eq!(araz.str("name_en"), Some("Araz (Aras)"));
+    assert!(araz.str("name_source_url").is_some());
+    // Picked on one of its vertices.
     let at = line.0[line.0.len() / 2];
     let hits = pick(
         &atlas.layers,
@@ -395,14 +408,7 @@ fn features_stacked_on_xankendi_fan_out_and_each_can_be_clicked() {
 fn a_rivers_name_runs_along_its_course_where_it_fits() {
     let atlas = karabakh_atlas::io::embedded::atlas();
     let faces = Faces::load().unwrap();
-    let water = &atlas.layers[atlas.layer_by_id("water").unwrap()];
-    let araz = water
-        .features()
-        .find(|f| f.str("name_az") == Some("Araz"))
-        .unwrap();
-    let geo::Geometry::LineString(line) = araz.world() else {
-        panic!("the Araz is one line");
-    };
+    let (_, line) = the_araz(&atlas);
     let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 900.0));
     let middle = line.0[line.0.len() / 2];
     let options = scene::SceneOptions::default();
@@ -491,14 +497,7 @@ fn a_figure_older_than_five_years_shown_without_its_year_is_flagged() {
         // Within five years of the as-of date.
         feature("recent", "2022-01-10", r#","residents":120"#),
     ];
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        ),
-    )
-    .unwrap();
+    support::write_collection(&path, &features);
     let stale = |report: &karabakh_atlas::cli::validate::Report| -> Vec<(Option<String>, String, Severity)> {
         report
             .findings

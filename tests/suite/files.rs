@@ -2,6 +2,7 @@
 //! loading in the background, Open Recent, a setup that comes back from the session and from
 //! a project file, and map exports to PNG, SVG and the clipboard.
 
+use crate::support;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -33,14 +34,7 @@ fn points_file(dir: &Path, name: &str, n: usize) -> PathBuf {
         })
         .collect();
     let path = dir.join(name);
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        ),
-    )
-    .unwrap();
+    support::write_collection(&path, &features);
     path
 }
 

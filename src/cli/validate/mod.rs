@@ -256,7 +256,6 @@ fn as_of<'a>(features: impl Iterator<Item = FeatureView<'a>>) -> Option<Date> {
             f.properties()
                 .filter(|(key, _)| key.ends_with("source_date"))
                 .filter_map(|(_, value)| value.as_str().and_then(Date::parse))
-                .collect::<Vec<_>>()
         })
         .max()
 }
@@ -315,15 +314,7 @@ fn check_loaded(
     for feature in loaded.features.iter() {
         report.features += 1;
         let mut found = Vec::new();
-        check_feature(feature, context.role, context.districts, &mut found);
-        if let Some(as_of) = context.as_of {
-            let rule = if context.role == LayerRole::User {
-                Severity::Note
-            } else {
-                Severity::Error
-            };
-            check_figure_ages(feature, as_of, rule, &mut found);
-        }
+        check_feature(feature, context, &mut found);
         let id = feature.id_str().map(str::to_owned);
         if let Some(id) = &id {
             if let Some(first) = ids.get(id) {
@@ -359,12 +350,8 @@ fn strip_file(message: &str, file: &str) -> String {
 }
 
 /// Checks one feature, pushing what it finds.
-pub fn check_feature(
-    f: FeatureView<'_>,
-    role: LayerRole,
-    districts: Option<&Layer>,
-    found: &mut Vec<(Severity, String)>,
-) {
+fn check_feature(f: FeatureView<'_>, context: &Context<'_>, found: &mut Vec<(Severity, String)>) {
+    let role = context.role;
     let required: &[&str] = if role == LayerRole::Context {
         &REQUIRED_CONTEXT
     } else {
@@ -431,8 +418,11 @@ pub fn check_feature(
     }
     check_geometry(&f.lonlat(), found);
     check_honest_figures(f, atlas_rule, found);
+    if let Some(as_of) = context.as_of {
+        check_figure_ages(f, as_of, atlas_rule, found);
+    }
     if role != LayerRole::Context && role != LayerRole::Districts {
-        check_district(f, districts, found);
+        check_district(f, context.districts, found);
     }
 }
 

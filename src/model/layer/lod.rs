@@ -281,12 +281,8 @@ fn missing(store: &FeatureStore, ids: &[FeatureId], detail: Detail) -> Vec<Featu
         .collect()
 }
 
-/// Builds, on all cores, the meshes at `detail` of those `ids` that lack one, so that the
-/// features a view draws first are ready together.
-pub fn prepare(store: &FeatureStore, ids: &[FeatureId], detail: Detail) {
-    build_now(store, missing(store, ids, detail), detail);
-}
-
+/// Builds, on all cores, the meshes at `detail` of `missing`, so that the features a view
+/// draws first are ready together.
 fn build_now(store: &FeatureStore, missing: Vec<FeatureId>, detail: Detail) {
     if missing.len() < 64 {
         for id in missing {

@@ -60,3 +60,15 @@ pub fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// Writes a GeoJSON FeatureCollection of `features` (each one feature's JSON) to `path`.
+pub fn write_collection(path: &std::path::Path, features: &[String]) {
+    std::fs::write(
+        path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+}
