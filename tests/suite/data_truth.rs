@@ -2,30 +2,20 @@
 //! name them, shapes no source publishes, demining by year, the railway and the rivers.
 
 use crate::support;
+use crate::support::window::{Frames, click_at, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use karabakh_atlas::app::AppState;
 use karabakh_atlas::model::atlas::{Atlas, FeatureRef};
 use karabakh_atlas::model::feature::Language;
 use karabakh_atlas::model::filter::FeatureFilter;
 use karabakh_atlas::query::pick::pick;
 use karabakh_atlas::query::stats::all_district_stats;
 use karabakh_atlas::scene;
-use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::scene::fonts::Faces;
 use karabakh_atlas::ui::AtlasApp;
 
 fn harness() -> Harness<'static, AtlasApp> {
-    let app = AtlasApp::new(AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    ));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(240)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
-    harness.run();
-    harness
+    window(embedded_state(), egui::vec2(1400.0, 900.0), Frames::Settle)
 }
 
 fn select(harness: &mut Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
@@ -319,20 +309,6 @@ fn the_shipped_data_has_no_approximate_polygon_and_every_population_has_its_year
             .map(ToString::to_string)
             .collect::<Vec<_>>()
     );
-}
-
-fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
-    harness.hover_at(pos);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-    }
-    harness.run();
 }
 
 #[test]

@@ -3,11 +3,11 @@
 //! a project file, and map exports to PNG, SVG and the clipboard.
 
 use crate::support;
+use crate::support::window::{Frames, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::model::layer::LayerRole;
-use karabakh_atlas::scene::fonts::{self, Faces};
 use karabakh_atlas::ui::AtlasApp;
 use std::path::{Path, PathBuf};
 
@@ -38,21 +38,10 @@ fn points_file(dir: &Path, name: &str, n: usize) -> PathBuf {
     path
 }
 
-pub(crate) fn app_state() -> AppState {
-    AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    )
-}
+pub(crate) use crate::support::window::embedded_state as app_state;
 
 pub(crate) fn harness_with(state: AppState) -> Harness<'static, AtlasApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(240)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), AtlasApp::new(state));
-    harness.run();
-    harness
+    window(state, egui::vec2(1400.0, 900.0), Frames::Settle)
 }
 
 /// Lets the background loads finish, then draws.

@@ -1,29 +1,19 @@
 //! Presenter mode: slides made in the window play full screen with clicker keys, fly between
 //! views, play the timeline, survive a save, and export to PNGs.
 
+use crate::support::window::{Frames, embedded_state, window};
 use egui_kittest::Harness;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::app::present::{PresentAction, PresentKey, Presentation};
 use karabakh_atlas::app::project::{self, Project, ProjectError};
 use karabakh_atlas::model::view::{MapView, Tour};
 use karabakh_atlas::query::pick::pick;
-use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::scene::fonts::Faces;
 use karabakh_atlas::ui::AtlasApp;
 
 /// A window stepped at 60 frames a second, like a display.
 fn harness() -> Harness<'static, AtlasApp> {
-    let app = AtlasApp::new(AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    ));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(400)
-        .with_step_dt(1.0 / 60.0)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
-    harness.run();
-    harness
+    window(embedded_state(), egui::vec2(1400.0, 900.0), Frames::Display)
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {

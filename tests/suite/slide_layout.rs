@@ -2,26 +2,16 @@
 //! legend and the attribution on a 16:9 screen and a 4:3 projector; the planner's map given
 //! back when the show ends; F5 starting the show while a text field has the focus.
 
+use crate::support::window::{Frames, embedded_state, window};
 use egui_kittest::Harness;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::model::layer::LayerRole;
-use karabakh_atlas::scene::fonts::{self, Faces};
 use karabakh_atlas::ui::AtlasApp;
 
 fn harness(width: f32, height: f32) -> Harness<'static, AtlasApp> {
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     state.open_shipped_deck();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(width, height))
-        .with_max_steps(400)
-        .with_step_dt(1.0 / 60.0)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), AtlasApp::new(state));
-    harness.run();
-    harness
+    window(state, egui::vec2(width, height), Frames::Display)
 }
 
 #[test]

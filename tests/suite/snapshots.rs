@@ -9,15 +9,11 @@
 
 use super::ui::{click_at, feature_ref, screen_pos_of};
 use egui_kittest::{Harness, SnapshotOptions, try_image_snapshot_options};
-use karabakh_atlas::app::AppState;
-use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::scene::fonts::{self};
 use karabakh_atlas::ui::AtlasApp;
 
 fn harness(width: f32, height: f32, deck: bool) -> Harness<'static, AtlasApp> {
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = crate::support::window::embedded_state();
     if deck {
         state.open_shipped_deck();
     }

@@ -1,6 +1,8 @@
 //! The window's panels, driven as a user would: click the map, read the detail panel,
 //! turn layers off, switch the label language.
 
+pub(crate) use crate::support::window::click_at;
+use crate::support::window::{Frames, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -12,18 +14,8 @@ use karabakh_atlas::ui::AtlasApp;
 use karabakh_atlas::ui::detail_panel::short_url;
 
 pub(crate) fn harness() -> Harness<'static, AtlasApp> {
-    let app = AtlasApp::new(AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    ));
-    let mut harness = Harness::builder()
-        // Tall enough for the layer panel's date slider below the railway and 2025 rows.
-        .with_size(egui::vec2(1400.0, 1050.0))
-        .with_max_steps(240)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut AtlasApp| app.ui(ui), app);
-    harness.run();
-    harness
+    // Tall enough for the layer panel's date slider below the railway and 2025 rows.
+    window(embedded_state(), egui::vec2(1400.0, 1050.0), Frames::Settle)
 }
 
 pub(crate) fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
@@ -42,20 +34,6 @@ pub(crate) fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> e
     let rect = state.map.viewport.expect("the map was drawn");
     let anchor = state.doc.atlas.feature(r).unwrap().1.anchor();
     state.map.camera.view.screen_from_world(rect, anchor)
-}
-
-pub(crate) fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
-    harness.hover_at(pos);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-    }
-    harness.run();
 }
 
 #[test]

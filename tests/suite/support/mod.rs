@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod window;
+
 /// A small deterministic random number generator (SplitMix64), so failures reproduce.
 pub struct Rng(u64);
 
