@@ -50,7 +50,7 @@ fn finish_loading(harness: &mut Harness<'_, AtlasApp>) {
     harness.run();
 }
 
-fn user_layers(state: &AppState) -> Vec<(String, usize)> {
+pub(crate) fn user_layers(state: &AppState) -> Vec<(String, usize)> {
     state
         .doc
         .atlas

@@ -1,10 +1,8 @@
 //! What must work the same on Windows and Linux: a project's file paths written with `/` and
 //! read whichever separator they have, and the file dialog's places (the drives on Windows).
 
-use karabakh_atlas::app::AppState;
+use super::files::{app_state, user_layers};
 use karabakh_atlas::app::setup::{relative_to, resolve_in};
-use karabakh_atlas::model::layer::LayerRole;
-use karabakh_atlas::scene::fonts::Faces;
 use std::path::{Path, PathBuf};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -15,24 +13,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn app_state() -> AppState {
-    AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    )
-}
-
-fn user_layers(state: &AppState) -> Vec<(String, usize)> {
-    state
-        .doc
-        .atlas
-        .layers
-        .iter()
-        .filter(|l| l.role == LayerRole::User)
-        .map(|l| (l.title.clone(), l.len()))
-        .collect()
 }
 
 /// A project folder with the test settlements in `data/towns/`, saved from the app.
