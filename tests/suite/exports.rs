@@ -1,7 +1,8 @@
 //! Map exports as a user makes them: PNG and SVG through the export window and the dialog, the
 //! clipboard, the `render` command's SVG, and slides to a folder of PNGs.
 
-use super::files::{app_state, harness_with, temp_dir};
+use super::files::{harness_with, temp_dir};
+use crate::support::window::embedded_state;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::draw::export::ExportOptions;
@@ -9,7 +10,7 @@ use karabakh_atlas::model::layer::LayerRole;
 use karabakh_atlas::ui::export_window::ExportWindow;
 
 fn export_state() -> (AppState, ExportWindow) {
-    let mut state = app_state();
+    let mut state = embedded_state();
     let window = ExportWindow {
         open: true,
         options: ExportOptions {
@@ -137,7 +138,7 @@ fn the_map_copies_to_the_clipboard_as_an_image_of_the_export_size() {
 #[test]
 fn the_export_window_saves_through_the_dialog() {
     let dir = temp_dir("export-ui");
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
     harness.get_by_label("File").click();
     harness.run();
     harness.get_by_label("Export map…").click();
@@ -192,7 +193,7 @@ fn the_render_command_writes_svg_with_the_same_furniture() {
 #[test]
 fn slides_export_into_a_folder_chosen_in_the_dialog() {
     let dir = temp_dir("slides");
-    let mut state = app_state();
+    let mut state = embedded_state();
     state.send(karabakh_atlas::app::Command::OpenShippedDeck);
     let mut harness = harness_with(state);
     harness.get_by_label("Export PNGs…").click();

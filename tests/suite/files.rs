@@ -3,7 +3,7 @@
 //! a project file, and map exports to PNG, SVG and the clipboard.
 
 use crate::support;
-use crate::support::window::{Frames, window};
+use crate::support::window::{Frames, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -38,8 +38,6 @@ fn points_file(dir: &Path, name: &str, n: usize) -> PathBuf {
     path
 }
 
-pub(crate) use crate::support::window::embedded_state as app_state;
-
 pub(crate) fn harness_with(state: AppState) -> Harness<'static, AtlasApp> {
     window(state, egui::vec2(1400.0, 900.0), Frames::Settle)
 }
@@ -66,7 +64,7 @@ fn file_open_through_the_dialog_adds_a_layer_and_remembers_it() {
     let dir = temp_dir("open");
     points_file(&dir, "survey.geojson", 12);
     std::fs::write(dir.join("notes.md"), "not data").unwrap();
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
 
     harness.get_by_label("File").click();
     harness.run();
@@ -107,7 +105,7 @@ fn file_open_through_the_dialog_adds_a_layer_and_remembers_it() {
 #[test]
 fn the_dialog_says_when_a_file_does_not_exist_and_stays_open() {
     let dir = temp_dir("missing");
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     harness.run();
     {
@@ -146,7 +144,7 @@ fn dropped_files_load_in_the_background_and_a_bad_one_only_adds_a_message() {
     let good = points_file(&dir, "good.geojson", 3_000);
     let bad = dir.join("bad.geojson");
     std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
     let layers_before = harness.state().state.doc.atlas.layers.len();
     for path in [&good, &bad] {
         harness.event(egui::Event::PointerMoved(egui::pos2(600.0, 400.0)));
@@ -184,7 +182,7 @@ fn dropped_files_load_in_the_background_and_a_bad_one_only_adds_a_message() {
 fn a_cancelled_load_adds_nothing() {
     let dir = temp_dir("cancel");
     let path = points_file(&dir, "big.geojson", 50_000);
-    let mut state = app_state();
+    let mut state = embedded_state();
     state.files.pending.push(path.clone());
     state.open_pending_files(&|| {});
     assert_eq!(state.files.loading.len(), 1);
@@ -202,7 +200,7 @@ fn a_cancelled_load_adds_nothing() {
 #[test]
 fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row() {
     let dir = temp_dir("colour-by");
-    let mut state = app_state();
+    let mut state = embedded_state();
     state
         .files
         .pending
@@ -243,7 +241,7 @@ fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row(
 fn the_session_brings_back_opened_files_filters_and_recent_files() {
     let dir = temp_dir("session");
     let path = points_file(&dir, "sites.geojson", 5);
-    let mut state = app_state();
+    let mut state = embedded_state();
     state.files.pending.push(path.clone());
     state.open_pending_files(&|| {});
     state.wait_for_loading();
@@ -261,7 +259,7 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     let session = state.session();
     let json = serde_json::to_string(&session).unwrap();
 
-    let mut restored = app_state();
+    let mut restored = embedded_state();
     restored.restore(&serde_json::from_str(&json).unwrap());
     restored.open_pending_files(&|| {});
     restored.wait_for_loading();
@@ -283,7 +281,7 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
 fn a_project_file_saves_and_opens_a_whole_setup() {
     let dir = temp_dir("project");
     let data = points_file(&dir, "sites.geojson", 7);
-    let mut state = app_state();
+    let mut state = embedded_state();
     state.files.pending.push(data);
     state.open_pending_files(&|| {});
     state.wait_for_loading();
@@ -312,7 +310,7 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     for name in ["planning.json", "sites.geojson"] {
         std::fs::copy(dir.join(name), moved.join(name)).unwrap();
     }
-    let mut other = app_state();
+    let mut other = embedded_state();
     other.open_project(&moved.join("planning.json"), true);
     other.open_pending_files(&|| {});
     other.wait_for_loading();
@@ -389,7 +387,7 @@ fn every_format_in_tests_data_opens_from_the_file_menu_as_a_pickable_layer() {
         ("karabakh.gpkg", 7),
         ("sites-3857.gpkg", 4),
     ];
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
     for (n, (name, count)) in files.into_iter().enumerate() {
         open_through_dialog(&mut harness, &dir, name);
         let state = &harness.state().state;
@@ -421,7 +419,7 @@ fn every_format_in_tests_data_opens_from_the_file_menu_as_a_pickable_layer() {
 #[test]
 fn a_csv_with_unknown_column_names_asks_for_them_and_then_opens() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
-    let mut harness = harness_with(app_state());
+    let mut harness = harness_with(embedded_state());
     open_through_dialog(&mut harness, &dir, "survey-unusual-columns.csv");
     assert!(user_layers(&harness.state().state).is_empty());
     let choice = harness

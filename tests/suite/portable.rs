@@ -1,7 +1,8 @@
 //! What must work the same on Windows and Linux: a project's file paths written with `/` and
 //! read whichever separator they have, and the file dialog's places (the drives on Windows).
 
-use super::files::{app_state, user_layers};
+use super::files::user_layers;
+use crate::support::window::embedded_state;
 use karabakh_atlas::app::setup::{relative_to, resolve_in};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,7 @@ fn saved_project(dir: &Path) -> (PathBuf, usize) {
     std::fs::create_dir_all(&data).unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats/settlements.csv");
     std::fs::copy(&source, data.join("settlements.csv")).unwrap();
-    let mut state = app_state();
+    let mut state = embedded_state();
     state.files.pending.push(data.join("settlements.csv"));
     state.open_pending_files(&|| {});
     state.wait_for_loading();
@@ -33,7 +34,7 @@ fn saved_project(dir: &Path) -> (PathBuf, usize) {
 }
 
 fn opened(project: &Path) -> Vec<(String, usize)> {
-    let mut other = app_state();
+    let mut other = embedded_state();
     other.open_project(project, true);
     other.open_pending_files(&|| {});
     other.wait_for_loading();

@@ -7,7 +7,8 @@
 //! After an intended change of the picture: `UPDATE_SNAPSHOTS=1 cargo test snapshot_of`, then
 //! look at every changed PNG before committing it.
 
-use super::ui::{click_at, feature_ref, screen_pos_of};
+use super::ui::{feature_ref, screen_pos_of};
+use crate::support::window::click_at;
 use egui_kittest::{Harness, SnapshotOptions, try_image_snapshot_options};
 use karabakh_atlas::scene::fonts::{self};
 use karabakh_atlas::ui::AtlasApp;

@@ -1,8 +1,7 @@
 //! The window's panels, driven as a user would: click the map, read the detail panel,
 //! turn layers off, switch the label language.
 
-pub(crate) use crate::support::window::click_at;
-use crate::support::window::{Frames, embedded_state, window};
+use crate::support::window::{Frames, click_at, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
