@@ -21,6 +21,13 @@ pub enum Command {
     CloseLayer(LayerKey),
     /// Reads a database layer again, keeping its look.
     ReloadLayer(LayerKey),
+    /// Shows a database layer's changes as other clients make them; `install_trigger` allows
+    /// creating the table's change trigger when it has none.
+    FollowChanges {
+        layer: LayerKey,
+        install_trigger: bool,
+    },
+    StopFollowing(LayerKey),
     ClearRecentFiles,
     /// Opens a project: its slides and its setup.
     OpenProject(PathBuf),

@@ -29,6 +29,8 @@ pub struct Files {
     pub csv_columns: Option<CsvColumns>,
     /// Each database layer's last read, by its URL (no password).
     pub database_status: std::collections::HashMap<String, DatabaseStatus>,
+    /// Database layers following their table's changes.
+    pub following: Vec<crate::io::postgis::live::Follower>,
 }
 
 /// How a database layer's last read went, and when.
@@ -50,6 +52,7 @@ impl Default for Files {
             max_file_bytes: crate::io::default_max_file_bytes(),
             csv_columns: None,
             database_status: std::collections::HashMap::new(),
+            following: Vec::new(),
         }
     }
 }

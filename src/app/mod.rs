@@ -14,6 +14,7 @@ pub mod connections;
 pub mod deck;
 pub mod document;
 pub mod files;
+mod live;
 pub mod present;
 pub mod project;
 pub mod screens;

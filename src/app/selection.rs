@@ -41,6 +41,23 @@ impl Selection {
         self.fan = Some(Fan { at, members });
     }
 
+    /// Forgets features that are gone (removed from their layer); the rest stay selected.
+    pub fn forget(&mut self, gone: &[FeatureRef]) {
+        if gone.is_empty() {
+            return;
+        }
+        if self.selected.is_some_and(|s| gone.contains(&s)) {
+            self.selected = None;
+        }
+        self.picked.retain(|r| !gone.contains(r));
+        if let Some(fan) = &mut self.fan {
+            fan.members.retain(|r| !gone.contains(r));
+        }
+        if self.fan.as_ref().is_some_and(|f| f.members.len() < 2) {
+            self.fan = None;
+        }
+    }
+
     pub fn clear(&mut self) {
         self.selected = None;
         self.picked.clear();

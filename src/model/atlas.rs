@@ -243,7 +243,6 @@ impl Atlas {
         sources
     }
 
-    /// Every distinct year for which the districts carry demined hectares.
     /// A number that changes whenever a layer is added, removed or changed: what tables
     /// derived from the data (statistics, the sources list) are keyed by.
     pub fn data_key(&self) -> u64 {
@@ -255,6 +254,7 @@ impl Atlas {
         hasher.finish()
     }
 
+    /// Every distinct year for which the districts carry demined hectares.
     pub fn demining_years(&self) -> Vec<String> {
         let mut years: Vec<String> = self
             .layers

@@ -39,6 +39,14 @@ pub fn run(app: &mut AtlasApp, ctx: &egui::Context, command: Command) {
         Command::CancelLoading(path) => state.files.cancel(&path),
         Command::CloseLayer(key) => state.doc.close_layer(key),
         Command::ReloadLayer(key) => state.reload_layer(key),
+        Command::FollowChanges {
+            layer,
+            install_trigger,
+        } => {
+            let ctx = ctx.clone();
+            state.follow_changes(layer, install_trigger, move || ctx.request_repaint());
+        }
+        Command::StopFollowing(key) => state.stop_following(key),
         Command::ClearRecentFiles => state.files.recent.clear(),
         Command::OpenProject(path) => state.open_project(&path, true),
         Command::SaveProject => {

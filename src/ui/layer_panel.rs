@@ -3,6 +3,7 @@
 //! district choropleth selector with its legend.
 
 use crate::app::{AppState, Command};
+use crate::io::postgis::live::{Follower, LiveState};
 use crate::model::layer::{Layer, LayerRole};
 use crate::model::style::NO_DATA;
 use crate::scene::{choropleth_legend, symbol_outline};
@@ -13,16 +14,18 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         loading_ui(ui, state);
         let mut close = None;
-        let mut reload = None;
+        let mut database = None;
         // Top layer first, as in QGIS.
         for layer in state.doc.atlas.layers.iter_mut().rev() {
             if layer_row_ui(ui, layer) {
                 close = Some(layer.key);
             }
-            if crate::io::postgis::is_database_url(std::path::Path::new(&layer.origin))
-                && database_status_ui(ui, state.files.database_status.get(&layer.origin))
-            {
-                reload = Some(layer.key);
+            if crate::io::postgis::is_database_url(std::path::Path::new(&layer.origin)) {
+                let follower = state.files.following.iter().find(|f| f.url == layer.origin);
+                let status = state.files.database_status.get(&layer.origin);
+                if let Some(command) = database_status_ui(ui, layer.key, status, follower) {
+                    database = Some(command);
+                }
             }
             if layer.role != LayerRole::Context {
                 layer_filter_ui(ui, layer, &mut state.doc.filter);
@@ -31,8 +34,8 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
         if let Some(key) = close {
             state.send(Command::CloseLayer(key));
         }
-        if let Some(key) = reload {
-            state.send(Command::ReloadLayer(key));
+        if let Some(command) = database {
+            state.send(command);
         }
         ui.separator();
         as_of_ui(ui, state);
@@ -67,27 +70,24 @@ fn loading_ui(ui: &mut egui::Ui, state: &mut AppState) {
     }
 }
 
-/// A database layer's connection state and last update, and its Reload button; returns true
-/// when the user asks to reload.
-fn database_status_ui(ui: &mut egui::Ui, status: Option<&crate::app::DatabaseStatus>) -> bool {
-    let mut reload = false;
+/// A database layer's connection state, last update and live state, with Reload and Live;
+/// returns the command the user asks for.
+fn database_status_ui(
+    ui: &mut egui::Ui,
+    key: crate::model::layer::LayerKey,
+    status: Option<&crate::app::DatabaseStatus>,
+    follower: Option<&Follower>,
+) -> Option<Command> {
+    let mut command = None;
     ui.horizontal(|ui| {
         ui.add_space(24.0);
         match status {
             Some(s) => {
-                let ago = s.at.elapsed().map_or(0, |d| d.as_secs());
-                let when = if ago < 60 {
-                    format!("{ago} s ago")
-                } else {
-                    format!("{} min ago", ago / 60)
-                };
+                let when = ago(s.at);
                 match &s.error {
                     None => ui.weak(format!("● database, read {when}")),
                     Some(e) => ui
-                        .colored_label(
-                            Color32::from_rgb(190, 40, 40),
-                            format!("● unreachable ({when})"),
-                        )
+                        .colored_label(RED, format!("● unreachable ({when})"))
                         .on_hover_text(e),
                 };
             }
@@ -95,12 +95,86 @@ fn database_status_ui(ui: &mut egui::Ui, status: Option<&crate::app::DatabaseSta
                 ui.weak("● database");
             }
         }
-        reload = ui
+        if ui
             .small_button("⟳ Reload")
             .on_hover_text("Read the table again from the database")
-            .clicked();
+            .clicked()
+        {
+            command = Some(Command::ReloadLayer(key));
+        }
+        let mut live = follower.is_some();
+        if ui
+            .checkbox(&mut live, "Live")
+            .on_hover_text("Show other users' changes to the table as they make them")
+            .changed()
+        {
+            command = Some(if live {
+                Command::FollowChanges {
+                    layer: key,
+                    install_trigger: false,
+                }
+            } else {
+                Command::StopFollowing(key)
+            });
+        }
     });
-    reload
+    let Some(follower) = follower else {
+        return command;
+    };
+    ui.indent("live", |ui| match &follower.state {
+        LiveState::Connecting => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("connecting…");
+            });
+        }
+        LiveState::Listening => {
+            let last = follower.last_change.map_or_else(
+                || "no change yet".to_owned(),
+                |t| format!("last change {}", ago(t)),
+            );
+            ui.colored_label(Color32::from_rgb(30, 130, 60), format!("● live, {last}"));
+        }
+        LiveState::NeedsTrigger => {
+            ui.label("The table sends no change notices.");
+            if ui
+                .small_button("Install change trigger")
+                .on_hover_text(format!(
+                    "Creates the trigger {} on the table: each insert, update and delete then \
+                         notifies every open map. Needs the table's owner; it can be dropped \
+                         with DROP TRIGGER.",
+                    crate::io::postgis::live::TRIGGER
+                ))
+                .clicked()
+            {
+                command = Some(Command::FollowChanges {
+                    layer: key,
+                    install_trigger: true,
+                });
+            }
+        }
+        LiveState::Lost(why) => {
+            ui.colored_label(RED, "● connection lost, trying again")
+                .on_hover_text(why);
+        }
+        LiveState::Refused(why) => {
+            ui.colored_label(RED, "● cannot follow changes")
+                .on_hover_text(why);
+        }
+    });
+    command
+}
+
+const RED: Color32 = Color32::from_rgb(190, 40, 40);
+
+/// How long ago `at` was, in seconds or minutes.
+fn ago(at: std::time::SystemTime) -> String {
+    let seconds = at.elapsed().map_or(0, |d| d.as_secs());
+    if seconds < 60 {
+        format!("{seconds} s ago")
+    } else {
+        format!("{} min ago", seconds / 60)
+    }
 }
 
 /// One layer's row; returns true when the user asks to close it.

@@ -104,6 +104,13 @@ impl AtlasApp {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
+        // Changes other clients made to followed database tables.
+        state.apply_changes();
+        if !state.files.following.is_empty() {
+            // "last change 3 s ago" keeps counting.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
         if crate::model::layer::lod::building() {
             // Meshes the map or the show wants are being built: draw them once they are.
             ui.ctx()

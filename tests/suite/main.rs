@@ -27,6 +27,7 @@ mod paint;
 mod pick;
 mod portable;
 mod postgis;
+mod postgis_live;
 mod presentation;
 mod projection;
 mod render;
