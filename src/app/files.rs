@@ -31,6 +31,14 @@ pub struct Files {
     pub database_status: std::collections::HashMap<String, DatabaseStatus>,
     /// Database layers following their table's changes.
     pub following: Vec<crate::io::postgis::live::Follower>,
+    /// Where dated copies of database layers are kept for presenting offline; `None` keeps
+    /// none.
+    pub offline_dir: Option<PathBuf>,
+    /// Copies being read in place of databases that cannot be reached: the copy's path, the
+    /// database's URL, why it cannot be reached, and when the copy was read from it.
+    pub stand_ins: Vec<crate::app::offline::StandIn>,
+    /// Copies being written; each says where, or why it could not be.
+    pub copies_writing: Vec<Receiver<Result<PathBuf, String>>>,
 }
 
 /// How a database layer's last read went, and when.
@@ -39,6 +47,9 @@ pub struct DatabaseStatus {
     pub at: std::time::SystemTime,
     /// `None` when the read succeeded; else the one-sentence reason.
     pub error: Option<String>,
+    /// When the database could not be reached and its offline copy is shown instead: when
+    /// that copy was read from the database (`2026-12-03T08:57:12Z`).
+    pub copy_read_at: Option<String>,
 }
 
 impl Default for Files {
@@ -53,6 +64,9 @@ impl Default for Files {
             csv_columns: None,
             database_status: std::collections::HashMap::new(),
             following: Vec::new(),
+            offline_dir: None,
+            stand_ins: Vec::new(),
+            copies_writing: Vec::new(),
         }
     }
 }
@@ -144,19 +158,36 @@ impl AppState {
                 Err(TryRecvError::Disconnected) => {}
             }
         }
-        !self.files.loading.is_empty() || !self.files.checking.is_empty()
+        for writing in std::mem::take(&mut self.files.copies_writing) {
+            match writing.try_recv() {
+                Ok(done) => self.copy_written(done),
+                Err(TryRecvError::Empty) => self.files.copies_writing.push(writing),
+                Err(TryRecvError::Disconnected) => {}
+            }
+        }
+        !self.files.loading.is_empty()
+            || !self.files.checking.is_empty()
+            || !self.files.copies_writing.is_empty()
     }
 
     /// Waits for every file being loaded and checked, and adds it (for the command line and
     /// tests).
     pub fn wait_for_loading(&mut self) {
-        for loading in std::mem::take(&mut self.files.loading) {
-            let outcome = loading.wait();
-            self.finish_loading(&loading.path, outcome);
+        // A database that cannot be reached queues its offline copy: wait for that too.
+        while !self.files.loading.is_empty() {
+            for loading in std::mem::take(&mut self.files.loading) {
+                let outcome = loading.wait();
+                self.finish_loading(&loading.path, outcome);
+            }
         }
         for later in std::mem::take(&mut self.files.checking) {
             if let Ok(warnings) = later.recv() {
                 self.report_warnings(&warnings);
+            }
+        }
+        for writing in std::mem::take(&mut self.files.copies_writing) {
+            if let Ok(done) = writing.recv() {
+                self.copy_written(done);
             }
         }
     }
@@ -168,14 +199,35 @@ impl AppState {
     }
 
     fn finish_loading(&mut self, path: &Path, outcome: Outcome) {
-        if crate::io::postgis::is_database_url(path) {
-            let error = match &outcome {
-                Outcome::Failed(e) => Some(e.to_string()),
-                _ => None,
-            };
-            let status = DatabaseStatus {
-                at: std::time::SystemTime::now(),
-                error,
+        // A copy read in place of a database that cannot be reached stands for its URL.
+        let stand_in = self.take_stand_in(path);
+        let path = stand_in
+            .as_ref()
+            .map_or_else(|| path.to_path_buf(), |s| PathBuf::from(&s.url));
+        let path = path.as_path();
+        let database = crate::io::postgis::is_database_url(path);
+        if database {
+            if let (Outcome::Failed(e), None) = (&outcome, &stand_in)
+                && self.stand_in_for(path, &e.to_string())
+            {
+                return;
+            }
+            let status = match (&outcome, &stand_in) {
+                (_, Some(s)) => DatabaseStatus {
+                    at: std::time::SystemTime::now(),
+                    error: Some(s.why.clone()),
+                    copy_read_at: Some(s.read_at.clone()),
+                },
+                (Outcome::Failed(e), None) => DatabaseStatus {
+                    at: std::time::SystemTime::now(),
+                    error: Some(e.to_string()),
+                    copy_read_at: None,
+                },
+                _ => DatabaseStatus {
+                    at: std::time::SystemTime::now(),
+                    error: None,
+                    copy_read_at: None,
+                },
             };
             self.files
                 .database_status
@@ -185,7 +237,11 @@ impl AppState {
             Outcome::Loaded(mut file) => {
                 self.files.checking.extend(file.later.take());
                 let warnings: Vec<String> = file.warnings.iter().map(ToString::to_string).collect();
+                file.path = path.to_path_buf();
                 let index = crate::io::loader::add_to(&mut self.doc.atlas, file);
+                if database && stand_in.is_none() {
+                    self.keep_offline_copy(index);
+                }
                 self.files.remember_recent(path);
                 let restored = self
                     .files

@@ -15,6 +15,7 @@ pub mod deck;
 pub mod document;
 pub mod files;
 mod live;
+pub mod offline;
 pub mod present;
 pub mod project;
 pub mod screens;

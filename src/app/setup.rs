@@ -150,7 +150,13 @@ impl AppState {
             });
         // Files still being read are part of the setup too, as they will look once open.
         let loading = self.files.loading.iter().map(|l| FileLayer {
-            path: l.path.display().to_string(),
+            // An offline copy being read stands for its database.
+            path: self
+                .files
+                .stand_ins
+                .iter()
+                .find(|s| s.copy == l.path)
+                .map_or_else(|| l.path.display().to_string(), |s| s.url.clone()),
             visible: true,
             opacity: 1.0,
             colour_by: None,

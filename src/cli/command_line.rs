@@ -332,6 +332,7 @@ fn run_window(files: Vec<PathBuf>, project: Option<PathBuf>, max_bytes: u64) -> 
     state.files.max_file_bytes = max_bytes;
     state.files.pending = files;
     let data_dir = eframe::storage_dir("karabakh-atlas");
+    state.files.offline_dir = data_dir.as_ref().map(|d| d.join("offline copies"));
     if let Some(dir) = &data_dir {
         let path = dir.join("session.json");
         if path.exists() || crate::io::save::backup_path(&path).exists() {

@@ -84,10 +84,13 @@ fn database_status_ui(
         match status {
             Some(s) => {
                 let when = ago(s.at);
-                match &s.error {
-                    None => ui.weak(format!("● database, read {when}")),
-                    Some(e) => ui
+                match (&s.error, &s.copy_read_at) {
+                    (None, _) => ui.weak(format!("● database, read {when}")),
+                    (Some(e), None) => ui
                         .colored_label(RED, format!("● unreachable ({when})"))
+                        .on_hover_text(e),
+                    (Some(e), Some(read_at)) => ui
+                        .colored_label(RED, format!("● unreachable: offline copy of {read_at}"))
                         .on_hover_text(e),
                 };
             }

@@ -91,6 +91,17 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &mut AppState) {
         FontId::proportional(13.0),
         Color32::from_rgb(60, 60, 60),
     );
+    if let Some(note) = offline_note(state) {
+        // In the attribution strip, left of the slide number: the audience is told.
+        let at = Rect::from_min_max(
+            layout.attribution.left_bottom() + vec2(12.0, -30.0),
+            layout.attribution.right_bottom() - vec2(80.0, 6.0),
+        );
+        let text = egui::RichText::new(note)
+            .size(15.0)
+            .color(Color32::from_rgb(170, 20, 20));
+        ui.put(at, egui::Label::new(text).truncate());
+    }
     if let Some(as_of) = &state.doc.filter.as_of {
         date_banner_ui(&painter, viewport, &as_of.to_string());
     }
@@ -339,6 +350,17 @@ fn presenter_view_ui(ctx: &egui::Context, state: &AppState, index: usize, screen
             });
         },
     );
+}
+
+/// What the show says when a layer on screen is an offline copy of a database table.
+fn offline_note(state: &AppState) -> Option<String> {
+    let copies = state.offline_copies_shown();
+    let (title, read_at) = copies.iter().min_by(|a, b| a.1.cmp(&b.1))?;
+    let read_at = read_at.replacen('T', " ", 1).replace('Z', " UTC");
+    Some(match copies.len() {
+        1 => format!("Offline copy of {title}, read {read_at}"),
+        n => format!("Offline copies of {n} database layers, the oldest read {read_at}"),
+    })
 }
 
 /// The time of day, UTC, as HH:MM:SS.

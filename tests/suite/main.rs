@@ -28,6 +28,7 @@ mod pick;
 mod portable;
 mod postgis;
 mod postgis_live;
+mod postgis_offline;
 mod presentation;
 mod projection;
 mod render;

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod connect;
+pub mod copy;
 pub mod live;
 pub mod publish;
 pub mod source;

@@ -1,0 +1,183 @@
+//! Presenting without the network: a deck whose slides show a database layer still presents
+//! when the database cannot be reached, from the dated copy the last read left, and says so.
+//! The app reaches the real server through a relay the test closes, as a network that goes
+//! away would (stopping the shared server would stop the other database tests too).
+
+use crate::postgis::Db;
+use crate::support::window::{Frames, embedded_state, window};
+use egui_kittest::kittest::Queryable;
+use karabakh_atlas::app::{AppState, Command};
+use karabakh_atlas::io::postgis::{Source, without_password};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A TCP relay from a local port to the database server, which can be closed for good.
+struct Relay {
+    port: u16,
+    closed: Arc<AtomicBool>,
+    streams: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: (String, u16)) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let closed = Arc::new(AtomicBool::new(false));
+        let streams: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (c, s) = (closed.clone(), streams.clone());
+        std::thread::spawn(move || {
+            while !c.load(Ordering::Relaxed) {
+                let Ok((client, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                client.set_nonblocking(false).unwrap();
+                let server = TcpStream::connect((upstream.0.as_str(), upstream.1)).unwrap();
+                s.lock().unwrap().push(client.try_clone().unwrap());
+                s.lock().unwrap().push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let mut buf = [0u8; 16384];
+                        while let Ok(n) = from.read(&mut buf) {
+                            if n == 0 || to.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+            // The listener is dropped here: the port refuses connections from now on.
+        });
+        Relay {
+            port,
+            closed,
+            streams,
+        }
+    }
+
+    /// Closes the port and every connection through it.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        for s in self.streams.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn offline_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("karabakh-offline-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn app(copies: &std::path::Path) -> AppState {
+    let mut state = embedded_state();
+    state.files.offline_dir = Some(copies.to_path_buf());
+    state
+}
+
+#[test]
+fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is_unreachable() {
+    let mut db = Db::new("offline");
+    db.exec(
+        "CREATE TABLE $S.sites (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
+         INSERT INTO $S.sites VALUES
+           (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326)),
+           (2, 'Fuzuli airport', ST_SetSRID(ST_MakePoint(47.19, 39.60), 4326));",
+    );
+    let direct = Source::parse(&db.url("sites", "")).unwrap();
+    let relay = Relay::start((direct.host.clone(), direct.port));
+    let url = format!(
+        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.sites&connect_timeout=2",
+        direct.user,
+        direct.password.clone().unwrap_or_default(),
+        relay.port,
+        direct.database,
+        db.schema
+    );
+    let url = without_password(std::path::Path::new(&url));
+    let dir = offline_dir("deck");
+
+    // While the database is reachable: the layer is read, a copy is kept, a slide is made.
+    let mut state = app(&dir);
+    state.files.pending.push(url.clone());
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let layer = state.doc.atlas.layers.last().unwrap();
+    assert_eq!(layer.origin, url.display().to_string());
+    assert_eq!(layer.len(), 2);
+    let copies: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(copies.len(), 1, "one copy kept");
+    let copy = copies[0].as_ref().unwrap().path();
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let password = format!(":{}@", direct.password.as_deref().unwrap());
+    assert!(!text.contains(&password), "no password in the copy");
+    assert!(text.contains("\"read_at\""), "the copy is dated");
+    state.doc.highlighted = vec![state.doc.atlas.find_by_id("2").unwrap()];
+    state.add_slide();
+    state.deck.project.slides[0].caption = "Fuzuli airport".to_owned();
+    state.save_project_as(&dir.join("deck.json"));
+    drop(state);
+
+    // The network goes away; the deck is opened again and presented.
+    relay.close();
+    let mut state = app(&dir);
+    state.open_project(&dir.join("deck.json"), true);
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let layer = state
+        .doc
+        .atlas
+        .layers
+        .iter()
+        .find(|l| l.origin == url.display().to_string())
+        .unwrap_or_else(|| {
+            panic!(
+                "the layer is missing; messages: {:?}",
+                state.doc.atlas.messages
+            )
+        });
+    assert_eq!(layer.len(), 2, "the copy holds both sites");
+    let status = &state.files.database_status[&layer.origin];
+    assert!(
+        status.error.as_deref().unwrap().contains("cannot reach"),
+        "{status:?}"
+    );
+    let read_at = status.copy_read_at.clone().unwrap();
+    assert!(
+        read_at.starts_with(&karabakh_atlas::model::date::Date::today().to_string()),
+        "{read_at}"
+    );
+    assert!(
+        state
+            .doc
+            .atlas
+            .messages
+            .iter()
+            .any(|m| m.contains("offline copy")),
+        "{:?}",
+        state.doc.atlas.messages
+    );
+
+    let mut harness = window(state, egui::vec2(1280.0, 720.0), Frames::Display);
+    harness.state_mut().state.send(Command::Present);
+    harness.run();
+    assert!(harness.state().state.show.presentation.is_some());
+    harness.get_by_label_contains("Offline copy of sites, read");
+    // The slide shows the copy's feature: clicking it opens its card.
+    let fuzuli = harness.state().state.doc.atlas.find_by_id("2").unwrap();
+    let pos = crate::ui::screen_pos_of(&harness, fuzuli);
+    crate::support::window::click_at(&mut harness, pos);
+    assert_eq!(harness.state().state.show.card, Some(fuzuli));
+    let _ = std::fs::remove_dir_all(&dir);
+}
