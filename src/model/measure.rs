@@ -43,7 +43,8 @@ impl Measurement {
 
     /// The sum of the segments, in metres.
     pub fn total_m(&self) -> f64 {
-        self.segments_m().iter().sum()
+        // Not `sum()`: a float sum of nothing is -0.0, shown as "-0 m".
+        self.segments_m().iter().fold(0.0, |a, b| a + b)
     }
 
     /// The geodesic area enclosed, in square metres (needs three vertices).

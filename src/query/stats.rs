@@ -101,7 +101,8 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
             // `area_ha`.
             let ha = inside(atlas, l, district)
                 .filter_map(|f| f.area_ha().or_else(|| f.number("area_ha")))
-                .sum();
+                // Not `sum()`: a float sum of nothing is -0.0, shown as "-0.0 ha".
+                .fold(0.0, |a, b| a + b);
             (l.key, ha)
         })
         .collect();

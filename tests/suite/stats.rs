@@ -127,3 +127,25 @@ fn the_stats_command_prints_the_same_csv() {
     );
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
 }
+
+#[test]
+fn a_district_with_no_areas_of_a_layer_shows_zero_hectares_not_minus_zero() {
+    let atlas = karabakh_atlas::io::embedded::atlas();
+    let all = all_district_stats(&atlas, Language::English);
+    let mut empty = 0;
+    for s in &all {
+        for (key, ha) in &s.hectares {
+            if *ha == 0.0 {
+                empty += 1;
+                assert!(
+                    ha.is_sign_positive(),
+                    "{}: {} shows {:.1} ha",
+                    s.name,
+                    atlas.layer(*key).unwrap().title,
+                    ha
+                );
+            }
+        }
+    }
+    assert!(empty > 0, "some district has none of some area layer");
+}
