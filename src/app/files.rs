@@ -37,6 +37,8 @@ pub struct Files {
     /// Copies being read in place of databases that cannot be reached: the copy's path, the
     /// database's URL, why it cannot be reached, and when the copy was read from it.
     pub stand_ins: Vec<crate::app::offline::StandIn>,
+    /// Database layers too big to read whole, read one view at a time.
+    pub view_following: Vec<crate::io::postgis::view_follower::ViewFollower>,
     /// Copies being written; each says where, or why it could not be.
     pub copies_writing: Vec<Receiver<Result<PathBuf, String>>>,
 }
@@ -67,6 +69,7 @@ impl Default for Files {
             offline_dir: None,
             stand_ins: Vec::new(),
             copies_writing: Vec::new(),
+            view_following: Vec::new(),
         }
     }
 }
@@ -238,9 +241,12 @@ impl AppState {
                 self.files.checking.extend(file.later.take());
                 let warnings: Vec<String> = file.warnings.iter().map(ToString::to_string).collect();
                 file.path = path.to_path_buf();
+                let follows_view = file.follows_view;
                 let index = crate::io::loader::add_to(&mut self.doc.atlas, file);
-                if database && stand_in.is_none() {
-                    self.keep_offline_copy(index);
+                match follows_view {
+                    Some(rows) => self.follow_view(index, rows, || {}),
+                    None if database && stand_in.is_none() => self.keep_offline_copy(index),
+                    None => {}
                 }
                 self.files.remember_recent(path);
                 let restored = self

@@ -23,6 +23,7 @@ pub mod selection;
 pub mod session;
 pub mod setup;
 pub mod show;
+pub mod views;
 
 pub use command::Command;
 pub use deck::Deck;

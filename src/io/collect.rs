@@ -127,6 +127,7 @@ impl Collector {
             name: self.name,
             features: self.builder.finish(),
             warnings: self.warnings,
+            follows_view: None,
         })
     }
 }

@@ -110,6 +110,9 @@ pub struct Loaded {
     pub name: Option<String>,
     pub features: FeatureStore,
     pub warnings: Vec<LoadWarning>,
+    /// For a database table too big to read whole: its estimated rows. The layer then reads
+    /// each view from the server (`io::postgis::view`) and `features` starts empty.
+    pub follows_view: Option<u64>,
 }
 
 /// Checks a file before it is read: it can be looked at, is no directory, and is within

@@ -32,6 +32,8 @@ pub struct PreparedFile {
     pub warnings: Vec<LoadWarning>,
     /// The warnings of the checks left for later, when they are done (see [`Loading`]).
     pub later: Option<mpsc::Receiver<Vec<LoadWarning>>>,
+    /// A database table read one view at a time: its estimated rows.
+    pub follows_view: Option<u64>,
 }
 
 impl std::fmt::Debug for PreparedFile {
@@ -83,6 +85,7 @@ pub fn read_and_index(
         features: Indexed::new(Arc::new(loaded.features)),
         warnings: loaded.warnings,
         later: None,
+        follows_view: loaded.follows_view,
     };
     (Outcome::Loaded(file), opened.deferred.then_some(opened.ids))
 }

@@ -143,6 +143,39 @@ pub(super) fn add_clusters<'a>(
     }
 }
 
+/// Draws the squares a layer's rows were counted in elsewhere (the database server), each at
+/// its rows' mean: a square of one row as a plain symbol, any other as a counted circle.
+pub(super) fn add_counted(
+    scene: &mut Scene<'_>,
+    occupied: &mut Vec<Rect>,
+    layer: &Layer,
+    view: &MapView,
+    viewport: Rect,
+    visible: &WorldBounds,
+) {
+    let half = layer.style.symbol_size / 2.0 + 1.0;
+    for &(at, count) in &layer.counted {
+        if visible.distance_squared_to(at) > 0.0 {
+            continue;
+        }
+        let center = view.screen_from_world(viewport, at);
+        if count == 1 {
+            let (symbol, fill) = layer.style.symbol_for(None);
+            scene.symbols.push(SymbolItem {
+                center,
+                symbol,
+                size: layer.style.symbol_size,
+                fill: fill.gamma_multiply(layer.opacity),
+                stroke: Stroke::new(1.0, Color32::WHITE.gamma_multiply(layer.opacity)),
+            });
+        } else {
+            let badge = add_cluster(scene, layer, center, count);
+            scene.badges.push(badge);
+        }
+        occupied.push(Rect::from_center_size(center, vec2(half * 2.0, half * 2.0)));
+    }
+}
+
 /// A cluster's symbol: a circle in the layer's colour that grows with the count; returns its
 /// count badge, drawn on top.
 fn add_cluster(scene: &mut Scene<'_>, layer: &Layer, center: Pos2, count: usize) -> BadgeItem {

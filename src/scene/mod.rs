@@ -261,6 +261,11 @@ pub fn build<'a>(
         if !layer.visible || layer.opacity <= 0.0 {
             continue;
         }
+        // A layer counted on the database server: its squares in view as clusters.
+        if !layer.counted.is_empty() {
+            crowded::add_counted(&mut scene, &mut occupied, layer, view, viewport, &visible);
+            continue;
+        }
         // A crowded layer of points with a pyramid: its squares in view as clusters.
         if let Some(cells) = crowded::pyramid_cells(layer, options, view, &visible) {
             let placed = cells

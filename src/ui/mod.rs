@@ -106,6 +106,11 @@ impl AtlasApp {
         }
         // Changes other clients made to followed database tables.
         state.apply_changes();
+        // Big database layers: the view asked for, the answers put in place.
+        if state.ask_views() {
+            ui.ctx().request_repaint_after(crate::app::views::ASK_EVERY);
+        }
+        state.apply_views();
         if !state.files.following.is_empty() {
             // "last change 3 s ago" keeps counting.
             ui.ctx()

@@ -332,5 +332,6 @@ fn loaded(
         name,
         features: builder.finish(),
         warnings,
+        follows_view: None,
     })
 }

@@ -241,6 +241,12 @@ fn tls_config(source: &Source) -> Result<rustls::ClientConfig, String> {
     })
 }
 
+/// The TLS connector `source`'s `sslmode` asks for (also what cancels a running query).
+pub fn connector(source: &Source) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
+    let tls = tls_config(source).map_err(|e| format!("{}: {e}", source.label()))?;
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+}
+
 /// Opens a connection for `source`, and sets its statement timeout; the error is one
 /// sentence naming the database and table.
 pub fn connect(source: &Source) -> Result<postgres::Client, String> {
@@ -261,8 +267,7 @@ pub fn connect(source: &Source) -> Result<postgres::Client, String> {
     if let Some(p) = &password {
         config.password(p.as_str());
     }
-    let tls = tls_config(source).map_err(|e| format!("{}: {e}", source.label()))?;
-    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
+    let connector = connector(source)?;
     let mut client = config
         .connect(connector)
         .map_err(|e| describe(source, &e, password.is_some()))?;

@@ -12,6 +12,8 @@ pub mod live;
 pub mod publish;
 pub mod source;
 mod table;
+pub mod view;
+pub mod view_follower;
 
 pub use source::{Source, TlsMode, is_database_url, redact, without_password};
 
@@ -43,6 +45,16 @@ pub fn load_url(path: &Path) -> Result<Loaded, LoadError> {
 
 fn read(client: &mut postgres::Client, source: &Source, label: &str) -> Result<Loaded, String> {
     let table = Table::describe(client, source)?;
+    let rows = view::estimated_rows(client, source, &table)?;
+    if rows > source.view_above {
+        // Too big to read whole: the layer asks for each view (see `view`).
+        return Ok(Loaded {
+            name: Some(source.table.clone()),
+            features: crate::model::store::StoreBuilder::default().finish(),
+            warnings: Vec::new(),
+            follows_view: Some(rows),
+        });
+    }
     let sql = table.select(&table.order_by_key());
     let fail = |e: postgres::Error| connect::describe(source, &e, true);
     let mut collector = Collector::new(label);

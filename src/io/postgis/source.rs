@@ -58,7 +58,13 @@ pub struct Source {
     pub connect_timeout_s: u64,
     /// The server stops a query that runs longer (PostgreSQL's `statement_timeout`).
     pub statement_timeout_ms: u64,
+    /// A table of more rows than this (by its statistics) is read one view at a time.
+    pub view_above: u64,
 }
+
+/// Tables of more rows than this are read one view at a time unless the URL says otherwise
+/// (`view_above=`): about what a layer holds in 200 MB.
+pub const DEFAULT_VIEW_ABOVE: u64 = 500_000;
 
 /// Whether a path is a database URL rather than a file.
 pub fn is_database_url(path: &Path) -> bool {
@@ -283,6 +289,7 @@ impl Source {
             root_cert: None,
             connect_timeout_s: 10,
             statement_timeout_ms: 120_000,
+            view_above: DEFAULT_VIEW_ABOVE,
         };
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -316,9 +323,14 @@ impl Source {
                         ))
                     })?;
                 }
+                "view_above" => {
+                    source.view_above = value.parse().map_err(|_| {
+                        bad(format!("view_above {value:?} is not a number of rows"))
+                    })?;
+                }
                 other => {
                     return Err(bad(format!(
-                        "unknown parameter {other:?} (known: table, geometry_column, sslmode, sslrootcert, connect_timeout, statement_timeout)"
+                        "unknown parameter {other:?} (known: table, geometry_column, sslmode, sslrootcert, connect_timeout, statement_timeout, view_above)"
                     )));
                 }
             }

@@ -250,7 +250,16 @@ impl Table {
     /// `SELECT … FROM table AS t` reading every column a row needs, then `rest` (a WHERE or
     /// ORDER BY clause over `t`).
     pub fn select(&self, rest: &str) -> String {
-        let g = format!("t.{}", self.geometry);
+        self.select_with_geometry(&format!("t.{}", self.geometry), rest)
+    }
+
+    /// The geometry column as an expression of type geometry (geography cast), without `t.`.
+    pub fn geometry_sql(&self) -> &str {
+        &self.geometry
+    }
+
+    /// [`Table::select`] with `g` (an expression over `t`) read as the geometry.
+    pub fn select_with_geometry(&self, g: &str, rest: &str) -> String {
         // SRID 0 is unknown: it is read as longitude/latitude (with a warning), since
         // ST_Transform refuses it. Z and M are dropped: the map is flat.
         let wkb = format!(

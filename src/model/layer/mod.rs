@@ -101,6 +101,10 @@ pub struct Layer {
     /// `clusters::AreaPyramid`), so that a view finds those wide enough to draw one by one
     /// without looking at the rest.
     pub area_pyramid: Option<Arc<clusters::AreaPyramid>>,
+    /// For a layer read one view at a time whose view holds too many rows to read: the rows
+    /// counted in squares by where it came from (the database server), each at its rows'
+    /// mean position, drawn as clusters.
+    pub counted: Vec<(World, usize)>,
 }
 
 /// A layer's features with their index and pyramids, built (off the UI thread, by the
@@ -188,7 +192,20 @@ impl Layer {
             generation: 0,
             point_pyramid,
             area_pyramid,
+            counted: Vec::new(),
         }
+    }
+
+    /// Puts `indexed` and `counted` in place of the layer's features (a view read from a
+    /// database); the layer keeps its key, look and place. Feature ids start afresh.
+    pub fn replace_features(&mut self, indexed: Indexed, counted: Vec<(World, usize)>) {
+        self.store = indexed.store;
+        self.index = indexed.index;
+        self.point_pyramid = indexed.point_pyramid;
+        self.area_pyramid = indexed.area_pyramid;
+        self.counted = counted;
+        self.derived = derived::Derived::default();
+        self.generation += 1;
     }
 
     /// A layer of `features` (geometry in longitude/latitude), for tests and small layers.

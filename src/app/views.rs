@@ -1,0 +1,122 @@
+//! Database layers too big to read whole, read one view at a time: each change of the map's
+//! view asks the server for what it shows (at most every [`ASK_EVERY`]), and the answer
+//! takes the place of the layer's features, the selection kept by key.
+
+use crate::app::AppState;
+use crate::io::postgis::view::ViewRequest;
+use crate::io::postgis::view_follower::ViewFollower;
+use crate::model::atlas::FeatureRef;
+use crate::model::layer::clusters::CLUSTER_CELL_POINTS;
+use crate::model::projection::{lonlat_from_world, world_from_lonlat};
+use std::time::Duration;
+
+/// How often a moving map asks for its view: the last view is always asked for once the map
+/// stops.
+pub const ASK_EVERY: Duration = Duration::from_millis(100);
+
+impl AppState {
+    /// Starts reading layer `index` (a database table of about `rows` rows) one view at a time.
+    pub(crate) fn follow_view(
+        &mut self,
+        index: usize,
+        rows: u64,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        let Some(layer) = self.doc.atlas.layers.get(index) else {
+            return;
+        };
+        let url = layer.origin.clone();
+        self.files.view_following.retain(|f| f.url != url);
+        self.files
+            .view_following
+            .push(ViewFollower::start(&url, rows, wake));
+    }
+
+    /// The request for the map's view as it is now, once the map has been laid out.
+    pub fn view_request(&self) -> Option<ViewRequest> {
+        let viewport = self.map.viewport?;
+        let view = self.map.camera.view;
+        let bounds = view.visible_bounds(viewport);
+        let [west, south] = lonlat_from_world(bounds.min);
+        let [east, north] = lonlat_from_world(bounds.max);
+        // A counting square is as wide as a cluster's cell on screen, in degrees of longitude.
+        let cell_m = f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point;
+        let cell_degrees =
+            cell_m / (world_from_lonlat([1.0, 0.0])[0] - world_from_lonlat([0.0, 0.0])[0]);
+        Some(ViewRequest {
+            west,
+            south,
+            east,
+            north,
+            metres_per_point: view.metres_per_point,
+            cell_degrees,
+        })
+    }
+
+    /// Asks every layer read by view for the map's view; returns true while a view is still
+    /// to be asked for or answered (the window then keeps drawing).
+    pub fn ask_views(&mut self) -> bool {
+        let Some(request) = self.view_request() else {
+            return false;
+        };
+        let mut busy = false;
+        for follower in &mut self.files.view_following {
+            follower.ask(request, ASK_EVERY);
+            busy |= follower.waiting || follower.asked != Some(request);
+        }
+        busy
+    }
+
+    /// Puts the views answered since the last call in place of their layers' features; a
+    /// selected feature still in view stays selected. Returns true when a layer changed.
+    pub fn apply_views(&mut self) -> bool {
+        let mut changed = false;
+        let layers = &mut self.doc.atlas.layers;
+        self.files
+            .view_following
+            .retain(|f| layers.iter().any(|l| l.origin == f.url));
+        for follower in &mut self.files.view_following {
+            let Some(content) = follower.poll() else {
+                continue;
+            };
+            let Some(layer) = layers.iter_mut().find(|l| l.origin == follower.url) else {
+                continue;
+            };
+            let key_of = |r: &FeatureRef| {
+                (r.layer == layer.key)
+                    .then(|| layer.feature(r.feature)?.text("id"))
+                    .flatten()
+            };
+            let selected = self.selection.selected.as_ref().and_then(key_of);
+            let counted = content
+                .cells
+                .iter()
+                .map(|c| (world_from_lonlat([c.lon, c.lat]), c.count))
+                .collect();
+            layer.replace_features(content.features, counted);
+            // Ids start afresh: the selection follows its key, and anything else of this
+            // layer is forgotten.
+            let key = layer.key;
+            let again = selected.and_then(|k| layer.store.by_key(&k));
+            self.selection.picked.retain(|r| r.layer != key);
+            if self.selection.selected.is_some_and(|r| r.layer == key) {
+                self.selection.selected = again.map(|feature| FeatureRef {
+                    layer: key,
+                    feature,
+                });
+                self.selection.picked.extend(self.selection.selected);
+            }
+            if self
+                .selection
+                .fan
+                .as_ref()
+                .is_some_and(|f| f.members.iter().any(|r| r.layer == key))
+            {
+                self.selection.fan = None;
+            }
+            self.doc.highlighted.retain(|r| r.layer != key);
+            changed = true;
+        }
+        changed
+    }
+}

@@ -1,0 +1,223 @@
+//! A thread that reads a big table's views as the map moves: it answers the newest view
+//! asked for, and a view asked for while a query runs cancels that query on the server, so
+//! that a pan never waits for views already left behind.
+
+use super::view::{ServerCell, ViewAnswer, ViewRequest, query_view, srid};
+use super::{Source, connect, table::Table};
+use crate::io::collect::Collector;
+use crate::model::layer::Indexed;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What one view gave: its features, indexed, or its rows counted in squares.
+pub struct ViewContent {
+    pub request: ViewRequest,
+    pub features: Indexed,
+    pub cells: Vec<ServerCell>,
+    /// How long the server took, from the request to the answer decoded.
+    pub took: Duration,
+}
+
+/// A big table followed view by view; the thread stops when this is dropped.
+pub struct ViewFollower {
+    pub url: String,
+    /// The table's estimated rows.
+    pub rows: u64,
+    /// Why the last view could not be read, if it could not.
+    pub error: Option<String>,
+    /// The view asked for last.
+    pub asked: Option<ViewRequest>,
+    /// Whether a view asked for has not been answered yet.
+    pub waiting: bool,
+    asked_at: Option<Instant>,
+    requests: Sender<ViewRequest>,
+    answers: Receiver<Result<ViewContent, String>>,
+    running: Arc<Mutex<Option<postgres::CancelToken>>>,
+    source: Option<Source>,
+}
+
+impl ViewFollower {
+    /// Starts the thread for the table `url` names; `wake` is called when a view is answered.
+    pub fn start(url: &str, rows: u64, wake: impl Fn() + Send + 'static) -> Self {
+        let (requests, asked) = channel();
+        let (answer, answers) = channel();
+        let running = Arc::new(Mutex::new(None));
+        let source = Source::parse(url).ok();
+        let thread_running = running.clone();
+        let thread_source = source.clone();
+        let spawned = std::thread::Builder::new()
+            .name("database views".to_owned())
+            .spawn(move || match thread_source {
+                Some(source) => serve(&source, &asked, &answer, &thread_running, &wake),
+                None => {
+                    let _ = answer.send(Err("the URL cannot be read".to_owned()));
+                }
+            });
+        ViewFollower {
+            url: url.to_owned(),
+            rows,
+            error: spawned.err().map(|e| format!("cannot start a thread: {e}")),
+            asked: None,
+            waiting: false,
+            asked_at: None,
+            requests,
+            answers,
+            running,
+            source,
+        }
+    }
+
+    /// Asks for `view` unless it is the one asked for last, or a view was asked for less than
+    /// `every` ago and is not answered yet (then the caller asks again later); a query still
+    /// running for an older view is cancelled.
+    pub fn ask(&mut self, view: ViewRequest, every: Duration) {
+        if self.asked == Some(view)
+            || (self.waiting && self.asked_at.is_some_and(|t| t.elapsed() < every))
+        {
+            return;
+        }
+        self.asked = Some(view);
+        self.asked_at = Some(Instant::now());
+        self.waiting = true;
+        // The running query's token, taken before the new view is sent, so that the new
+        // view's own query is never the one cancelled (should the cancel arrive late, the
+        // thread runs the view again).
+        let token = self.running.lock().ok().and_then(|mut r| r.take());
+        let _ = self.requests.send(view);
+        if let (Some(token), Some(source)) = (token, &self.source)
+            && let Ok(tls) = connect::connector(source)
+        {
+            // Cancelling is a connection of its own: off the UI thread.
+            std::thread::spawn(move || {
+                let _ = token.cancel_query(tls);
+            });
+        }
+    }
+
+    /// The newest view answered since the last call, if any.
+    pub fn poll(&mut self) -> Option<ViewContent> {
+        let mut newest = None;
+        while let Ok(answer) = self.answers.try_recv() {
+            match answer {
+                Ok(content) => {
+                    self.waiting = self.asked != Some(content.request);
+                    self.error = None;
+                    newest = Some(content);
+                }
+                Err(e) => {
+                    self.waiting = false;
+                    self.error = Some(e);
+                }
+            }
+        }
+        newest
+    }
+}
+
+fn serve(
+    source: &Source,
+    asked: &Receiver<ViewRequest>,
+    answer: &Sender<Result<ViewContent, String>>,
+    running: &Mutex<Option<postgres::CancelToken>>,
+    wake: &impl Fn(),
+) {
+    let mut connection: Option<(postgres::Client, Table, i32)> = None;
+    let mut again = None;
+    loop {
+        let mut request = match again.take() {
+            Some(r) => r,
+            None => match asked.recv() {
+                Ok(r) => r,
+                Err(_) => return,
+            },
+        };
+        // Only the newest view matters.
+        while let Ok(newer) = asked.try_recv() {
+            request = newer;
+        }
+        let start = Instant::now();
+        if connection.is_none() {
+            match open(source) {
+                Ok(c) => connection = Some(c),
+                Err(e) => {
+                    let _ = answer.send(Err(e));
+                    wake();
+                    continue;
+                }
+            }
+        }
+        let Some((client, table, srid)) = &mut connection else {
+            continue;
+        };
+        if let Ok(mut r) = running.lock() {
+            *r = Some(client.cancel_token());
+        }
+        let result = query_view(client, table, *srid, &request);
+        if let Ok(mut r) = running.lock() {
+            *r = None;
+        }
+        let content = match result {
+            Ok(answer) => content(source, request, answer, start),
+            // Cancelled for a newer view: that one is next (or, if the cancel was meant for
+            // a query already done, this one again).
+            Err(e)
+                if e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED)
+                    && !e
+                        .as_db_error()
+                        .is_some_and(|d| d.message().contains("statement timeout")) =>
+            {
+                again = Some(request);
+                continue;
+            }
+            Err(e) => {
+                if e.is_closed() {
+                    connection = None;
+                }
+                Err(connect::describe(source, &e, true))
+            }
+        };
+        if answer.send(content).is_err() {
+            return;
+        }
+        wake();
+    }
+}
+
+fn open(source: &Source) -> Result<(postgres::Client, Table, i32), String> {
+    let mut client = connect::connect(source)?;
+    let table = Table::describe(&mut client, source)?;
+    let srid = srid(&mut client, source, &table)?;
+    Ok((client, table, srid))
+}
+
+/// A view's answer made ready to show: rows checked and indexed as a file's features are.
+fn content(
+    source: &Source,
+    request: ViewRequest,
+    answer: ViewAnswer,
+    start: Instant,
+) -> Result<ViewContent, String> {
+    let (features, cells) = match answer {
+        ViewAnswer::Rows(rows) => {
+            let mut collector = Collector::new(&source.label());
+            for (i, row) in rows.into_iter().enumerate() {
+                match row.geometry {
+                    Ok(g) => {
+                        collector.push(i, &row.place, g, row.properties, None);
+                    }
+                    Err(reason) => collector.skip(i, &row.place, &reason),
+                }
+            }
+            let loaded = collector.finish().map_err(|e| e.to_string())?;
+            (loaded.features, Vec::new())
+        }
+        ViewAnswer::Cells(cells) => (crate::model::store::StoreBuilder::default().finish(), cells),
+    };
+    Ok(ViewContent {
+        request,
+        features: Indexed::new(Arc::new(features)),
+        cells,
+        took: start.elapsed(),
+    })
+}

@@ -1,0 +1,172 @@
+//! Big tables follow the view, on a real PostGIS: a table above the row threshold is not read
+//! whole; each view asks the server for what it shows, counted in squares on the server when
+//! zoomed out (every row counted), read row by row when zoomed in, and the newest view wins.
+
+use crate::postgis::Db;
+use crate::support::window::embedded_state;
+use karabakh_atlas::app::AppState;
+use karabakh_atlas::model::atlas::FeatureRef;
+use karabakh_atlas::model::layer::{Layer, LayerKey};
+use karabakh_atlas::model::projection::world_from_lonlat;
+use karabakh_atlas::model::view::{Camera, MapView, WorldBounds};
+use std::time::{Duration, Instant};
+
+/// 300 × 200 points on a grid over the districts, 60,000 rows.
+const ROWS: i64 = 60_000;
+
+fn big_table(db: &mut Db) {
+    db.exec(
+        "CREATE TABLE $S.points (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
+         INSERT INTO $S.points
+           SELECT i * 200 + j, 'point ' || (i * 200 + j),
+                  ST_SetSRID(ST_MakePoint(46.0 + i * 0.005, 39.0 + j * 0.0065), 4326)
+           FROM generate_series(0, 299) AS i, generate_series(0, 199) AS j;
+         CREATE INDEX ON $S.points USING gist (geom);
+         ANALYZE $S.points;",
+    );
+}
+
+fn open(url: &str) -> (AppState, LayerKey) {
+    let mut state = embedded_state();
+    state.files.pending.push(url.into());
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let key = state.doc.atlas.layers.last().unwrap().key;
+    state.map.viewport = Some(egui::Rect::from_min_size(
+        egui::Pos2::ZERO,
+        egui::vec2(1200.0, 800.0),
+    ));
+    (state, key)
+}
+
+fn look_at(state: &mut AppState, west: f64, south: f64, east: f64, north: f64) {
+    let bounds = WorldBounds {
+        min: world_from_lonlat([west, south]),
+        max: world_from_lonlat([east, north]),
+    };
+    state.map.camera = Camera::new(MapView::fitting(&bounds, egui::vec2(1200.0, 800.0), 0.0));
+}
+
+/// Asks for the map's view and waits until it is answered.
+fn settle(state: &mut AppState) {
+    let start = Instant::now();
+    loop {
+        let busy = state.ask_views();
+        let changed = state.apply_views();
+        if !busy && !changed {
+            let f = &state.files.view_following[0];
+            assert!(f.error.is_none(), "{:?}", f.error);
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the view never came"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn layer(state: &AppState, key: LayerKey) -> &Layer {
+    state.doc.atlas.layer(key).unwrap()
+}
+
+fn count_in(db: &mut Db, west: f64, south: f64, east: f64, north: f64) -> i64 {
+    let sql = format!(
+        "SELECT count(*) FROM {}.points WHERE geom && ST_MakeEnvelope({west}, {south}, {east}, {north}, 4326)",
+        db.schema
+    );
+    db.client.query_one(&sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_big_table_is_counted_on_the_server_zoomed_out_and_read_row_by_row_zoomed_in() {
+    let mut db = Db::new("views");
+    big_table(&mut db);
+    let (mut state, key) = open(&db.url("points", "&view_above=10000"));
+    assert_eq!(layer(&state, key).len(), 0, "not read whole");
+    assert_eq!(state.files.view_following.len(), 1);
+
+    // The whole table in view: every row counted on the server, none read.
+    look_at(&mut state, 45.9, 38.9, 47.6, 40.4);
+    settle(&mut state);
+    let l = layer(&state, key);
+    let counted: usize = l.counted.iter().map(|c| c.1).sum();
+    assert_eq!(counted as i64, ROWS, "every row in view is counted");
+    assert!(l.counted.len() > 20, "{} squares", l.counted.len());
+    assert_eq!(l.len(), 0);
+    // Each square sits at its rows' mean: inside the grid the rows are on.
+    for (at, _) in &l.counted {
+        let [lon, lat] = karabakh_atlas::model::projection::lonlat_from_world(*at);
+        assert!(
+            (46.0..=47.5).contains(&lon) && (39.0..=40.3).contains(&lat),
+            "{lon}, {lat}"
+        );
+    }
+
+    // Zoomed in near Shusha: the rows in view, read whole, and nothing else.
+    look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
+    settle(&mut state);
+    let request = state.view_request().unwrap();
+    let want = count_in(
+        &mut db,
+        request.west,
+        request.south,
+        request.east,
+        request.north,
+    );
+    let l = layer(&state, key);
+    assert!(want > 100 && want < 20_000, "{want}");
+    assert_eq!(l.len() as i64, want);
+    assert!(l.counted.is_empty());
+    for f in l.features() {
+        let geo::Geometry::Point(p) = f.lonlat() else {
+            panic!("not a point")
+        };
+        assert!(p.x() >= request.west && p.x() <= request.east);
+        assert!(p.y() >= request.south && p.y() <= request.north);
+        assert!(f.text("name").unwrap().starts_with("point "));
+    }
+
+    // A feature selected stays selected (by its key) when the view moves a little.
+    let some = l.features().next().unwrap();
+    let id = some.text("id").unwrap();
+    let picked = FeatureRef {
+        layer: key,
+        feature: l.store.by_key(&id).unwrap(),
+    };
+    state.selection.select(vec![picked]);
+    look_at(&mut state, 46.701, 39.721, 46.801, 39.801);
+    settle(&mut state);
+    let selected = state.selection.selected.expect("still selected");
+    let (_, f) = state.doc.atlas.feature(selected).unwrap();
+    assert_eq!(f.text("id"), Some(id));
+}
+
+#[test]
+fn the_newest_view_wins_and_a_stale_one_is_cancelled() {
+    let mut db = Db::new("views_stale");
+    big_table(&mut db);
+    let (mut state, key) = open(&db.url("points", "&view_above=10000"));
+    // The full view asked for, then at once a close one.
+    look_at(&mut state, 45.9, 38.9, 47.6, 40.4);
+    let request = state.view_request().unwrap();
+    state.files.view_following[0].ask(request, Duration::ZERO);
+    look_at(&mut state, 47.00, 39.50, 47.05, 39.55);
+    let request = state.view_request().unwrap();
+    state.files.view_following[0].ask(request, Duration::ZERO);
+    settle(&mut state);
+    let request = state.view_request().unwrap();
+    let want = count_in(
+        &mut db,
+        request.west,
+        request.south,
+        request.east,
+        request.north,
+    );
+    let l = layer(&state, key);
+    assert!(
+        l.counted.is_empty(),
+        "the stale full view was not put in place last"
+    );
+    assert_eq!(l.len() as i64, want);
+}
