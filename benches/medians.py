@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Medians of the rounds `benches/compare.sh` wrote, one table per file, for BENCHMARKS.md.
+"""Medians of the rounds `benches/compare.sh` (or `compare_views.sh`) wrote, one table per file, for BENCHMARKS.md.
 
     python3 benches/medians.py OUT.jsonl
 
@@ -17,6 +17,9 @@ MEASURES = [
     "render_full_ms", "render_zoom_ms", "pick_median_us", "pick_p99_us",
     "peak_rss_mb", "peak_rss_first_frame_mb", "store_mb", "frame_p50_ms", "frame_p95_ms",
     "line_image_p50_ms", "line_image_p95_ms",
+    # database tables read view by view (benches/compare_views.sh)
+    "full_view_query_ms", "viewport_query_p50_ms", "viewport_query_p95_ms",
+    "viewport_query_close_p95_ms",
 ]
 
 

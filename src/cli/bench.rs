@@ -57,6 +57,14 @@ pub struct BenchReport {
     pub line_images: usize,
     pub line_image_p50_ms: f64,
     pub line_image_p95_ms: f64,
+    /// For a database table read view by view (see `bench_views`): the views asked of the
+    /// server, each timed from the request to the answer indexed; those at 1:100,000 or
+    /// closer on their own; and the full view (counted on the server) when the bench starts.
+    pub viewport_queries: usize,
+    pub viewport_query_p50_ms: f64,
+    pub viewport_query_p95_ms: f64,
+    pub viewport_query_close_p95_ms: f64,
+    pub full_view_query_ms: f64,
 }
 
 /// Loads `files` into an atlas without the shipped layers, timing each phase, then renders
@@ -89,6 +97,20 @@ pub fn run(
             Err(crate::io::geojson::Stopped::Refused(e)) => return Err(e.into()),
             Err(crate::io::geojson::Stopped::Cancelled) => anyhow::bail!("cancelled"),
         };
+        if opened.loaded.follows_view.is_some() {
+            // A table too big to read whole is read view by view, and timed so.
+            anyhow::ensure!(
+                files.len() == 1,
+                "{}: a table read view by view is benchmarked on its own",
+                path.display()
+            );
+            return crate::cli::bench_views::run(
+                &path.display().to_string(),
+                width,
+                height,
+                frames,
+            );
+        }
         report.load_ms += ms(started);
         report.peak_rss_load_mb = peak_rss_mb().unwrap_or(f64::NAN);
         for w in &opened.loaded.warnings {
@@ -289,7 +311,7 @@ fn ms(started: Instant) -> f64 {
 }
 
 /// The value at `q` (0..1) of sorted `values`; NaN when there are none.
-fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

@@ -2,6 +2,7 @@
 //! `publish`, and the command line that starts them or the window.
 
 pub mod bench;
+pub mod bench_views;
 pub mod command_line;
 pub mod publish;
 pub mod render;

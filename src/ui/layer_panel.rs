@@ -23,6 +23,14 @@ pub fn layer_panel_ui(ui: &mut egui::Ui, state: &mut AppState) {
             if crate::io::postgis::is_database_url(std::path::Path::new(&layer.origin)) {
                 let follower = state.files.following.iter().find(|f| f.url == layer.origin);
                 let status = state.files.database_status.get(&layer.origin);
+                if let Some(v) = state
+                    .files
+                    .view_following
+                    .iter()
+                    .find(|f| f.url == layer.origin)
+                {
+                    view_status_ui(ui, layer, v);
+                }
                 if let Some(command) = database_status_ui(ui, layer.key, status, follower) {
                     database = Some(command);
                 }
@@ -166,6 +174,37 @@ fn database_status_ui(
         }
     });
     command
+}
+
+/// A table read view by view: its size, and what this view holds.
+fn view_status_ui(
+    ui: &mut egui::Ui,
+    layer: &Layer,
+    follower: &crate::io::postgis::view_follower::ViewFollower,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.add_space(24.0);
+        let counted: usize = layer.counted.iter().map(|c| c.1).sum();
+        let this_view = if let Some(e) = &follower.error {
+            ui.colored_label(RED, "● this view could not be read")
+                .on_hover_text(e);
+            return;
+        } else if counted > 0 {
+            format!("{counted} counted on the server")
+        } else {
+            format!("{} read", layer.len())
+        };
+        ui.weak(format!(
+            "about {} rows, read view by view; this view: {this_view}",
+            follower.rows
+        ))
+        .on_hover_text(
+            "The table is too big to read whole: each view asks the server for what it shows",
+        );
+        if follower.waiting {
+            ui.spinner();
+        }
+    });
 }
 
 const RED: Color32 = Color32::from_rgb(190, 40, 40);

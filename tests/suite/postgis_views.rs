@@ -103,6 +103,12 @@ fn a_big_table_is_counted_on_the_server_zoomed_out_and_read_row_by_row_zoomed_in
         );
     }
 
+    // Zoomed further out, the whole table read in one scan (no box test): the same count.
+    look_at(&mut state, 44.5, 38.0, 49.0, 41.3);
+    settle(&mut state);
+    let counted: usize = layer(&state, key).counted.iter().map(|c| c.1).sum();
+    assert_eq!(counted as i64, ROWS);
+
     // Zoomed in near Shusha: the rows in view, read whole, and nothing else.
     look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
     settle(&mut state);

@@ -12,6 +12,7 @@ pub mod live;
 pub mod publish;
 pub mod source;
 mod table;
+pub use table::Row;
 pub mod view;
 pub mod view_follower;
 

@@ -155,11 +155,13 @@ pub(crate) struct Table {
     /// Whether the table has a column named `id` (else the key is stored as `id`).
     pub has_id_column: bool,
     geometry: String,
+    /// The geometry column's name, as the catalog has it.
+    pub geometry_name: String,
     properties: Vec<Column>,
 }
 
 /// One row read as a feature.
-pub(crate) struct Row {
+pub struct Row {
     /// The key columns' values as text, joined by commas; the row number without a key.
     pub key: String,
     /// Where messages say the row is: `row id = 7`.
@@ -183,6 +185,7 @@ impl Table {
         } else {
             key
         };
+        let geometry_name = geometry.name.clone();
         let geometry = match geometry.kind {
             ColumnKind::Geography => format!("{}::geometry", quote(&geometry.name)),
             _ => quote(&geometry.name),
@@ -201,6 +204,7 @@ impl Table {
             key_columns,
             has_id_column,
             geometry,
+            geometry_name,
             properties,
         })
     }

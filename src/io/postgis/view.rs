@@ -34,7 +34,7 @@ pub struct ServerCell {
 }
 
 /// What the server gave for a view.
-pub(crate) enum ViewAnswer {
+pub enum ViewAnswer {
     Rows(Vec<Row>),
     Cells(Vec<ServerCell>),
 }
@@ -85,11 +85,24 @@ fn envelope(srid: i32) -> String {
 pub(crate) fn query_view(
     client: &mut postgres::Client,
     table: &Table,
-    srid: i32,
+    shape: &Shape,
     view: &ViewRequest,
 ) -> Result<ViewAnswer, postgres::Error> {
+    let srid = shape.srid;
     let g = format!("t.{}", table.geometry_sql());
-    let in_view = format!("{g} && {}", envelope(srid));
+    // A view holding the whole table needs no box test: all of it is read in one scan,
+    // which is quicker than the index (3.5 s against 2.7 s on 10 million points).
+    // The extent is estimated: only a view with a tenth to spare on each side counts as whole.
+    let whole = shape.extent.is_some_and(|[w, s, e, n]| {
+        let (dx, dy) = ((e - w) / 10.0, (n - s) / 10.0);
+        view.west <= w - dx && view.south <= s - dy && view.east >= e + dx && view.north >= n + dy
+    });
+    let in_view = if whole {
+        // The parameters still have to be used.
+        "$1::float8 IS NOT NULL AND $2::float8 IS NOT NULL AND $3::float8 IS NOT NULL AND $4::float8 IS NOT NULL".to_owned()
+    } else {
+        format!("{g} && {}", envelope(srid))
+    };
     let bounds = [view.west, view.south, view.east, view.north];
     let params: [&(dyn postgres::types::ToSql + Sync); 4] =
         [&bounds[0], &bounds[1], &bounds[2], &bounds[3]];
@@ -137,9 +150,17 @@ pub(crate) fn query_view(
              ST_Transform(ST_SetSRID(ST_MakePoint(avg(x), avg(y)), {s}), 4326) AS p"
         ),
     };
+    // A point's own coordinates are read 1.7 times as fast as a box's centre.
+    let (x, y) = if shape.points {
+        (format!("ST_X({g})"), format!("ST_Y({g})"))
+    } else {
+        (
+            format!("(ST_XMin({g}) + ST_XMax({g})) / 2"),
+            format!("(ST_YMin({g}) + ST_YMax({g})) / 2"),
+        )
+    };
     let inner = format!(
-        "SELECT (ST_XMin({g}) + ST_XMax({g})) / 2 AS x, (ST_YMin({g}) + ST_YMax({g})) / 2 AS y \
-         FROM {from} AS t WHERE {in_view}",
+        "SELECT {x} AS x, {y} AS y FROM {from} AS t WHERE {in_view}",
         from = table.from
     );
     let sql = match srid {
@@ -172,4 +193,109 @@ fn planned_rows(line: &str) -> Option<f64> {
         .take_while(char::is_ascii_digit)
         .collect();
     digits.parse().ok()
+}
+
+/// What the counting query needs to know of a table's geometry.
+pub(crate) struct Shape {
+    pub srid: i32,
+    /// The column is declared as points (`geometry(Point, …)`).
+    pub points: bool,
+    /// The table's extent in longitude/latitude, from its statistics, when it has them.
+    pub extent: Option<[f64; 4]>,
+}
+
+fn shape(client: &mut postgres::Client, source: &Source, table: &Table) -> Result<Shape, String> {
+    let fail = |e: postgres::Error| connect::describe(source, &e, true);
+    let srid = srid(client, source, table)?;
+    let row = client
+        .query_one(
+            "SELECT postgis_typmod_type(a.atttypmod), n.nspname::text, c.relname::text \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE a.attrelid = $1 AND a.attname = $2",
+            &[&table.oid, &table.geometry_name],
+        )
+        .map_err(fail)?;
+    let declared: Option<String> = row.get(0);
+    let (schema, name): (String, String) = (row.get(1), row.get(2));
+    // From the statistics ANALYZE keeps; NULL (with a notice) when there are none.
+    let extent = client
+        .query_opt(
+            "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) \
+             FROM (SELECT ST_EstimatedExtent($1, $2, $3)::geometry AS b) AS e WHERE b IS NOT NULL",
+            &[&schema, &name, &table.geometry_name],
+        )
+        .ok()
+        .flatten()
+        .map(|r| [r.get::<_, f64>(0), r.get(1), r.get(2), r.get(3)])
+        .filter(|_| srid == 4326 || srid == 0);
+    Ok(Shape {
+        srid,
+        points: declared
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("point")),
+        extent,
+    })
+}
+
+/// A connection to one table, ready to answer views.
+pub struct ViewSession {
+    client: postgres::Client,
+    table: Table,
+    shape: Shape,
+    source: Source,
+}
+
+impl ViewSession {
+    /// Connects, and looks the table up.
+    pub fn open(source: &Source) -> Result<Self, String> {
+        let mut client = connect::connect(source)?;
+        let table = Table::describe(&mut client, source)?;
+        let shape = shape(&mut client, source, &table)?;
+        Ok(ViewSession {
+            client,
+            table,
+            shape,
+            source: source.clone(),
+        })
+    }
+
+    /// What cancels the query running on this connection.
+    pub fn cancel_token(&self) -> postgres::CancelToken {
+        self.client.cancel_token()
+    }
+
+    /// The rows or the counted squares of `view`.
+    pub fn query(&mut self, view: &ViewRequest) -> Result<ViewAnswer, postgres::Error> {
+        query_view(&mut self.client, &self.table, &self.shape, view)
+    }
+
+    /// The table's extent in longitude/latitude (`[west, south, east, north]`), from its
+    /// statistics when it has them, else by reading every row's box.
+    pub fn extent(&mut self) -> Result<Option<[f64; 4]>, String> {
+        let g = format!("t.{}", self.table.geometry_sql());
+        if let Some(extent) = self.shape.extent {
+            return Ok(Some(extent));
+        }
+        let boxed = match self.shape.srid {
+            0 | 4326 => format!("ST_Extent({g})::geometry"),
+            s => format!("ST_Transform(ST_SetSRID(ST_Extent({g})::geometry, {s}), 4326)"),
+        };
+        let sql = format!(
+            "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT {boxed} AS b FROM {} AS t) AS e",
+            self.table.from
+        );
+        let row = self
+            .client
+            .query_one(sql.as_str(), &[])
+            .map_err(|e| connect::describe(&self.source, &e, true))?;
+        Ok(match (row.get(0), row.get(1), row.get(2), row.get(3)) {
+            (Some(w), Some(s), Some(e), Some(n)) => Some([w, s, e, n]),
+            _ => None,
+        })
+    }
+
+    pub fn label(&self) -> String {
+        self.source.label()
+    }
 }

@@ -2,8 +2,8 @@
 //! asked for, and a view asked for while a query runs cancels that query on the server, so
 //! that a pan never waits for views already left behind.
 
-use super::view::{ServerCell, ViewAnswer, ViewRequest, query_view, srid};
-use super::{Source, connect, table::Table};
+use super::view::{ServerCell, ViewAnswer, ViewRequest, ViewSession};
+use super::{Source, connect};
 use crate::io::collect::Collector;
 use crate::model::layer::Indexed;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -122,7 +122,7 @@ fn serve(
     running: &Mutex<Option<postgres::CancelToken>>,
     wake: &impl Fn(),
 ) {
-    let mut connection: Option<(postgres::Client, Table, i32)> = None;
+    let mut connection: Option<ViewSession> = None;
     let mut again = None;
     loop {
         let mut request = match again.take() {
@@ -138,7 +138,7 @@ fn serve(
         }
         let start = Instant::now();
         if connection.is_none() {
-            match open(source) {
+            match ViewSession::open(source) {
                 Ok(c) => connection = Some(c),
                 Err(e) => {
                     let _ = answer.send(Err(e));
@@ -147,13 +147,13 @@ fn serve(
                 }
             }
         }
-        let Some((client, table, srid)) = &mut connection else {
+        let Some(session) = &mut connection else {
             continue;
         };
         if let Ok(mut r) = running.lock() {
-            *r = Some(client.cancel_token());
+            *r = Some(session.cancel_token());
         }
-        let result = query_view(client, table, *srid, &request);
+        let result = session.query(&request);
         if let Ok(mut r) = running.lock() {
             *r = None;
         }
@@ -184,15 +184,8 @@ fn serve(
     }
 }
 
-fn open(source: &Source) -> Result<(postgres::Client, Table, i32), String> {
-    let mut client = connect::connect(source)?;
-    let table = Table::describe(&mut client, source)?;
-    let srid = srid(&mut client, source, &table)?;
-    Ok((client, table, srid))
-}
-
 /// A view's answer made ready to show: rows checked and indexed as a file's features are.
-fn content(
+pub(crate) fn content(
     source: &Source,
     request: ViewRequest,
     answer: ViewAnswer,

@@ -1,0 +1,146 @@
+//! `bench` on a database table too big to read whole: the scripted session's views (a pan
+//! across the table, a zoom in to a sixteenth of it and out again, plus a pan at 1:100,000)
+//! each asked of the server as the window asks them, timed from the request to the answer
+//! indexed, and each frame drawn as the window draws it.
+
+use super::bench::{BenchReport, peak_rss_mb, percentile, scripted_view};
+use crate::io::postgis::Source;
+use crate::io::postgis::view::{ViewRequest, ViewSession};
+use crate::model::atlas::Atlas;
+use crate::model::layer::{Layer, LayerRole};
+use crate::model::projection::{ground_per_world_metre, lonlat_from_world, world_from_lonlat};
+use crate::model::view::{MapView, WorldBounds};
+use crate::scene::SceneOptions;
+use crate::scene::fonts::Faces;
+use egui::{Rect, pos2, vec2};
+use std::time::Instant;
+
+/// The scale denominator of `view` on a display of 0.28 mm points (as the status bar says).
+fn scale_of(view: &MapView) -> f64 {
+    let lat = lonlat_from_world(view.center)[1];
+    view.metres_per_point * ground_per_world_metre(lat) / 0.000_28
+}
+
+/// What the window asks the server for `view` (see `app::views`).
+fn request_for(view: &MapView, viewport: Rect) -> ViewRequest {
+    let bounds = view.visible_bounds(viewport);
+    let [west, south] = lonlat_from_world(bounds.min);
+    let [east, north] = lonlat_from_world(bounds.max);
+    let cell_m =
+        f64::from(crate::model::layer::clusters::CLUSTER_CELL_POINTS) * view.metres_per_point;
+    let degree = world_from_lonlat([1.0, 0.0])[0] - world_from_lonlat([0.0, 0.0])[0];
+    ViewRequest {
+        west,
+        south,
+        east,
+        north,
+        metres_per_point: view.metres_per_point,
+        cell_degrees: cell_m / degree,
+    }
+}
+
+/// Benchmarks the table `url` names, read view by view, over `frames` views.
+pub fn run(url: &str, width: u32, height: u32, frames: usize) -> anyhow::Result<BenchReport> {
+    let source = Source::parse(url).map_err(|e| anyhow::anyhow!(e))?;
+    let faces = Faces::load().map_err(|e| anyhow::anyhow!("the bundled font: {e}"))?;
+    let started_all = Instant::now();
+    let mut session = ViewSession::open(&source).map_err(|e| anyhow::anyhow!(e))?;
+    let [w, s, e, n] = session
+        .extent()
+        .map_err(|e| anyhow::anyhow!(e))?
+        .ok_or_else(|| anyhow::anyhow!("{}: the table holds no geometry", session.label()))?;
+    let full = WorldBounds {
+        min: world_from_lonlat([w, s]),
+        max: world_from_lonlat([e, n]),
+    };
+    let size = vec2(width as f32, height as f32);
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
+    let mut atlas = Atlas::empty();
+    atlas.layers.push(Layer::from_indexed(
+        "bench-0",
+        url,
+        LayerRole::User,
+        crate::model::atlas::user_style(0),
+        url,
+        crate::model::layer::Indexed::new(std::sync::Arc::new(
+            crate::model::store::StoreBuilder::default().finish(),
+        )),
+    ));
+    let options = SceneOptions {
+        background_meshes: true,
+        ..SceneOptions::default()
+    };
+    let mut ask = |view: &MapView, atlas: &mut Atlas| -> anyhow::Result<f64> {
+        let started = Instant::now();
+        let request = request_for(view, viewport);
+        let answer = session
+            .query(&request)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", session.label()))?;
+        let content = crate::io::postgis::view_follower::content(&source, request, answer, started)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let counted = content
+            .cells
+            .iter()
+            .map(|c| (world_from_lonlat([c.lon, c.lat]), c.count))
+            .collect();
+        atlas.layers[0].replace_features(content.features, counted);
+        Ok(started.elapsed().as_secs_f64() * 1e3)
+    };
+    let full_view = MapView::fitting(&full, size, 0.0);
+    let mut report = BenchReport {
+        files: vec![crate::io::postgis::redact(url)],
+        frames,
+        ..Default::default()
+    };
+    report.full_view_query_ms = ask(&full_view, &mut atlas)?;
+    let scene = crate::scene::build(&atlas, &full_view, viewport, &options, &faces);
+    std::hint::black_box(scene);
+    report.first_frame_ms = started_all.elapsed().as_secs_f64() * 1e3;
+    report.peak_rss_first_frame_mb = peak_rss_mb().unwrap_or(f64::NAN);
+
+    // The scripted session, then a pan at 1:100,000 across the middle of the table.
+    let close = {
+        let mut v = full_view;
+        v.metres_per_point *= 100_000.0 / scale_of(&full_view);
+        v
+    };
+    let views: Vec<MapView> = (0..frames)
+        .map(|i| scripted_view(&full, size, i, frames))
+        .chain((0..frames.div_ceil(2)).map(|i| {
+            let t = i as f64 / frames.div_ceil(2).max(1) as f64;
+            MapView {
+                center: [
+                    full.min[0] + full.width() * (0.25 + 0.5 * t),
+                    full.center()[1],
+                ],
+                ..close
+            }
+        }))
+        .collect();
+    let mut queries = Vec::new();
+    let mut close_queries = Vec::new();
+    let mut frame_times = Vec::new();
+    for view in &views {
+        let took = ask(view, &mut atlas)?;
+        queries.push(took);
+        if scale_of(view) <= 100_000.5 {
+            close_queries.push(took);
+        }
+        let started = Instant::now();
+        let scene = crate::scene::build(&atlas, view, viewport, &options, &faces);
+        std::hint::black_box(scene);
+        frame_times.push(started.elapsed().as_secs_f64() * 1e3);
+        report.features = report.features.max(atlas.layers[0].len());
+    }
+    for times in [&mut queries, &mut close_queries, &mut frame_times] {
+        times.sort_by(f64::total_cmp);
+    }
+    report.viewport_queries = queries.len();
+    report.viewport_query_p50_ms = percentile(&queries, 0.5);
+    report.viewport_query_p95_ms = percentile(&queries, 0.95);
+    report.viewport_query_close_p95_ms = percentile(&close_queries, 0.95);
+    report.frame_p50_ms = percentile(&frame_times, 0.5);
+    report.frame_p95_ms = percentile(&frame_times, 0.95);
+    report.peak_rss_mb = peak_rss_mb().unwrap_or(f64::NAN);
+    Ok(report)
+}
