@@ -39,7 +39,8 @@ impl AppState {
             .highlighted
             .iter()
             .chain(self.selection.selected.iter())
-            .filter_map(|r| self.doc.atlas.feature(*r)?.1.id_str().map(str::to_owned))
+            // `text`, not `id_str`: a database table's integer key is an id too.
+            .filter_map(|r| self.doc.atlas.feature(*r)?.1.text("id"))
             .collect();
         Slide::capture(
             title,

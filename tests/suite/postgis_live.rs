@@ -120,6 +120,8 @@ fn another_clients_inserts_updates_and_deletes_show_within_a_second_and_the_sele
         feature: layer(&state, key).store.by_key("2").unwrap(),
     };
     state.selection.select(vec![shusha]);
+    // A slide made now keeps it highlighted by its integer key.
+    assert_eq!(state.capture_slide("Shusha".to_owned()).highlights, ["2"]);
     let second = Duration::from_secs(1);
 
     db.exec("INSERT INTO $S.sites VALUES (4, 'Lachin airport', ST_SetSRID(ST_MakePoint(46.38, 39.48), 4326))");
