@@ -34,8 +34,7 @@ pub struct Files {
     /// Where dated copies of database layers are kept for presenting offline; `None` keeps
     /// none.
     pub offline_dir: Option<PathBuf>,
-    /// Copies being read in place of databases that cannot be reached: the copy's path, the
-    /// database's URL, why it cannot be reached, and when the copy was read from it.
+    /// Copies being read in place of databases that cannot be reached.
     pub stand_ins: Vec<crate::app::offline::StandIn>,
     /// Database layers too big to read whole, read one view at a time.
     pub view_following: Vec<crate::io::postgis::view_follower::ViewFollower>,
@@ -215,22 +214,15 @@ impl AppState {
             {
                 return;
             }
-            let status = match (&outcome, &stand_in) {
-                (_, Some(s)) => DatabaseStatus {
-                    at: std::time::SystemTime::now(),
-                    error: Some(s.why.clone()),
-                    copy_read_at: Some(s.read_at.clone()),
-                },
-                (Outcome::Failed(e), None) => DatabaseStatus {
-                    at: std::time::SystemTime::now(),
-                    error: Some(e.to_string()),
-                    copy_read_at: None,
-                },
-                _ => DatabaseStatus {
-                    at: std::time::SystemTime::now(),
-                    error: None,
-                    copy_read_at: None,
-                },
+            let (error, copy_read_at) = match (&outcome, &stand_in) {
+                (_, Some(s)) => (Some(s.why.clone()), Some(s.read_at.clone())),
+                (Outcome::Failed(e), None) => (Some(e.to_string()), None),
+                _ => (None, None),
+            };
+            let status = DatabaseStatus {
+                at: std::time::SystemTime::now(),
+                error,
+                copy_read_at,
             };
             self.files
                 .database_status

@@ -6,8 +6,7 @@ use crate::app::AppState;
 use crate::io::postgis::view::ViewRequest;
 use crate::io::postgis::view_follower::ViewFollower;
 use crate::model::atlas::FeatureRef;
-use crate::model::layer::clusters::CLUSTER_CELL_POINTS;
-use crate::model::projection::{lonlat_from_world, world_from_lonlat};
+use crate::model::projection::world_from_lonlat;
 use std::time::Duration;
 
 /// How often a moving map asks for its view: the last view is always asked for once the map
@@ -34,23 +33,7 @@ impl AppState {
 
     /// The request for the map's view as it is now, once the map has been laid out.
     pub fn view_request(&self) -> Option<ViewRequest> {
-        let viewport = self.map.viewport?;
-        let view = self.map.camera.view;
-        let bounds = view.visible_bounds(viewport);
-        let [west, south] = lonlat_from_world(bounds.min);
-        let [east, north] = lonlat_from_world(bounds.max);
-        // A counting square is as wide as a cluster's cell on screen, in degrees of longitude.
-        let cell_m = f64::from(CLUSTER_CELL_POINTS) * view.metres_per_point;
-        let cell_degrees =
-            cell_m / (world_from_lonlat([1.0, 0.0])[0] - world_from_lonlat([0.0, 0.0])[0]);
-        Some(ViewRequest {
-            west,
-            south,
-            east,
-            north,
-            metres_per_point: view.metres_per_point,
-            cell_degrees,
-        })
+        Some(ViewRequest::of(&self.map.camera.view, self.map.viewport?))
     }
 
     /// Asks every layer read by view for the map's view; returns true while a view is still

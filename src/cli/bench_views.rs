@@ -8,36 +8,12 @@ use crate::io::postgis::Source;
 use crate::io::postgis::view::{ViewRequest, ViewSession};
 use crate::model::atlas::Atlas;
 use crate::model::layer::{Layer, LayerRole};
-use crate::model::projection::{ground_per_world_metre, lonlat_from_world, world_from_lonlat};
+use crate::model::projection::world_from_lonlat;
 use crate::model::view::{MapView, WorldBounds};
 use crate::scene::SceneOptions;
 use crate::scene::fonts::Faces;
 use egui::{Rect, pos2, vec2};
 use std::time::Instant;
-
-/// The scale denominator of `view` on a display of 0.28 mm points (as the status bar says).
-fn scale_of(view: &MapView) -> f64 {
-    let lat = lonlat_from_world(view.center)[1];
-    view.metres_per_point * ground_per_world_metre(lat) / 0.000_28
-}
-
-/// What the window asks the server for `view` (see `app::views`).
-fn request_for(view: &MapView, viewport: Rect) -> ViewRequest {
-    let bounds = view.visible_bounds(viewport);
-    let [west, south] = lonlat_from_world(bounds.min);
-    let [east, north] = lonlat_from_world(bounds.max);
-    let cell_m =
-        f64::from(crate::model::layer::clusters::CLUSTER_CELL_POINTS) * view.metres_per_point;
-    let degree = world_from_lonlat([1.0, 0.0])[0] - world_from_lonlat([0.0, 0.0])[0];
-    ViewRequest {
-        west,
-        south,
-        east,
-        north,
-        metres_per_point: view.metres_per_point,
-        cell_degrees: cell_m / degree,
-    }
-}
 
 /// Benchmarks the table `url` names, read view by view, over `frames` views.
 pub fn run(url: &str, width: u32, height: u32, frames: usize) -> anyhow::Result<BenchReport> {
@@ -72,7 +48,7 @@ pub fn run(url: &str, width: u32, height: u32, frames: usize) -> anyhow::Result<
     };
     let mut ask = |view: &MapView, atlas: &mut Atlas| -> anyhow::Result<f64> {
         let started = Instant::now();
-        let request = request_for(view, viewport);
+        let request = ViewRequest::of(view, viewport);
         let answer = session
             .query(&request)
             .map_err(|e| anyhow::anyhow!("{}: {e}", session.label()))?;
@@ -101,7 +77,7 @@ pub fn run(url: &str, width: u32, height: u32, frames: usize) -> anyhow::Result<
     // The scripted session, then a pan at 1:100,000 across the middle of the table.
     let close = {
         let mut v = full_view;
-        v.metres_per_point *= 100_000.0 / scale_of(&full_view);
+        v.metres_per_point *= 100_000.0 / full_view.scale_denominator();
         v
     };
     let views: Vec<MapView> = (0..frames)
@@ -123,7 +99,7 @@ pub fn run(url: &str, width: u32, height: u32, frames: usize) -> anyhow::Result<
     for view in &views {
         let took = ask(view, &mut atlas)?;
         queries.push(took);
-        if scale_of(view) <= 100_000.5 {
+        if view.scale_denominator() <= 100_000.5 {
             close_queries.push(took);
         }
         let started = Instant::now();

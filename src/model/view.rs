@@ -133,6 +133,13 @@ impl MapView {
         ]
     }
 
+    /// The scale at the view's centre, `1:n`, on a display of 0.28 mm points (the OGC
+    /// standard pixel).
+    pub fn scale_denominator(&self) -> f64 {
+        let lat = crate::model::projection::lonlat_from_world(self.center)[1];
+        self.metres_per_point * crate::model::projection::ground_per_world_metre(lat) / 0.000_28
+    }
+
     /// The world box the viewport shows.
     pub fn visible_bounds(&self, viewport: Rect) -> WorldBounds {
         let a = self.world_from_screen(viewport, viewport.left_bottom());

@@ -2,7 +2,6 @@
 
 use crate::app::command::Window;
 use crate::app::{AppState, Command};
-use crate::model::projection::{ground_per_world_metre, lonlat_from_world};
 
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
@@ -12,9 +11,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut AppState) {
         };
         ui.separator();
         let view = state.map.camera.view;
-        let lat = lonlat_from_world(view.center)[1];
-        // 1 point ≈ 0.28 mm on a typical display (the OGC standard pixel).
-        let scale = view.metres_per_point * ground_per_world_metre(lat) / 0.000_28;
+        let scale = view.scale_denominator();
         ui.monospace(format!("1:{}", round_scale(scale)));
         ui.separator();
         let n = state.doc.atlas.messages.len();

@@ -165,3 +165,65 @@ fn the_newest_view_wins_and_a_stale_one_is_cancelled() {
     );
     assert_eq!(l.len() as i64, want);
 }
+
+#[test]
+fn a_projected_table_of_areas_is_counted_and_read_in_its_own_coordinates() {
+    let mut db = Db::new("views_3857");
+    // 200 × 120 small squares in Web Mercator metres (more than a view reads one by one): counted by their boxes' centres.
+    db.exec(
+        "CREATE TABLE $S.plots (id integer PRIMARY KEY, geom geometry(Polygon, 3857));
+         INSERT INTO $S.plots
+           SELECT i * 120 + j, ST_Transform(ST_MakeEnvelope(
+               46.0 + i * 0.0075, 39.0 + j * 0.011, 46.0 + i * 0.0075 + 0.004, 39.0 + j * 0.011 + 0.003, 4326), 3857)
+           FROM generate_series(0, 199) AS i, generate_series(0, 119) AS j;
+         CREATE INDEX ON $S.plots USING gist (geom);
+         ANALYZE $S.plots;",
+    );
+    let (mut state, key) = open(&db.url("plots", "&view_above=1000"));
+    look_at(&mut state, 45.9, 38.9, 47.6, 40.4);
+    settle(&mut state);
+    let l = layer(&state, key);
+    let counted: usize = l.counted.iter().map(|c| c.1).sum();
+    assert_eq!(counted, 24_000, "every area counted");
+    for (at, _) in &l.counted {
+        let [lon, lat] = karabakh_atlas::model::projection::lonlat_from_world(*at);
+        assert!(
+            (46.0..=47.5).contains(&lon) && (39.0..=40.32).contains(&lat),
+            "{lon}, {lat}"
+        );
+    }
+
+    look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
+    settle(&mut state);
+    let r = state.view_request().unwrap();
+    let sql = format!(
+        "SELECT count(*) FROM {}.plots WHERE geom && ST_Transform(ST_MakeEnvelope({}, {}, {}, {}, 4326), 3857)",
+        db.schema, r.west, r.south, r.east, r.north
+    );
+    let want: i64 = db.client.query_one(&sql, &[]).unwrap().get(0);
+    let l = layer(&state, key);
+    assert!(want > 10, "{want}");
+    assert_eq!(l.len() as i64, want);
+    assert!(l.features().all(|f| f.is_areal()));
+}
+
+#[test]
+fn bench_on_a_big_table_reports_its_viewport_queries() {
+    let mut db = Db::new("views_bench");
+    big_table(&mut db);
+    let url = db.url("points", "&view_above=10000");
+    let report =
+        karabakh_atlas::cli::bench::run(&[std::path::Path::new(&url)], u64::MAX, 800, 600, 0, 6)
+            .unwrap();
+    // Six views of the scripted session, then three at 1:100,000.
+    assert_eq!(report.viewport_queries, 9);
+    assert!(report.full_view_query_ms > 0.0);
+    assert!(report.viewport_query_p50_ms > 0.0);
+    assert!(report.viewport_query_p95_ms >= report.viewport_query_p50_ms);
+    assert!(report.viewport_query_close_p95_ms > 0.0);
+    assert!(report.first_frame_ms >= report.full_view_query_ms);
+    assert!(
+        !report.files[0].contains(":atlas@"),
+        "no password in the report"
+    );
+}

@@ -214,13 +214,13 @@ impl Table {
         if self.key_columns.is_empty() {
             return None;
         }
-        Some(
-            self.key_columns
-                .iter()
-                .map(|k| format!("t.{}::text", quote(k)))
-                .collect::<Vec<_>>()
-                .join(" || ',' || "),
-        )
+        let texts: Vec<String> = self.key_refs().map(|k| format!("{k}::text")).collect();
+        Some(texts.join(" || ',' || "))
+    }
+
+    /// The key columns as `t."name"`.
+    fn key_refs(&self) -> impl Iterator<Item = String> + '_ {
+        self.key_columns.iter().map(|k| format!("t.{}", quote(k)))
     }
 
     /// The columns whose values make the key the features are stored under (their `id`
@@ -290,12 +290,10 @@ impl Table {
         if self.key_columns.is_empty() {
             return String::new();
         }
-        let keys: Vec<String> = self
-            .key_columns
-            .iter()
-            .map(|k| format!("t.{}", quote(k)))
-            .collect();
-        format!("ORDER BY {}", keys.join(", "))
+        format!(
+            "ORDER BY {}",
+            self.key_refs().collect::<Vec<_>>().join(", ")
+        )
     }
 
     /// Row `index` (counting from 0) of what [`Table::select`] returned, as a feature.

@@ -24,6 +24,28 @@ pub struct ViewRequest {
     pub cell_degrees: f64,
 }
 
+impl ViewRequest {
+    /// What `view` of `viewport` shows: its box, and counting squares as wide as a cluster's
+    /// cell on screen (in degrees of longitude).
+    pub fn of(view: &crate::model::view::MapView, viewport: egui::Rect) -> Self {
+        use crate::model::projection::{lonlat_from_world, world_from_lonlat};
+        let bounds = view.visible_bounds(viewport);
+        let [west, south] = lonlat_from_world(bounds.min);
+        let [east, north] = lonlat_from_world(bounds.max);
+        let cell_m =
+            f64::from(crate::model::layer::clusters::CLUSTER_CELL_POINTS) * view.metres_per_point;
+        let degree = world_from_lonlat([1.0, 0.0])[0] - world_from_lonlat([0.0, 0.0])[0];
+        ViewRequest {
+            west,
+            south,
+            east,
+            north,
+            metres_per_point: view.metres_per_point,
+            cell_degrees: cell_m / degree,
+        }
+    }
+}
+
 /// A square of rows counted on the server.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ServerCell {
@@ -80,8 +102,7 @@ fn envelope(srid: i32) -> String {
     }
 }
 
-/// The rows or the counted squares of one view. `on_query` is called with the query running
-/// (so that a newer view can cancel it through the client's cancel token).
+/// The rows or the counted squares of one view.
 pub(crate) fn query_view(
     client: &mut postgres::Client,
     table: &Table,
@@ -97,19 +118,18 @@ pub(crate) fn query_view(
         let (dx, dy) = ((e - w) / 10.0, (n - s) / 10.0);
         view.west <= w - dx && view.south <= s - dy && view.east >= e + dx && view.north >= n + dy
     });
-    let in_view = if whole {
-        // The parameters still have to be used.
-        "$1::float8 IS NOT NULL AND $2::float8 IS NOT NULL AND $3::float8 IS NOT NULL AND $4::float8 IS NOT NULL".to_owned()
-    } else {
-        format!("{g} && {}", envelope(srid))
-    };
     let bounds = [view.west, view.south, view.east, view.north];
-    let params: [&(dyn postgres::types::ToSql + Sync); 4] =
+    let box_params: [&(dyn postgres::types::ToSql + Sync); 4] =
         [&bounds[0], &bounds[1], &bounds[2], &bounds[3]];
+    let (in_view, params): (String, &[&(dyn postgres::types::ToSql + Sync)]) = if whole {
+        ("true".to_owned(), &[])
+    } else {
+        (format!("{g} && {}", envelope(srid)), &box_params)
+    };
     // The planner's estimate of the rows in view, from the index's statistics: a view that
     // is surely too full is counted at once, without reading it first.
     let explain = format!("EXPLAIN SELECT 1 FROM {} AS t WHERE {in_view}", table.from);
-    let plan = client.query(explain.as_str(), &params)?;
+    let plan = client.query(explain.as_str(), params)?;
     let estimate = plan
         .first()
         .and_then(|top| planned_rows(top.get(0)))
@@ -126,7 +146,7 @@ pub(crate) fn query_view(
             &simplified,
             &format!("WHERE {in_view} LIMIT {}", DETAIL_LIMIT + 1),
         );
-        let rows = client.query(sql.as_str(), &params)?;
+        let rows = client.query(sql.as_str(), params)?;
         if rows.len() <= DETAIL_LIMIT {
             return Ok(ViewAnswer::Rows(
                 rows.iter()
@@ -143,13 +163,6 @@ pub(crate) fn query_view(
         _ => view.cell_degrees * 111_320.0,
     }
     .max(1e-9);
-    let mean = match srid {
-        0 | 4326 => "avg(x), avg(y)".to_owned(),
-        s => format!(
-            "ST_X(p), ST_Y(p) FROM (SELECT count(*) AS n, \
-             ST_Transform(ST_SetSRID(ST_MakePoint(avg(x), avg(y)), {s}), 4326) AS p"
-        ),
-    };
     // A point's own coordinates are read 1.7 times as fast as a box's centre.
     let (x, y) = if shape.points {
         (format!("ST_X({g})"), format!("ST_Y({g})"))
@@ -163,18 +176,20 @@ pub(crate) fn query_view(
         "SELECT {x} AS x, {y} AS y FROM {from} AS t WHERE {in_view}",
         from = table.from
     );
+    let squares = format!(
+        "SELECT count(*)::int8 AS n, avg(x) AS x, avg(y) AS y FROM ({inner}) AS centres \
+         GROUP BY floor(x / {cell}), floor(y / {cell})"
+    );
+    // Only the squares' means are turned to longitude/latitude, never the rows.
     let sql = match srid {
-        0 | 4326 => format!(
-            "SELECT count(*)::int8, {mean} FROM ({inner}) AS centres \
-             GROUP BY floor(x / {cell}), floor(y / {cell})"
-        ),
-        _ => format!(
-            "SELECT n::int8, {mean} FROM ({inner}) AS centres \
-             GROUP BY floor(x / {cell}), floor(y / {cell})) AS cells"
+        0 | 4326 => squares,
+        s => format!(
+            "SELECT n, ST_X(p), ST_Y(p) FROM (SELECT n, \
+             ST_Transform(ST_SetSRID(ST_MakePoint(x, y), {s}), 4326) AS p FROM ({squares}) AS q) AS m"
         ),
     };
     let cells = client
-        .query(sql.as_str(), &params)?
+        .query(sql.as_str(), params)?
         .iter()
         .map(|r| ServerCell {
             count: r.get::<_, i64>(0) as usize,
