@@ -3,6 +3,7 @@
 //! takes the place of the layer's features, the selection kept by key.
 
 use crate::app::AppState;
+use crate::io::postgis::filter_sql::ViewFilter;
 use crate::io::postgis::view::ViewRequest;
 use crate::io::postgis::view_follower::ViewFollower;
 use crate::model::atlas::FeatureRef;
@@ -44,8 +45,22 @@ impl AppState {
         };
         let mut busy = false;
         for follower in &mut self.files.view_following {
-            follower.ask(request, ASK_EVERY);
-            busy |= follower.waiting || follower.asked != Some(request);
+            // Each layer's rows are read through its own filter.
+            let Some(layer) = self
+                .doc
+                .atlas
+                .layers
+                .iter()
+                .find(|l| l.origin == follower.url)
+            else {
+                continue;
+            };
+            let request = ViewRequest {
+                filter: ViewFilter::of(&self.doc.filter, &layer.id),
+                ..request.clone()
+            };
+            follower.ask(request.clone(), ASK_EVERY);
+            busy |= follower.waiting || follower.asked.as_ref() != Some(&request);
         }
         busy
     }

@@ -29,6 +29,7 @@ mod portable;
 mod postgis;
 mod postgis_live;
 mod postgis_offline;
+mod postgis_view_filters;
 mod postgis_views;
 mod presentation;
 mod projection;

@@ -26,7 +26,7 @@ fn big_table(db: &mut Db) {
     );
 }
 
-fn open(url: &str) -> (AppState, LayerKey) {
+pub fn open(url: &str) -> (AppState, LayerKey) {
     let mut state = embedded_state();
     state.files.pending.push(url.into());
     state.open_pending_files(&|| {});
@@ -39,7 +39,7 @@ fn open(url: &str) -> (AppState, LayerKey) {
     (state, key)
 }
 
-fn look_at(state: &mut AppState, west: f64, south: f64, east: f64, north: f64) {
+pub fn look_at(state: &mut AppState, west: f64, south: f64, east: f64, north: f64) {
     let bounds = WorldBounds {
         min: world_from_lonlat([west, south]),
         max: world_from_lonlat([east, north]),
@@ -48,7 +48,7 @@ fn look_at(state: &mut AppState, west: f64, south: f64, east: f64, north: f64) {
 }
 
 /// Asks for the map's view and waits until it is answered.
-fn settle(state: &mut AppState) {
+pub fn settle(state: &mut AppState) {
     let start = Instant::now();
     loop {
         let busy = state.ask_views();
@@ -66,7 +66,7 @@ fn settle(state: &mut AppState) {
     }
 }
 
-fn layer(state: &AppState, key: LayerKey) -> &Layer {
+pub fn layer(state: &AppState, key: LayerKey) -> &Layer {
     state.doc.atlas.layer(key).unwrap()
 }
 

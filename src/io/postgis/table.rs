@@ -209,6 +209,11 @@ impl Table {
         })
     }
 
+    /// The property column `name`, if the table has one.
+    pub fn property(&self, name: &str) -> Option<&Column> {
+        self.properties.iter().find(|c| c.name == name)
+    }
+
     /// The key as one text expression over `t`, the same text [`Row::key`] holds.
     pub fn key_sql(&self) -> Option<String> {
         if self.key_columns.is_empty() {

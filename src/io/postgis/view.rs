@@ -5,14 +5,15 @@
 //! placed at its rows' mean. Memory follows the view, not the table.
 
 use super::Source;
+use super::filter_sql::{Condition, ViewFilter};
 use super::table::{Row, Table};
 use crate::io::postgis::connect;
 
 /// More rows than this in view are counted in squares rather than read.
 pub const DETAIL_LIMIT: usize = 20_000;
 
-/// A view, in longitude/latitude, and its resolution.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A view, in longitude/latitude, its resolution, and the filter its rows pass.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ViewRequest {
     pub west: f64,
     pub south: f64,
@@ -22,6 +23,8 @@ pub struct ViewRequest {
     pub metres_per_point: f64,
     /// The side of a counting square, in degrees of longitude and latitude.
     pub cell_degrees: f64,
+    /// Rows this filter hides are neither read nor counted.
+    pub filter: ViewFilter,
 }
 
 impl ViewRequest {
@@ -42,6 +45,7 @@ impl ViewRequest {
             north,
             metres_per_point: view.metres_per_point,
             cell_degrees: cell_m / degree,
+            filter: ViewFilter::default(),
         }
     }
 }
@@ -119,13 +123,23 @@ pub(crate) fn query_view(
         view.west <= w - dx && view.south <= s - dy && view.east >= e + dx && view.north >= n + dy
     });
     let bounds = [view.west, view.south, view.east, view.north];
-    let box_params: [&(dyn postgres::types::ToSql + Sync); 4] =
-        [&bounds[0], &bounds[1], &bounds[2], &bounds[3]];
-    let (in_view, params): (String, &[&(dyn postgres::types::ToSql + Sync)]) = if whole {
-        ("true".to_owned(), &[])
+    let (in_box, first) = if whole {
+        (String::new(), 1)
     } else {
-        (format!("{g} && {}", envelope(srid)), &box_params)
+        (format!("{g} && {} AND ", envelope(srid)), 5)
     };
+    let condition = Condition::of(table, &view.filter, first);
+    let in_view = format!("{in_box}{}", condition.sql);
+    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::new();
+    if !whole {
+        params.extend(
+            bounds
+                .iter()
+                .map(|b| b as &(dyn postgres::types::ToSql + Sync)),
+        );
+    }
+    params.extend(condition.values.iter().map(|v| &**v));
+    let params = params.as_slice();
     // The planner's estimate of the rows in view, from the index's statistics: a view that
     // is surely too full is counted at once, without reading it first.
     let explain = format!("EXPLAIN SELECT 1 FROM {} AS t WHERE {in_view}", table.from);

@@ -72,12 +72,12 @@ impl ViewFollower {
     /// `every` ago and is not answered yet (then the caller asks again later); a query still
     /// running for an older view is cancelled.
     pub fn ask(&mut self, view: ViewRequest, every: Duration) {
-        if self.asked == Some(view)
+        if self.asked.as_ref() == Some(&view)
             || (self.waiting && self.asked_at.is_some_and(|t| t.elapsed() < every))
         {
             return;
         }
-        self.asked = Some(view);
+        self.asked = Some(view.clone());
         self.asked_at = Some(Instant::now());
         self.waiting = true;
         // The running query's token, taken before the new view is sent, so that the new
@@ -101,7 +101,7 @@ impl ViewFollower {
         while let Ok(answer) = self.answers.try_recv() {
             match answer {
                 Ok(content) => {
-                    self.waiting = self.asked != Some(content.request);
+                    self.waiting = self.asked.as_ref() != Some(&content.request);
                     self.error = None;
                     newest = Some(content);
                 }
