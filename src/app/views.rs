@@ -74,10 +74,14 @@ impl AppState {
             .view_following
             .retain(|f| layers.iter().any(|l| l.origin == f.url));
         for follower in &mut self.files.view_following {
-            let Some(content) = follower.poll() else {
+            let Some(layer) = layers.iter_mut().find(|l| l.origin == follower.url) else {
                 continue;
             };
-            let Some(layer) = layers.iter_mut().find(|l| l.origin == follower.url) else {
+            if let Some(choices) = follower.poll_choices() {
+                layer.choices = Some(std::sync::Arc::new(choices));
+                changed = true;
+            }
+            let Some(content) = follower.poll() else {
                 continue;
             };
             let key_of = |r: &FeatureRef| {

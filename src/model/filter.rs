@@ -49,6 +49,14 @@ impl NumericRange {
     }
 }
 
+/// What a filter offers to choose from, for a layer whose source is larger than what it
+/// holds: its kinds, and its numeric attributes with their extents, in name order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FilterChoices {
+    pub kinds: Vec<String>,
+    pub numeric: Vec<(String, f64, f64)>,
+}
+
 /// The attributes of `store` that hold numbers, each with its smallest and largest value, in
 /// name order.
 pub fn numeric_attributes(store: &FeatureStore) -> Vec<(String, f64, f64)> {

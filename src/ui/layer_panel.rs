@@ -432,9 +432,7 @@ fn layer_filter_ui(
             .id_salt(("filter", &layer.id))
             .show(ui, |ui| {
                 let f = filter.layers.entry(layer.id.clone()).or_default();
-                let mut kinds: Vec<&str> = layer.features().filter_map(|f| f.kind()).collect();
-                kinds.sort_unstable();
-                kinds.dedup();
+                let kinds = layer.kinds();
                 if kinds.len() > 1 {
                     ui.weak("Kinds");
                     for kind in kinds {

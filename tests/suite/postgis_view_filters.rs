@@ -143,6 +143,26 @@ fn a_table_read_by_view_is_filtered_and_counted_on_the_server_as_the_app_filters
         "the twin is read whole"
     );
 
+    // The filter offers the whole table's kinds and number ranges, not the view's (which
+    // holds no rows zoomed out, and loses a kind once it is hidden).
+    let start = std::time::Instant::now();
+    while layer(&followed, key).choices.is_none() {
+        assert!(start.elapsed().as_secs() < 30, "the choices never came");
+        followed.apply_views();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (l, whole) = (layer(&followed, key), layer(&twin, twin_key));
+    assert_eq!(l.kinds(), ["industrial_zone", "town", "village"]);
+    assert_eq!(l.kinds(), whole.kinds());
+    assert_eq!(l.numeric_attributes(), whole.numeric_attributes());
+    assert_eq!(
+        l.numeric_attributes()
+            .iter()
+            .map(|n| n.0.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "population"]
+    );
+
     let mut hidden_somewhere = 0;
     let (mut counted_views, mut read_views) = (0, 0);
     for (what, as_of, layer_filter) in filters() {

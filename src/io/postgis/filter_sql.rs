@@ -8,7 +8,7 @@
 
 use super::table::{ColumnKind, Table};
 use crate::model::date::Date;
-use crate::model::filter::LayerFilter;
+use crate::model::filter::{FilterChoices, LayerFilter};
 use crate::model::layer::derived::SEARCHED_ATTRIBUTES;
 use postgres::types::ToSql;
 
@@ -31,6 +31,60 @@ impl ViewFilter {
                 .cloned(),
         }
     }
+}
+
+/// Distinct kinds beyond this many are not offered (a `kind` column that names each row).
+const MOST_KINDS: i64 = 200;
+
+/// The kinds and numeric extents of the whole table, for the filter's choices: one scan for
+/// the kinds, one for every number column's extent.
+pub(crate) fn choices(
+    client: &mut postgres::Client,
+    table: &Table,
+) -> Result<FilterChoices, postgres::Error> {
+    let b = Builder {
+        table,
+        tests: Vec::new(),
+        values: Vec::new(),
+        first: 1,
+    };
+    let mut found = FilterChoices::default();
+    if let Some(kind) = b.text_of("kind") {
+        let sql = format!(
+            "SELECT DISTINCT {kind} FROM {} AS t WHERE {kind} IS NOT NULL ORDER BY 1 LIMIT {MOST_KINDS}",
+            table.from
+        );
+        found.kinds = client
+            .query(sql.as_str(), &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    }
+    let mut names: Vec<&str> = table.property_names().collect();
+    names.sort_unstable();
+    let numbers: Vec<(&str, String)> = names
+        .into_iter()
+        .filter_map(|name| Some((name, b.number_of(name)?)))
+        .collect();
+    if numbers.is_empty() {
+        return Ok(found);
+    }
+    // Only finite numbers, as a file's numbers are.
+    let extents: Vec<String> = numbers
+        .iter()
+        .map(|(_, x)| {
+            let finite = format!("{x} NOT IN ('NaN', 'Infinity', '-Infinity')");
+            format!("min({x}) FILTER (WHERE {finite}), max({x}) FILTER (WHERE {finite})")
+        })
+        .collect();
+    let sql = format!("SELECT {} FROM {} AS t", extents.join(", "), table.from);
+    let row = client.query_one(sql.as_str(), &[])?;
+    for (i, (name, _)) in numbers.iter().enumerate() {
+        if let (Some(lo), Some(hi)) = (row.get::<_, Option<f64>>(2 * i), row.get(2 * i + 1)) {
+            found.numeric.push(((*name).to_owned(), lo, hi));
+        }
+    }
+    Ok(found)
 }
 
 /// A condition over `t` and the values it binds, numbered from the `first` placeholder on.

@@ -214,6 +214,11 @@ impl Table {
         self.properties.iter().find(|c| c.name == name)
     }
 
+    /// The names of the property columns.
+    pub fn property_names(&self) -> impl Iterator<Item = &str> {
+        self.properties.iter().map(|c| c.name.as_str())
+    }
+
     /// The key as one text expression over `t`, the same text [`Row::key`] holds.
     pub fn key_sql(&self) -> Option<String> {
         if self.key_columns.is_empty() {

@@ -324,6 +324,12 @@ impl ViewSession {
         })
     }
 
+    /// The kinds and numeric extents of the whole table, for the filter's choices.
+    pub fn choices(&mut self) -> Result<crate::model::filter::FilterChoices, String> {
+        super::filter_sql::choices(&mut self.client, &self.table)
+            .map_err(|e| connect::describe(&self.source, &e, true))
+    }
+
     pub fn label(&self) -> String {
         self.source.label()
     }

@@ -5,6 +5,7 @@
 use super::view::{ServerCell, ViewAnswer, ViewRequest, ViewSession};
 use super::{Source, connect};
 use crate::io::collect::Collector;
+use crate::model::filter::FilterChoices;
 use crate::model::layer::Indexed;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -35,6 +36,9 @@ pub struct ViewFollower {
     answers: Receiver<Result<ViewContent, String>>,
     running: Arc<Mutex<Option<postgres::CancelToken>>>,
     source: Option<Source>,
+    /// The whole table's kinds and numbers, read once on a connection of their own (a scan
+    /// of the table, which must not hold up the first view).
+    choices: Receiver<Result<FilterChoices, String>>,
 }
 
 impl ViewFollower {
@@ -54,6 +58,14 @@ impl ViewFollower {
                     let _ = answer.send(Err("the URL cannot be read".to_owned()));
                 }
             });
+        let (found, choices) = channel();
+        if let Some(source) = source.clone() {
+            let _ = std::thread::Builder::new()
+                .name("database filter choices".to_owned())
+                .spawn(move || {
+                    let _ = found.send(ViewSession::open(&source).and_then(|mut s| s.choices()));
+                });
+        }
         ViewFollower {
             url: url.to_owned(),
             rows,
@@ -65,6 +77,18 @@ impl ViewFollower {
             answers,
             running,
             source,
+            choices,
+        }
+    }
+
+    /// The whole table's filter choices, once they have been read.
+    pub fn poll_choices(&mut self) -> Option<FilterChoices> {
+        match self.choices.try_recv().ok()? {
+            Ok(choices) => Some(choices),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
         }
     }
 

@@ -105,6 +105,9 @@ pub struct Layer {
     /// counted in squares by where it came from (the database server), each at its rows'
     /// mean position, drawn as clusters.
     pub counted: Vec<(World, usize)>,
+    /// For a layer that holds only part of its source (a table read by view): the kinds and
+    /// numbers of the whole source, which the filter offers to choose from.
+    pub choices: Option<Arc<crate::model::filter::FilterChoices>>,
 }
 
 /// A layer's features with their index and pyramids, built (off the UI thread, by the
@@ -193,6 +196,7 @@ impl Layer {
             point_pyramid,
             area_pyramid,
             counted: Vec::new(),
+            choices: None,
         }
     }
 
@@ -268,7 +272,22 @@ impl Layer {
 
     /// The attributes holding numbers, each with its smallest and largest value.
     pub fn numeric_attributes(&self) -> &[(String, f64, f64)] {
+        if let Some(choices) = &self.choices {
+            return &choices.numeric;
+        }
         self.derived.numeric_attributes(&self.store)
+    }
+
+    /// The kinds the layer's features have, sorted: those of its whole source when it holds
+    /// only part of it.
+    pub fn kinds(&self) -> Vec<&str> {
+        if let Some(choices) = &self.choices {
+            return choices.kinds.iter().map(String::as_str).collect();
+        }
+        let mut kinds: Vec<&str> = self.features().filter_map(|f| f.kind()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
     }
 
     /// Changes with every insert, replace or remove of a feature.
