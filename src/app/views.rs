@@ -60,7 +60,19 @@ impl AppState {
                 ..request.clone()
             };
             follower.ask(request.clone(), ASK_EVERY);
-            busy |= follower.waiting || follower.asked.as_ref() != Some(&request);
+            // The selected feature, read whole: a view holds it simplified to the screen, and
+            // its details (its area, say) are worked out from the table's own geometry.
+            if let Some(key) = self
+                .selection
+                .selected
+                .filter(|r| r.layer == layer.key)
+                .and_then(|r| layer.feature(r.feature)?.text("id"))
+            {
+                follower.ask_full(&key, || {});
+            }
+            busy |= follower.waiting
+                || follower.full_waiting
+                || follower.asked.as_ref() != Some(&request);
         }
         busy
     }
@@ -81,44 +93,72 @@ impl AppState {
                 layer.choices = Some(std::sync::Arc::new(choices));
                 changed = true;
             }
-            let Some(content) = follower.poll() else {
+            let replaced = follower.poll().map(|content| {
+                replace_view(
+                    layer,
+                    content,
+                    &mut self.selection,
+                    &mut self.doc.highlighted,
+                );
+            });
+            changed |= replaced.is_some();
+            let selected = self
+                .selection
+                .selected
+                .filter(|r| r.layer == layer.key)
+                .and_then(|r| layer.feature(r.feature)?.text("id"));
+            let Some(key) = selected else {
                 continue;
             };
-            let key_of = |r: &FeatureRef| {
-                (r.layer == layer.key)
-                    .then(|| layer.feature(r.feature)?.text("id"))
-                    .flatten()
-            };
-            let selected = self.selection.selected.as_ref().and_then(key_of);
-            let counted = content
-                .cells
-                .iter()
-                .map(|c| (world_from_lonlat([c.lon, c.lat]), c.count))
-                .collect();
-            layer.replace_features(content.features, counted);
-            // Ids start afresh: the selection follows its key, and anything else of this
-            // layer is forgotten.
-            let key = layer.key;
-            let again = selected.and_then(|k| layer.store.by_key(&k));
-            self.selection.picked.retain(|r| r.layer != key);
-            if self.selection.selected.is_some_and(|r| r.layer == key) {
-                self.selection.selected = again.map(|feature| FeatureRef {
-                    layer: key,
-                    feature,
-                });
-                self.selection.picked.extend(self.selection.selected);
-            }
-            if self
-                .selection
-                .fan
-                .as_ref()
-                .is_some_and(|f| f.members.iter().any(|r| r.layer == key))
+            let arrived = follower.poll_full().is_some();
+            // Put in place when read, and again over each view's simplified copy.
+            if (arrived || replaced.is_some())
+                && let Some(full) = follower.full.as_ref().filter(|f| f.key == key)
             {
-                self.selection.fan = None;
+                layer.upsert(&full.geometry, &full.properties);
+                changed = true;
             }
-            self.doc.highlighted.retain(|r| r.layer != key);
-            changed = true;
         }
         changed
     }
+}
+
+/// Puts a view's answer in place of `layer`'s features; a selected feature still in view
+/// stays selected (by its key), and anything else of this layer is forgotten.
+fn replace_view(
+    layer: &mut crate::model::layer::Layer,
+    content: crate::io::postgis::view_follower::ViewContent,
+    selection: &mut crate::app::selection::Selection,
+    highlighted: &mut Vec<FeatureRef>,
+) {
+    let key_of = |r: &FeatureRef| {
+        (r.layer == layer.key)
+            .then(|| layer.feature(r.feature)?.text("id"))
+            .flatten()
+    };
+    let selected = selection.selected.as_ref().and_then(key_of);
+    let counted = content
+        .cells
+        .iter()
+        .map(|c| (world_from_lonlat([c.lon, c.lat]), c.count))
+        .collect();
+    layer.replace_features(content.features, counted);
+    let key = layer.key;
+    let again = selected.and_then(|k| layer.store.by_key(&k));
+    selection.picked.retain(|r| r.layer != key);
+    if selection.selected.is_some_and(|r| r.layer == key) {
+        selection.selected = again.map(|feature| FeatureRef {
+            layer: key,
+            feature,
+        });
+        selection.picked.extend(selection.selected);
+    }
+    if selection
+        .fan
+        .as_ref()
+        .is_some_and(|f| f.members.iter().any(|r| r.layer == key))
+    {
+        selection.fan = None;
+    }
+    highlighted.retain(|r| r.layer != key);
 }

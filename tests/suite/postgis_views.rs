@@ -227,3 +227,63 @@ fn bench_on_a_big_table_reports_its_viewport_queries() {
         "no password in the report"
     );
 }
+
+#[test]
+fn a_selected_feature_is_read_whole_while_the_view_holds_it_simplified() {
+    let mut db = Db::new("views_whole");
+    // 2,000 round areas of 257 vertices each, a few hundred metres across.
+    db.exec(
+        "CREATE TABLE $S.areas (id integer PRIMARY KEY, name text, geom geometry(Polygon, 4326));
+         INSERT INTO $S.areas
+           SELECT i * 40 + j, 'area ' || (i * 40 + j),
+                  ST_Buffer(ST_SetSRID(ST_MakePoint(46.2 + i * 0.02, 39.3 + j * 0.02), 4326), 0.004, 64)
+           FROM generate_series(0, 49) AS i, generate_series(0, 39) AS j;
+         CREATE INDEX ON $S.areas USING gist (geom);
+         ANALYZE $S.areas;",
+    );
+    let vertices_of = |l: &Layer, key: &str| {
+        use geo::CoordsIter;
+        l.feature(l.store.by_key(key).unwrap())
+            .unwrap()
+            .lonlat()
+            .coords_count()
+    };
+    let (mut state, key) = open(&db.url("areas", "&view_above=100"));
+    look_at(&mut state, 46.1, 39.2, 47.3, 40.2);
+    settle(&mut state);
+    let l = layer(&state, key);
+    assert_eq!(l.len(), 2_000, "read, not counted");
+    let simplified = vertices_of(l, "417");
+    assert!(simplified < 100, "{simplified} vertices in the view");
+
+    let feature = l.store.by_key("417").unwrap();
+    state.selection.select(vec![FeatureRef {
+        layer: key,
+        feature,
+    }]);
+    settle(&mut state);
+    let whole: i32 = db
+        .client
+        .query_one(
+            &format!(
+                "SELECT ST_NPoints(geom) FROM {}.areas WHERE id = 417",
+                db.schema
+            ),
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(whole, 257);
+    let l = layer(&state, key);
+    assert_eq!(vertices_of(l, "417"), 257, "the selected area, whole");
+    assert_eq!(state.selection.selected.map(|r| r.feature), Some(feature));
+    // Its neighbours stay as the view has them.
+    assert_eq!(vertices_of(l, "418"), simplified);
+
+    // A view moved a little brings the simplified copy again; the whole one is put back over it.
+    look_at(&mut state, 46.11, 39.21, 47.31, 40.21);
+    settle(&mut state);
+    let l = layer(&state, key);
+    assert_eq!(l.len(), 2_000);
+    assert_eq!(vertices_of(l, "417"), 257);
+}

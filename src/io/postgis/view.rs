@@ -324,6 +324,22 @@ impl ViewSession {
         })
     }
 
+    /// The row stored under `key` (see `Table::store_key`) as it is in the table, its
+    /// geometry not simplified; `None` when there is no such row, or it has no key.
+    pub fn full_row(&mut self, key: &str) -> Result<Option<Row>, String> {
+        let Some(key_sql) = self.table.store_key_sql() else {
+            return Ok(None);
+        };
+        let sql = self
+            .table
+            .select(&format!("WHERE ({key_sql}) = $1 LIMIT 1"));
+        let row = self
+            .client
+            .query_opt(sql.as_str(), &[&key])
+            .map_err(|e| connect::describe(&self.source, &e, true))?;
+        Ok(row.map(|r| self.table.decode(&r, 0)))
+    }
+
     /// The kinds and numeric extents of the whole table, for the filter's choices.
     pub fn choices(&mut self) -> Result<crate::model::filter::FilterChoices, String> {
         super::filter_sql::choices(&mut self.client, &self.table)

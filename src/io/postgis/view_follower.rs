@@ -39,7 +39,24 @@ pub struct ViewFollower {
     /// The whole table's kinds and numbers, read once on a connection of their own (a scan
     /// of the table, which must not hold up the first view).
     choices: Receiver<Result<FilterChoices, String>>,
+    /// The key of the feature whose full row was asked for last, and the row once read.
+    pub full_asked: Option<String>,
+    pub full: Option<FullFeature>,
+    /// Whether the full row asked for has not been read yet.
+    pub full_waiting: bool,
+    fulls: (Sender<FullAnswer>, Receiver<FullAnswer>),
 }
+
+/// A feature as its table holds it, geometry not simplified (longitude/latitude), properties
+/// with its key as `id`.
+#[derive(Clone, Debug)]
+pub struct FullFeature {
+    pub key: String,
+    pub geometry: geo::Geometry<f64>,
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
+type FullAnswer = (String, Result<Option<FullFeature>, String>);
 
 impl ViewFollower {
     /// Starts the thread for the table `url` names; `wake` is called when a view is answered.
@@ -78,7 +95,60 @@ impl ViewFollower {
             running,
             source,
             choices,
+            full_asked: None,
+            full: None,
+            full_waiting: false,
+            fulls: channel(),
         }
+    }
+
+    /// Reads the row stored under `key` whole (a view holds it simplified), on a connection
+    /// of its own, unless it was the last asked for; `wake` is called when it is read.
+    pub fn ask_full(&mut self, key: &str, wake: impl Fn() + Send + 'static) {
+        if self.full_asked.as_deref() == Some(key) {
+            return;
+        }
+        self.full_asked = Some(key.to_owned());
+        self.full = None;
+        self.full_waiting = true;
+        let Some(source) = self.source.clone() else {
+            return;
+        };
+        let (tx, key) = (self.fulls.0.clone(), key.to_owned());
+        let _ = std::thread::Builder::new()
+            .name("database feature".to_owned())
+            .spawn(move || {
+                let read = ViewSession::open(&source).and_then(|mut s| s.full_row(&key));
+                let full = read.map(|row| {
+                    let row = row?;
+                    Some(FullFeature {
+                        key: key.clone(),
+                        geometry: row.geometry.ok()?,
+                        properties: row.properties,
+                    })
+                });
+                let _ = tx.send((key, full));
+                wake();
+            });
+    }
+
+    /// The full row asked for last, when it has just been read.
+    pub fn poll_full(&mut self) -> Option<&FullFeature> {
+        let mut arrived = false;
+        while let Ok((key, answer)) = self.fulls.1.try_recv() {
+            if self.full_asked.as_deref() != Some(key.as_str()) {
+                continue;
+            }
+            self.full_waiting = false;
+            match answer {
+                Ok(full) => {
+                    arrived = full.is_some();
+                    self.full = full;
+                }
+                Err(e) => self.error = Some(e),
+            }
+        }
+        if arrived { self.full.as_ref() } else { None }
     }
 
     /// The whole table's filter choices, once they have been read.
