@@ -3,6 +3,7 @@
 //! takes the place of the layer's features, the selection kept by key.
 
 use crate::app::AppState;
+use crate::io::postgis::districts::District;
 use crate::io::postgis::filter_sql::ViewFilter;
 use crate::io::postgis::view::ViewRequest;
 use crate::io::postgis::view_follower::ViewFollower;
@@ -27,9 +28,12 @@ impl AppState {
         };
         let url = layer.origin.clone();
         self.files.view_following.retain(|f| f.url != url);
-        self.files
-            .view_following
-            .push(ViewFollower::start(&url, rows, wake));
+        self.files.view_following.push(ViewFollower::start(
+            &url,
+            rows,
+            District::of_atlas(&self.doc.atlas),
+            wake,
+        ));
     }
 
     /// The request for the map's view as it is now, once the map has been laid out.
@@ -91,6 +95,10 @@ impl AppState {
             };
             if let Some(choices) = follower.poll_choices() {
                 layer.choices = Some(std::sync::Arc::new(choices));
+                changed = true;
+            }
+            if let Some(counts) = follower.poll_district_counts() {
+                layer.district_totals = Some(std::sync::Arc::new(counts));
                 changed = true;
             }
             let replaced = follower.poll().map(|content| {

@@ -89,9 +89,20 @@ pub fn district_stats(atlas: &Atlas, r: FeatureRef, language: Language) -> Optio
         .iter()
         .filter(|l| matches!(l.role, LayerRole::Overlay | LayerRole::User))
         .collect();
+    // A layer holding part of its source (a table read by view) counts the whole source, as
+    // its server counted it; until then, what it holds.
     let counts = thematic
         .iter()
-        .map(|l| (l.key, l.title.clone(), inside(atlas, l, district).count()))
+        .map(|l| {
+            let n = match &l.district_totals {
+                Some(totals) => totals
+                    .iter()
+                    .find(|(id, _)| Some(id.as_str()) == district.str("id"))
+                    .map_or(0, |(_, n)| *n),
+                None => inside(atlas, l, district).count(),
+            };
+            (l.key, l.title.clone(), n)
+        })
         .collect();
     let hectares = thematic
         .iter()

@@ -21,9 +21,16 @@ pub fn district_stats_ui(ui: &mut egui::Ui, state: &AppState, r: FeatureRef) {
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            for (_, title, n) in &stats.counts {
+            for (key, title, n) in &stats.counts {
                 ui.label(title);
-                ui.label(n.to_string());
+                let layer = state.doc.atlas.layer(*key);
+                let read_by_view = layer
+                    .is_some_and(|l| state.files.view_following.iter().any(|f| f.url == l.origin));
+                match layer.map(|l| l.district_totals.is_some()) {
+                    Some(true) => ui.label(format!("{n} (whole table, counted on the server)")),
+                    _ if read_by_view => ui.weak("counting on the server…"),
+                    _ => ui.label(n.to_string()),
+                };
                 ui.end_row();
             }
             for (key, ha) in &stats.hectares {

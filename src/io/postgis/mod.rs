@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod connect;
 pub mod copy;
+pub mod districts;
 pub mod filter_sql;
 pub mod live;
 pub mod publish;

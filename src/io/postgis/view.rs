@@ -346,6 +346,21 @@ impl ViewSession {
             .map_err(|e| connect::describe(&self.source, &e, true))
     }
 
+    /// Each district's id and the rows of the whole table it holds.
+    pub fn district_counts(
+        &mut self,
+        districts: &[super::districts::District],
+    ) -> Result<Vec<(String, usize)>, String> {
+        super::districts::count(
+            &mut self.client,
+            &self.table,
+            self.shape.srid,
+            self.shape.points,
+            districts,
+        )
+        .map_err(|e| connect::describe(&self.source, &e, true))
+    }
+
     pub fn label(&self) -> String {
         self.source.label()
     }

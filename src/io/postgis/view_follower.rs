@@ -2,6 +2,7 @@
 //! asked for, and a view asked for while a query runs cancels that query on the server, so
 //! that a pan never waits for views already left behind.
 
+use super::districts::District;
 use super::view::{ServerCell, ViewAnswer, ViewRequest, ViewSession};
 use super::{Source, connect};
 use crate::io::collect::Collector;
@@ -39,6 +40,7 @@ pub struct ViewFollower {
     /// The whole table's kinds and numbers, read once on a connection of their own (a scan
     /// of the table, which must not hold up the first view).
     choices: Receiver<Result<FilterChoices, String>>,
+    district_counts: Receiver<Result<Vec<(String, usize)>, String>>,
     /// The key of the feature whose full row was asked for last, and the row once read.
     pub full_asked: Option<String>,
     pub full: Option<FullFeature>,
@@ -60,7 +62,14 @@ type FullAnswer = (String, Result<Option<FullFeature>, String>);
 
 impl ViewFollower {
     /// Starts the thread for the table `url` names; `wake` is called when a view is answered.
-    pub fn start(url: &str, rows: u64, wake: impl Fn() + Send + 'static) -> Self {
+    /// Another thread reads the whole table's filter choices, then counts its rows in each
+    /// of `districts`.
+    pub fn start(
+        url: &str,
+        rows: u64,
+        districts: Vec<District>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let (requests, asked) = channel();
         let (answer, answers) = channel();
         let running = Arc::new(Mutex::new(None));
@@ -76,11 +85,20 @@ impl ViewFollower {
                 }
             });
         let (found, choices) = channel();
+        let (counted, district_counts) = channel();
         if let Some(source) = source.clone() {
             let _ = std::thread::Builder::new()
-                .name("database filter choices".to_owned())
+                .name("database table summary".to_owned())
                 .spawn(move || {
-                    let _ = found.send(ViewSession::open(&source).and_then(|mut s| s.choices()));
+                    let mut session = match ViewSession::open(&source) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let _ = found.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = found.send(session.choices());
+                    let _ = counted.send(session.district_counts(&districts));
                 });
         }
         ViewFollower {
@@ -95,10 +113,22 @@ impl ViewFollower {
             running,
             source,
             choices,
+            district_counts,
             full_asked: None,
             full: None,
             full_waiting: false,
             fulls: channel(),
+        }
+    }
+
+    /// How many of the whole table's rows each district holds, once they have been counted.
+    pub fn poll_district_counts(&mut self) -> Option<Vec<(String, usize)>> {
+        match self.district_counts.try_recv().ok()? {
+            Ok(counts) => Some(counts),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
         }
     }
 

@@ -108,6 +108,9 @@ pub struct Layer {
     /// For a layer that holds only part of its source (a table read by view): the kinds and
     /// numbers of the whole source, which the filter offers to choose from.
     pub choices: Option<Arc<crate::model::filter::FilterChoices>>,
+    /// For a layer that holds only part of its source: how many of the source's features
+    /// each district holds (by district id), counted where the source is.
+    pub district_totals: Option<Arc<Vec<(String, usize)>>>,
 }
 
 /// A layer's features with their index and pyramids, built (off the UI thread, by the
@@ -197,6 +200,7 @@ impl Layer {
             area_pyramid,
             counted: Vec::new(),
             choices: None,
+            district_totals: None,
         }
     }
 
