@@ -69,6 +69,13 @@ enum Command {
         /// shipped layers, each under its id.
         files: Vec<PathBuf>,
     },
+    /// Makes a big PostGIS table quick to view zoomed out: a grid table beside it counts its
+    /// rows at every zoom band, kept current by triggers; run it again to make it anew.
+    /// Needs the table's owner.
+    Prepare {
+        /// The table: postgresql://user@host:port/database?table=schema.name
+        table: String,
+    },
     /// Prints the table comparing the liberated districts as CSV.
     Stats {
         /// Language of the names: az or en.
@@ -153,6 +160,7 @@ pub fn run() -> ExitCode {
         Some(Command::Validate { files, atlas }) => validate(&files, atlas, max_bytes),
         Some(Command::Stats { lang }) => stats(&lang),
         Some(Command::Publish { to, schema, files }) => publish(&to, &schema, &files, max_bytes),
+        Some(Command::Prepare { table }) => prepare(&table),
         Some(Command::Bench {
             files,
             size,
@@ -216,6 +224,20 @@ fn publish(to: &str, schema: &str, files: &[PathBuf], max_bytes: u64) -> anyhow:
     for table in crate::cli::publish::run(to, schema, &paths, max_bytes)? {
         println!("{shown}: {}: {} rows", table.table, table.rows);
     }
+    Ok(())
+}
+
+fn prepare(url: &str) -> anyhow::Result<()> {
+    let source = crate::io::postgis::Source::parse(url).map_err(anyhow::Error::msg)?;
+    let made = crate::io::postgis::grid::prepare(&source).map_err(anyhow::Error::msg)?;
+    println!(
+        "{}: {} rows counted in {} squares over {} zoom bands, in {:.1} s; kept current by triggers",
+        made.grid,
+        made.rows,
+        made.squares,
+        crate::io::postgis::grid::LEVELS,
+        made.took.as_secs_f64()
+    );
     Ok(())
 }
 

@@ -27,6 +27,7 @@ mod paint;
 mod pick;
 mod portable;
 mod postgis;
+mod postgis_grid;
 mod postgis_live;
 mod postgis_offline;
 mod postgis_view_filters;

@@ -12,9 +12,9 @@ use karabakh_atlas::model::view::{Camera, MapView, WorldBounds};
 use std::time::{Duration, Instant};
 
 /// 300 × 200 points on a grid over the districts, 60,000 rows.
-const ROWS: i64 = 60_000;
+pub const ROWS: i64 = 60_000;
 
-fn big_table(db: &mut Db) {
+pub fn big_table(db: &mut Db) {
     db.exec(
         "CREATE TABLE $S.points (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
          INSERT INTO $S.points

@@ -10,6 +10,7 @@ pub mod connect;
 pub mod copy;
 pub mod districts;
 pub mod filter_sql;
+pub mod grid;
 pub mod live;
 pub mod publish;
 pub mod source;

@@ -6,6 +6,7 @@
 
 use super::Source;
 use super::filter_sql::{Condition, ViewFilter};
+use super::grid::Grid;
 use super::table::{Row, Table};
 use crate::io::postgis::connect;
 
@@ -98,7 +99,7 @@ pub(crate) fn srid(
 }
 
 /// The view's box in the table's coordinates, for the index: `$1..$4` west, south, east, north.
-fn envelope(srid: i32) -> String {
+pub(crate) fn envelope(srid: i32) -> String {
     match srid {
         0 => "ST_MakeEnvelope($1, $2, $3, $4)".to_owned(),
         4326 => "ST_MakeEnvelope($1, $2, $3, $4, 4326)".to_owned(),
@@ -172,36 +173,25 @@ pub(crate) fn query_view(
     }
     // Every row in view counted, by the centre of its box, in squares of `cell_degrees`
     // (in the table's own units, so that no row is transformed).
-    let cell = match srid {
-        0 | 4326 => view.cell_degrees,
-        _ => view.cell_degrees * 111_320.0,
+    let cell = (view.cell_degrees * super::grid::unit(srid)).max(1e-9);
+    // Counts the database keeps answer at once, when they hold what this view needs.
+    if let Some(grid) = &shape.grid
+        && condition.sql == "true"
+        && let Some(level) = grid.level_for(cell)
+    {
+        let cells = grid.cells(client, srid, level, (!whole).then_some(bounds))?;
+        return Ok(ViewAnswer::Cells(cells));
     }
-    .max(1e-9);
-    // A point's own coordinates are read 1.7 times as fast as a box's centre.
-    let (x, y) = if shape.points {
-        (format!("ST_X({g})"), format!("ST_Y({g})"))
-    } else {
-        (
-            format!("(ST_XMin({g}) + ST_XMax({g})) / 2"),
-            format!("(ST_YMin({g}) + ST_YMax({g})) / 2"),
-        )
-    };
+    let (x, y) = centre(&g, shape.points);
     let inner = format!(
         "SELECT {x} AS x, {y} AS y FROM {from} AS t WHERE {in_view}",
         from = table.from
     );
     let squares = format!(
         "SELECT count(*)::int8 AS n, avg(x) AS x, avg(y) AS y FROM ({inner}) AS centres \
-         GROUP BY floor(x / {cell}), floor(y / {cell})"
+         WHERE x IS NOT NULL GROUP BY floor(x / {cell}), floor(y / {cell})"
     );
-    // Only the squares' means are turned to longitude/latitude, never the rows.
-    let sql = match srid {
-        0 | 4326 => squares,
-        s => format!(
-            "SELECT n, ST_X(p), ST_Y(p) FROM (SELECT n, \
-             ST_Transform(ST_SetSRID(ST_MakePoint(x, y), {s}), 4326) AS p FROM ({squares}) AS q) AS m"
-        ),
-    };
+    let sql = means_in_lonlat(&squares, srid);
     let cells = client
         .query(sql.as_str(), params)?
         .iter()
@@ -212,6 +202,31 @@ pub(crate) fn query_view(
         })
         .collect();
     Ok(ViewAnswer::Cells(cells))
+}
+
+/// Where a row is counted: a point's own coordinates (read 1.7 times as fast as a box's
+/// centre), else its box's centre, in the table's units.
+pub(crate) fn centre(g: &str, points: bool) -> (String, String) {
+    if points {
+        (format!("ST_X({g})"), format!("ST_Y({g})"))
+    } else {
+        (
+            format!("(ST_XMin({g}) + ST_XMax({g})) / 2"),
+            format!("(ST_YMin({g}) + ST_YMax({g})) / 2"),
+        )
+    }
+}
+
+/// `squares` (rows of `n, x, y` in the table's units) with their means in longitude/latitude:
+/// only the squares' means are transformed, never the rows.
+pub(crate) fn means_in_lonlat(squares: &str, srid: i32) -> String {
+    match srid {
+        0 | 4326 => squares.to_owned(),
+        s => format!(
+            "SELECT n, ST_X(p), ST_Y(p) FROM (SELECT n, \
+             ST_Transform(ST_SetSRID(ST_MakePoint(x, y), {s}), 4326) AS p FROM ({squares}) AS q) AS m"
+        ),
+    }
 }
 
 /// The row estimate of a plan's top line: `… (cost=0.28..8.30 rows=1234 width=0)`.
@@ -231,11 +246,17 @@ pub(crate) struct Shape {
     pub points: bool,
     /// The table's extent in longitude/latitude, from its statistics, when it has them.
     pub extent: Option<[f64; 4]>,
+    /// The counts the database keeps for the table, if it has been prepared for them.
+    pub grid: Option<Grid>,
 }
 
-fn shape(client: &mut postgres::Client, source: &Source, table: &Table) -> Result<Shape, String> {
-    let fail = |e: postgres::Error| connect::describe(source, &e, true);
-    let srid = srid(client, source, table)?;
+/// Whether the geometry column is declared as points, and the table's schema and name as the
+/// catalog has them.
+pub(crate) fn declared_points(
+    client: &mut postgres::Client,
+    source: &Source,
+    table: &Table,
+) -> Result<(bool, String, String), String> {
     let row = client
         .query_one(
             "SELECT postgis_typmod_type(a.atttypmod), n.nspname::text, c.relname::text \
@@ -244,9 +265,17 @@ fn shape(client: &mut postgres::Client, source: &Source, table: &Table) -> Resul
              WHERE a.attrelid = $1 AND a.attname = $2",
             &[&table.oid, &table.geometry_name],
         )
-        .map_err(fail)?;
+        .map_err(|e| connect::describe(source, &e, true))?;
     let declared: Option<String> = row.get(0);
-    let (schema, name): (String, String) = (row.get(1), row.get(2));
+    let points = declared
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("point"));
+    Ok((points, row.get(1), row.get(2)))
+}
+
+fn shape(client: &mut postgres::Client, source: &Source, table: &Table) -> Result<Shape, String> {
+    let srid = srid(client, source, table)?;
+    let (points, schema, name) = declared_points(client, source, table)?;
     // From the statistics ANALYZE keeps; NULL (with a notice) when there are none.
     let extent = client
         .query_opt(
@@ -258,12 +287,13 @@ fn shape(client: &mut postgres::Client, source: &Source, table: &Table) -> Resul
         .flatten()
         .map(|r| [r.get::<_, f64>(0), r.get(1), r.get(2), r.get(3)])
         .filter(|_| srid == 4326 || srid == 0);
+    let grid = Grid::find(client, &schema, &name, srid)
+        .map_err(|e| connect::describe(source, &e, true))?;
     Ok(Shape {
         srid,
-        points: declared
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("point")),
+        points,
         extent,
+        grid,
     })
 }
 
@@ -287,6 +317,16 @@ impl ViewSession {
             shape,
             source: source.clone(),
         })
+    }
+
+    /// Whether the table has counts the database keeps (see `grid`).
+    pub fn has_grid(&self) -> bool {
+        self.shape.grid.is_some()
+    }
+
+    /// Counts every view by scanning the table, as if it had no grid (to compare the two).
+    pub fn without_grid(&mut self) {
+        self.shape.grid = None;
     }
 
     /// What cancels the query running on this connection.
