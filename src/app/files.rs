@@ -91,6 +91,12 @@ impl Files {
         self.restore.push((path, look));
     }
 
+    /// Whether `origin` (a path or URL) is waiting to be read or being read.
+    pub fn is_opening(&self, origin: &str) -> bool {
+        let path = Path::new(origin);
+        self.pending.iter().any(|p| p == path) || self.loading.iter().any(|l| l.path == path)
+    }
+
     /// Stops reading every file; nothing of them is added.
     pub fn cancel_all(&mut self) {
         for loading in self.loading.drain(..) {

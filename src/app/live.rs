@@ -51,9 +51,17 @@ impl AppState {
         let mut reload = Vec::new();
         let mut warnings = Vec::new();
         let layers = &mut self.doc.atlas.layers;
-        self.files
+        // A layer being read again (after changes were missed, or Reload) keeps following.
+        let files = &mut self.files;
+        let opening: Vec<bool> = files
             .following
-            .retain(|f| layers.iter().any(|l| l.origin == f.url));
+            .iter()
+            .map(|f| files.is_opening(&f.url))
+            .collect();
+        let mut reading = opening.into_iter();
+        files.following.retain(|f| {
+            reading.next().unwrap_or(false) || layers.iter().any(|l| l.origin == f.url)
+        });
         for follower in &mut self.files.following {
             let changes = follower.poll();
             if changes.is_empty() {

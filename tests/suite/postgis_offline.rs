@@ -1,7 +1,8 @@
-//! Presenting without the network: a deck whose slides show a database layer still presents
-//! when the database cannot be reached, from the dated copy the last read left, and says so.
-//! The app reaches the real server through a relay the test closes, as a network that goes
-//! away would (stopping the shared server would stop the other database tests too).
+//! Without the network: a deck whose slides show a database layer still presents when the
+//! database cannot be reached, from the dated copy the last read left, and says so; a layer
+//! read by view and a live layer whose connection is cut say so and connect again. The app
+//! reaches the real server through a relay the test cuts or closes, as a network that drops
+//! would (stopping the shared server would stop the other database tests too).
 
 use crate::postgis::Db;
 use crate::support::window::{Frames, embedded_state, window};
@@ -61,6 +62,15 @@ impl Relay {
             closed,
             streams,
         }
+    }
+
+    /// Breaks every connection through it, as a network that drops for a moment; new ones
+    /// are still let through.
+    fn cut(&self) {
+        for s in self.streams.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 
     /// Closes the port and every connection through it.
@@ -180,4 +190,128 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
     crate::support::window::click_at(&mut harness, pos);
     assert_eq!(harness.state().state.show.card, Some(fuzuli));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_big_table_read_by_view_connects_again_after_its_connection_is_cut() {
+    use crate::postgis_views::{ROWS, big_table, count_in, layer, look_at, open, settle};
+    let mut db = Db::new("offline_views");
+    big_table(&mut db);
+    let direct = Source::parse(&db.url("points", "")).unwrap();
+    let relay = Relay::start((direct.host.clone(), direct.port));
+    let url = format!(
+        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.points&connect_timeout=2&view_above=10000",
+        direct.user,
+        direct.password.clone().unwrap_or_default(),
+        relay.port,
+        direct.database,
+        db.schema
+    );
+    let (mut state, key) = open(&url);
+    look_at(&mut state, 44.5, 38.0, 49.0, 41.3);
+    settle(&mut state);
+    let counted: usize = layer(&state, key).counted.iter().map(|c| c.1).sum();
+    assert_eq!(counted as i64, ROWS);
+
+    // The connection drops: the next view fails with a message naming the table, and the
+    // layer keeps what it showed.
+    relay.cut();
+    look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
+    let start = std::time::Instant::now();
+    let error = loop {
+        state.ask_views();
+        state.apply_views();
+        if let Some(e) = state.files.view_following[0].error.clone() {
+            break e;
+        }
+        assert!(start.elapsed().as_secs() < 30, "the cut was never noticed");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(error.contains(".points"), "{error}");
+    let counted: usize = layer(&state, key).counted.iter().map(|c| c.1).sum();
+    assert_eq!(counted as i64, ROWS, "what the layer showed is kept");
+
+    // The network is back: the next view connects again and is read.
+    look_at(&mut state, 46.701, 39.721, 46.801, 39.801);
+    settle(&mut state);
+    let request = state.view_request().unwrap();
+    let l = layer(&state, key);
+    assert!(l.counted.is_empty());
+    assert_eq!(l.len() as i64, count_in(&mut db, &request));
+    relay.close();
+}
+
+#[test]
+fn a_live_layer_whose_connection_is_cut_says_so_connects_again_and_catches_up() {
+    use karabakh_atlas::io::postgis::live::LiveState;
+    let mut db = Db::new("offline_live");
+    db.exec(
+        "CREATE TABLE $S.sites (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
+         INSERT INTO $S.sites VALUES
+           (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326));",
+    );
+    let direct = Source::parse(&db.url("sites", "")).unwrap();
+    let relay = Relay::start((direct.host.clone(), direct.port));
+    let url = format!(
+        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.sites&connect_timeout=2",
+        direct.user,
+        direct.password.clone().unwrap_or_default(),
+        relay.port,
+        direct.database,
+        db.schema
+    );
+    let mut state = embedded_state();
+    state.files.pending.push(url.clone().into());
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let key = state.doc.atlas.layers.last().unwrap().key;
+    // By its URL: reading the table again makes the layer anew.
+    let origin = state.doc.atlas.layer(key).unwrap().origin.clone();
+    let has = |state: &AppState, id: &str| {
+        let mut layers = state.doc.atlas.layers.iter();
+        layers.any(|l| l.origin == origin && l.store.by_key(id).is_some())
+    };
+    let live = |state: &AppState| {
+        let mut following = state.files.following.iter();
+        following.find(|f| f.url == origin).map(|f| f.state.clone())
+    };
+    let wait = |state: &mut AppState, what: &str, done: &dyn Fn(&AppState) -> bool| {
+        let start = std::time::Instant::now();
+        while !done(state) {
+            state.apply_changes();
+            state.open_pending_files(&|| {});
+            state.poll_loading();
+            assert!(
+                start.elapsed().as_secs() < 20,
+                "{what}: {:?}",
+                state.files.following.first().map(|f| &f.state)
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    state.follow_changes(key, true, || {});
+    wait(&mut state, "listening", &|s| {
+        live(s) == Some(LiveState::Listening)
+    });
+
+    // The network drops: the layer says the connection was lost, and keeps its features.
+    relay.cut();
+    wait(&mut state, "lost", &|s| {
+        matches!(live(s), Some(LiveState::Lost(_)))
+    });
+    assert!(has(&state, "1"));
+    // Meanwhile another client adds a row, whose notice this layer cannot hear.
+    db.exec(
+        "INSERT INTO $S.sites VALUES (2, 'Fuzuli airport', ST_SetSRID(ST_MakePoint(47.19, 39.60), 4326))",
+    );
+    // The network is back: it connects again, reads the table again for what it missed, and
+    // hears the next change as it is made.
+    wait(&mut state, "caught up", &|s| {
+        live(s) == Some(LiveState::Listening) && has(s, "2")
+    });
+    db.exec(
+        "INSERT INTO $S.sites VALUES (3, 'Lachin airport', ST_SetSRID(ST_MakePoint(46.38, 39.48), 4326))",
+    );
+    wait(&mut state, "the next change", &|s| has(s, "3"));
+    relay.close();
 }

@@ -71,7 +71,7 @@ pub fn layer(state: &AppState, key: LayerKey) -> &Layer {
 }
 
 /// The rows in `request`'s box, counted by the server the slow, sure way.
-fn count_in(db: &mut Db, request: &karabakh_atlas::io::postgis::view::ViewRequest) -> i64 {
+pub fn count_in(db: &mut Db, request: &karabakh_atlas::io::postgis::view::ViewRequest) -> i64 {
     let sql = format!(
         "SELECT count(*) FROM {}.points WHERE geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)",
         db.schema, request.west, request.south, request.east, request.north

@@ -329,6 +329,11 @@ impl ViewSession {
         self.shape.grid = None;
     }
 
+    /// Whether the connection has been lost.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// What cancels the query running on this connection.
     pub fn cancel_token(&self) -> postgres::CancelToken {
         self.client.cancel_token()

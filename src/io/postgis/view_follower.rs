@@ -295,7 +295,9 @@ fn serve(
                 continue;
             }
             Err(e) => {
-                if e.is_closed() {
+                // A lost connection (closed, or reset under the query: the error's kind then
+                // says I/O) is made again for the next view.
+                if e.is_closed() || session.is_closed() {
                     connection = None;
                 }
                 Err(connect::describe(source, &e, true))
