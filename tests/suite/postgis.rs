@@ -385,7 +385,11 @@ fn a_published_table_opens_as_the_same_features_as_its_file_and_publishing_again
     let indexes: i64 = db
         .client
         .query_one(
-            "SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%USING gist%'",
+            // From the catalogs, not `pg_indexes`: its definitions are worked out for every
+            // index, and another test's schema dropped meanwhile fails the query.
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_am a ON a.oid = c.relam WHERE c.relkind = 'i' AND n.nspname = $1 \
+             AND a.amname = 'gist'",
             &[&schema],
         )
         .unwrap()

@@ -64,6 +64,22 @@ impl Relay {
         }
     }
 
+    /// A relay to the test database, and the URL of `table` in the test's schema through it
+    /// (with `extra` parameters).
+    fn to_table(db: &Db, table: &str, extra: &str) -> (Self, String) {
+        let direct = Source::parse(&db.url(table, "")).unwrap();
+        let relay = Relay::start((direct.host.clone(), direct.port));
+        let url = format!(
+            "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.{table}&connect_timeout=2{extra}",
+            direct.user,
+            direct.password.clone().unwrap_or_default(),
+            relay.port,
+            direct.database,
+            db.schema
+        );
+        (relay, url)
+    }
+
     /// Breaks every connection through it, as a network that drops for a moment; new ones
     /// are still let through.
     fn cut(&self) {
@@ -105,16 +121,7 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
            (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326)),
            (2, 'Fuzuli airport', ST_SetSRID(ST_MakePoint(47.19, 39.60), 4326));",
     );
-    let direct = Source::parse(&db.url("sites", "")).unwrap();
-    let relay = Relay::start((direct.host.clone(), direct.port));
-    let url = format!(
-        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.sites&connect_timeout=2",
-        direct.user,
-        direct.password.clone().unwrap_or_default(),
-        relay.port,
-        direct.database,
-        db.schema
-    );
+    let (relay, url) = Relay::to_table(&db, "sites", "");
     let url = without_password(std::path::Path::new(&url));
     let dir = offline_dir("deck");
 
@@ -130,6 +137,7 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
     assert_eq!(copies.len(), 1, "one copy kept");
     let copy = copies[0].as_ref().unwrap().path();
     let text = std::fs::read_to_string(&copy).unwrap();
+    let direct = Source::parse(&db.url("sites", "")).unwrap();
     let password = format!(":{}@", direct.password.as_deref().unwrap());
     assert!(!text.contains(&password), "no password in the copy");
     assert!(text.contains("\"read_at\""), "the copy is dated");
@@ -197,16 +205,7 @@ fn a_big_table_read_by_view_connects_again_after_its_connection_is_cut() {
     use crate::postgis_views::{ROWS, big_table, count_in, layer, look_at, open, settle};
     let mut db = Db::new("offline_views");
     big_table(&mut db);
-    let direct = Source::parse(&db.url("points", "")).unwrap();
-    let relay = Relay::start((direct.host.clone(), direct.port));
-    let url = format!(
-        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.points&connect_timeout=2&view_above=10000",
-        direct.user,
-        direct.password.clone().unwrap_or_default(),
-        relay.port,
-        direct.database,
-        db.schema
-    );
+    let (relay, url) = Relay::to_table(&db, "points", "&view_above=10000");
     let (mut state, key) = open(&url);
     look_at(&mut state, 44.5, 38.0, 49.0, 41.3);
     settle(&mut state);
@@ -250,16 +249,7 @@ fn a_live_layer_whose_connection_is_cut_says_so_connects_again_and_catches_up() 
          INSERT INTO $S.sites VALUES
            (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326));",
     );
-    let direct = Source::parse(&db.url("sites", "")).unwrap();
-    let relay = Relay::start((direct.host.clone(), direct.port));
-    let url = format!(
-        "postgresql://{}:{}@127.0.0.1:{}/{}?table={}.sites&connect_timeout=2",
-        direct.user,
-        direct.password.clone().unwrap_or_default(),
-        relay.port,
-        direct.database,
-        db.schema
-    );
+    let (relay, url) = Relay::to_table(&db, "sites", "");
     let mut state = embedded_state();
     state.files.pending.push(url.clone().into());
     state.open_pending_files(&|| {});

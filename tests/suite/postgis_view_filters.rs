@@ -37,8 +37,14 @@ fn table(db: &mut Db) {
     );
 }
 
-/// How many features of the twin (the whole table, filtered in the app) pass `filter` within
-/// the view's box, and their keys.
+/// The keys of the twin's features (the whole table, filtered in the app) that its filter
+/// shows within the box of `followed`'s view.
+fn twin_keys_in_view(twin: &AppState, key: LayerKey, followed: &AppState) -> BTreeSet<String> {
+    let r = followed.view_request().unwrap();
+    twin_keys(twin, key, &ViewBox([r.west, r.south, r.east, r.north]))
+}
+
+/// The keys of the twin's features that its filter shows within `request`'s box.
 fn twin_keys(twin: &AppState, key: LayerKey, request: &ViewBox) -> BTreeSet<String> {
     let l = layer(twin, key);
     l.features()
@@ -196,12 +202,7 @@ fn a_table_read_by_view_is_filtered_and_counted_on_the_server_as_the_app_filters
         // Zoomed out: what the server counts is what the app shows of the whole table.
         look_at(&mut followed, 46.0, 39.2, 47.6, 40.2);
         settle(&mut followed);
-        let r = followed.view_request().unwrap();
-        let want = twin_keys(
-            &twin,
-            twin_key,
-            &ViewBox([r.west, r.south, r.east, r.north]),
-        );
+        let want = twin_keys_in_view(&twin, twin_key, &followed);
         let l = layer(&followed, key);
         let counted: usize = l.counted.iter().map(|c| c.1).sum();
         if l.is_empty() {
@@ -224,12 +225,7 @@ fn a_table_read_by_view_is_filtered_and_counted_on_the_server_as_the_app_filters
         // Zoomed in: the rows read are exactly those the twin shows in the box.
         look_at(&mut followed, 46.6013, 39.6017, 46.7519, 39.7023);
         settle(&mut followed);
-        let r = followed.view_request().unwrap();
-        let want = twin_keys(
-            &twin,
-            twin_key,
-            &ViewBox([r.west, r.south, r.east, r.north]),
-        );
+        let want = twin_keys_in_view(&twin, twin_key, &followed);
         let l = layer(&followed, key);
         assert!(l.counted.is_empty(), "{what}: read, not counted");
         let read: BTreeSet<String> = l.features().map(|f| f.text("id").unwrap()).collect();

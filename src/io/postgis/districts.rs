@@ -28,15 +28,7 @@ impl District {
         layer
             .features()
             .filter_map(|f| {
-                let mut wkb = Vec::new();
-                wkb::writer::write_geometry(
-                    &mut wkb,
-                    &f.lonlat(),
-                    &wkb::writer::WriteOptions {
-                        endianness: wkb::Endianness::LittleEndian,
-                    },
-                )
-                .ok()?;
+                let wkb = super::wkb_of(&f.lonlat()).ok()?;
                 Some(District {
                     id: f.str("id")?.to_owned(),
                     name: f.str("district").map(str::to_owned),

@@ -9,7 +9,7 @@
 //! beyond the edge too.
 
 use super::table::Table;
-use super::view::{ServerCell, centre, envelope};
+use super::view::{ServerCell, cells_of, centre, envelope};
 use super::{Source, connect, quote};
 use std::time::{Duration, Instant};
 
@@ -94,15 +94,7 @@ impl Grid {
         let b = bounds.unwrap_or_default();
         let params: [&(dyn postgres::types::ToSql + Sync); 4] = [&b[0], &b[1], &b[2], &b[3]];
         let params = if bounds.is_some() { &params[..] } else { &[] };
-        Ok(client
-            .query(sql.as_str(), params)?
-            .iter()
-            .map(|r| ServerCell {
-                count: r.get::<_, i64>(0) as usize,
-                lon: r.get(1),
-                lat: r.get(2),
-            })
-            .collect())
+        Ok(cells_of(&client.query(sql.as_str(), params)?))
     }
 }
 

@@ -94,6 +94,20 @@ fn read(client: &mut postgres::Client, source: &Source, label: &str) -> Result<L
 }
 
 /// A geometry from WKB, or why it cannot be read.
+/// `geometry` as little-endian WKB, as the server reads it with `ST_GeomFromWKB`.
+pub(crate) fn wkb_of(geometry: &geo::Geometry<f64>) -> Result<Vec<u8>, String> {
+    let mut wkb = Vec::new();
+    wkb::writer::write_geometry(
+        &mut wkb,
+        geometry,
+        &wkb::writer::WriteOptions {
+            endianness: wkb::Endianness::LittleEndian,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(wkb)
+}
+
 pub(crate) fn geometry_from_wkb(bytes: &[u8]) -> Result<geo::Geometry<f64>, String> {
     use geo_traits::to_geo::ToGeoGeometry;
     let parsed =

@@ -180,15 +180,9 @@ pub fn publish(url: &str, schema: &str, tables: &[Table<'_>]) -> Result<Vec<Publ
             for (name, kind) in &columns {
                 texts.push(properties.get(name).and_then(|v| kind.text(v)));
             }
-            let mut wkb = Vec::new();
-            wkb::writer::write_geometry(
-                &mut wkb,
-                &feature.lonlat(),
-                &wkb::writer::WriteOptions {
-                    endianness: wkb::Endianness::LittleEndian,
-                },
-            )
-            .map_err(|e| format!("{place}: feature {n}: its geometry cannot be written: {e}"))?;
+            let wkb = super::wkb_of(&feature.lonlat()).map_err(|e| {
+                format!("{place}: feature {n}: its geometry cannot be written: {e}")
+            })?;
             let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
                 texts.iter().map(|t| t as _).collect();
             params.push(&wkb);
