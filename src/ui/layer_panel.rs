@@ -185,22 +185,33 @@ fn view_status_ui(
     ui.horizontal_wrapped(|ui| {
         ui.add_space(24.0);
         let counted: usize = layer.counted.iter().map(|c| c.1).sum();
+        let (took, kept) = follower
+            .last
+            .map_or((String::new(), false), |(took, kept)| {
+                (format!(" in {:.2} s", took.as_secs_f64()), kept)
+            });
         let this_view = if let Some(e) = &follower.error {
             ui.colored_label(RED, "● this view could not be read")
                 .on_hover_text(e);
             return;
+        } else if counted > 0 && kept {
+            format!("{counted} counted, from the counts the database keeps")
         } else if counted > 0 {
             format!("{counted} counted on the server")
         } else {
             format!("{} read", layer.len())
         };
         ui.weak(format!(
-            "about {} rows, read view by view; this view: {this_view}",
+            "about {} rows, read view by view; this view: {this_view}{took}",
             follower.rows
         ))
-        .on_hover_text(
-            "The table is too big to read whole: each view asks the server for what it shows",
-        );
+        .on_hover_text(if kept || counted == 0 {
+            "The table is too big to read whole: each view asks the server for what it shows"
+        } else {
+            "The table is too big to read whole: each view asks the server for what it shows. \
+             Zoomed out, the server counts every row in view, which takes seconds on millions \
+             of rows; the table's owner can make it quick with `karabakh-atlas prepare`."
+        });
         if follower.waiting {
             ui.spinner();
         }

@@ -93,6 +93,8 @@ fn a_big_table_is_counted_on_the_server_zoomed_out_and_read_row_by_row_zoomed_in
     let l = layer(&state, key);
     let counted: usize = l.counted.iter().map(|c| c.1).sum();
     assert_eq!(counted as i64, ROWS, "every row in view is counted");
+    // Counted by a scan: the table was not prepared.
+    assert_eq!(state.files.view_following[0].last.map(|l| l.1), Some(false));
     assert!(l.counted.len() > 20, "{} squares", l.counted.len());
     assert_eq!(l.len(), 0);
     // Each square sits at its rows' mean: inside the grid the rows are on.

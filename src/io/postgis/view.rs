@@ -63,7 +63,10 @@ pub struct ServerCell {
 /// What the server gave for a view.
 pub enum ViewAnswer {
     Rows(Vec<Row>),
+    /// Counted by a scan of the rows in view.
     Cells(Vec<ServerCell>),
+    /// Read from the counts the database keeps (see `grid`).
+    Kept(Vec<ServerCell>),
 }
 
 /// The table's estimated row count (from its statistics; no scan).
@@ -180,7 +183,7 @@ pub(crate) fn query_view(
         && let Some(level) = grid.level_for(cell)
     {
         let cells = grid.cells(client, srid, level, (!whole).then_some(bounds))?;
-        return Ok(ViewAnswer::Cells(cells));
+        return Ok(ViewAnswer::Kept(cells));
     }
     let (x, y) = centre(&g, shape.points);
     let inner = format!(

@@ -19,6 +19,8 @@ pub struct ViewContent {
     pub cells: Vec<ServerCell>,
     /// How long the server took, from the request to the answer decoded.
     pub took: Duration,
+    /// Whether the squares came from the counts the database keeps, not a scan.
+    pub kept: bool,
 }
 
 /// A big table followed view by view; the thread stops when this is dropped.
@@ -32,6 +34,8 @@ pub struct ViewFollower {
     pub asked: Option<ViewRequest>,
     /// Whether a view asked for has not been answered yet.
     pub waiting: bool,
+    /// How long the last view took, and whether it came from the counts the database keeps.
+    pub last: Option<(Duration, bool)>,
     asked_at: Option<Instant>,
     requests: Sender<ViewRequest>,
     answers: Receiver<Result<ViewContent, String>>,
@@ -107,6 +111,7 @@ impl ViewFollower {
             error: spawned.err().map(|e| format!("cannot start a thread: {e}")),
             asked: None,
             waiting: false,
+            last: None,
             asked_at: None,
             requests,
             answers,
@@ -226,6 +231,7 @@ impl ViewFollower {
             match answer {
                 Ok(content) => {
                     self.waiting = self.asked.as_ref() != Some(&content.request);
+                    self.last = Some((content.took, content.kept));
                     self.error = None;
                     newest = Some(content);
                 }
@@ -317,6 +323,7 @@ pub(crate) fn content(
     answer: ViewAnswer,
     start: Instant,
 ) -> Result<ViewContent, String> {
+    let kept = matches!(answer, ViewAnswer::Kept(_));
     let (features, cells) = match answer {
         ViewAnswer::Rows(rows) => {
             let mut collector = Collector::new(&source.label());
@@ -331,12 +338,15 @@ pub(crate) fn content(
             let loaded = collector.finish().map_err(|e| e.to_string())?;
             (loaded.features, Vec::new())
         }
-        ViewAnswer::Cells(cells) => (crate::model::store::StoreBuilder::default().finish(), cells),
+        ViewAnswer::Cells(cells) | ViewAnswer::Kept(cells) => {
+            (crate::model::store::StoreBuilder::default().finish(), cells)
+        }
     };
     Ok(ViewContent {
         request,
         features: Indexed::new(Arc::new(features)),
         cells,
         took: start.elapsed(),
+        kept,
     })
 }
