@@ -54,6 +54,8 @@ impl AppState {
 
     /// Adds a slide of the map as it is now, after the current one.
     pub fn add_slide(&mut self) {
+        // Tables read view by view keep what this slide shows, for presenting offline.
+        self.keep_view_snapshots();
         let deck = &self.deck;
         let slide = self.capture_slide(format!("Slide {}", deck.project.slides.len() + 1));
         let at = if deck.project.slides.is_empty() {

@@ -38,6 +38,12 @@ pub struct Files {
     pub stand_ins: Vec<crate::app::offline::StandIn>,
     /// Database layers too big to read whole, read one view at a time.
     pub view_following: Vec<crate::io::postgis::view_follower::ViewFollower>,
+    /// What each slide made in this run showed of a table read view by view, by URL: its
+    /// offline copy.
+    pub view_snapshots:
+        std::collections::HashMap<String, Vec<crate::io::postgis::copy::ViewSnapshot>>,
+    /// Tables read view by view, shown from their copies.
+    pub offline_views: Vec<crate::app::offline::OfflineViews>,
     /// Copies being written; each says where, or why it could not be.
     pub copies_writing: Vec<Receiver<Result<PathBuf, String>>>,
 }
@@ -69,6 +75,8 @@ impl Default for Files {
             stand_ins: Vec::new(),
             copies_writing: Vec::new(),
             view_following: Vec::new(),
+            view_snapshots: Default::default(),
+            offline_views: Vec::new(),
         }
     }
 }
@@ -241,10 +249,17 @@ impl AppState {
                 file.path = path.to_path_buf();
                 let follows_view = file.follows_view;
                 let index = crate::io::loader::add_to(&mut self.doc.atlas, file);
+                let view_copy = stand_in
+                    .as_ref()
+                    .and_then(|s| crate::io::postgis::copy::views(&s.copy));
                 match follows_view {
                     Some(rows) => self.follow_view(index, rows, || {}),
                     None if database && stand_in.is_none() => self.keep_offline_copy(index),
-                    None => {}
+                    None => {
+                        if let Some(boxes) = view_copy {
+                            self.show_view_copy(index, &boxes);
+                        }
+                    }
                 }
                 self.files.remember_recent(path);
                 let restored = self

@@ -111,6 +111,7 @@ impl AtlasApp {
             ui.ctx().request_repaint_after(crate::app::views::ASK_EVERY);
         }
         state.apply_views();
+        state.apply_offline_views();
         if !state.files.following.is_empty() {
             // "last change 3 s ago" keeps counting.
             ui.ctx()

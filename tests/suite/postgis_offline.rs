@@ -305,3 +305,76 @@ fn a_live_layer_whose_connection_is_cut_says_so_connects_again_and_catches_up() 
     wait(&mut state, "the next change", &|s| has(s, "3"));
     relay.close();
 }
+
+#[test]
+fn slides_of_a_big_table_read_by_view_present_offline_from_what_each_slide_showed() {
+    use crate::postgis_views::{ROWS, big_table, layer, look_at, settle};
+    let mut db = Db::new("offline_big");
+    big_table(&mut db);
+    let (relay, url) = Relay::to_table(&db, "points", "&view_above=10000");
+    let url = without_password(std::path::Path::new(&url));
+    let origin = url.display().to_string();
+    let dir = offline_dir("big");
+    let viewport = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 800.0));
+
+    let mut state = app(&dir);
+    state.files.pending.push(url.clone());
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    let key = state.doc.atlas.layers.last().unwrap().key;
+    state.map.viewport = Some(viewport);
+    // Slide 1: the whole table, counted on the server. Slide 2: near Shusha, rows read.
+    look_at(&mut state, 44.5, 38.0, 49.0, 41.3);
+    settle(&mut state);
+    state.add_slide();
+    look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
+    settle(&mut state);
+    let mut near_shusha: Vec<String> = layer(&state, key)
+        .features()
+        .map(|f| f.text("id").unwrap())
+        .collect();
+    near_shusha.sort();
+    assert!(near_shusha.len() > 100, "{}", near_shusha.len());
+    state.add_slide();
+    while !state.files.copies_writing.is_empty() {
+        state.poll_loading();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    state.save_project_as(&dir.join("deck.json"));
+    drop(state);
+
+    // The network goes away; the deck is opened again, and each slide shows what it showed.
+    relay.close();
+    let mut state = app(&dir);
+    state.open_project(&dir.join("deck.json"), true);
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    state.map.viewport = Some(viewport);
+    let of_table = |state: &AppState| {
+        let l = state.doc.atlas.layers.iter().find(|l| l.origin == origin);
+        l.unwrap_or_else(|| panic!("no layer; {:?}", state.doc.atlas.messages))
+            .key
+    };
+    assert!(state.files.database_status[&origin].copy_read_at.is_some());
+    state.apply_slide(0, false);
+    state.apply_offline_views();
+    let l = layer(&state, of_table(&state));
+    let counted: usize = l.counted.iter().map(|c| c.1).sum();
+    assert_eq!(
+        counted as i64, ROWS,
+        "slide 1: every row counted, as the server counted it"
+    );
+    assert!(l.is_empty());
+    state.apply_slide(1, false);
+    state.apply_offline_views();
+    let l = layer(&state, of_table(&state));
+    assert!(l.counted.is_empty(), "slide 2: rows, not squares");
+    let mut shown: Vec<String> = l.features().map(|f| f.text("id").unwrap()).collect();
+    shown.sort();
+    assert_eq!(shown, near_shusha, "slide 2: the rows it showed");
+    assert!(
+        l.features()
+            .all(|f| f.text("karabakh_atlas_view").is_none())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

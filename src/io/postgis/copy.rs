@@ -48,13 +48,78 @@ pub fn write(
     store: &FeatureStore,
     read_at: std::time::SystemTime,
 ) -> Result<PathBuf, String> {
+    let features = store.iter().map(|f| (f.lonlat(), f.properties_json()));
+    write_collection(dir, url, name, read_at, None, features)
+}
+
+/// What one slide showed of a table read view by view: the view's box (west, south, east,
+/// north) and the features read for it, or its squares counted on the server.
+#[derive(Clone)]
+pub struct ViewSnapshot {
+    pub bounds: [f64; 4],
+    pub store: std::sync::Arc<FeatureStore>,
+    /// Each square's mean (longitude, latitude) and count.
+    pub counted: Vec<([f64; 2], usize)>,
+}
+
+/// The property naming the snapshot a feature of a view copy belongs to.
+pub const VIEW_PROPERTY: &str = "karabakh_atlas_view";
+/// The property of a counted square in a view copy: its count.
+pub const COUNT_PROPERTY: &str = "karabakh_atlas_count";
+
+/// Writes what the slides showed of a table read view by view as its copy in `dir`: each
+/// snapshot's features and counted squares (as points with their count), tagged with the
+/// snapshot's number, and the snapshots' boxes in the header.
+pub fn write_views(
+    dir: &Path,
+    url: &str,
+    name: &str,
+    snapshots: &[ViewSnapshot],
+    read_at: std::time::SystemTime,
+) -> Result<PathBuf, String> {
+    let boxes: Vec<[f64; 4]> = snapshots.iter().map(|s| s.bounds).collect();
+    let tagged = |i: usize, mut properties: serde_json::Map<String, serde_json::Value>| {
+        properties.insert(VIEW_PROPERTY.to_owned(), i.into());
+        properties
+    };
+    let features = snapshots.iter().enumerate().flat_map(|(i, s)| {
+        let read = s
+            .store
+            .iter()
+            .map(move |f| (f.lonlat(), tagged(i, f.properties_json())));
+        let counted = s.counted.iter().map(move |&([lon, lat], n)| {
+            let mut properties = serde_json::Map::new();
+            properties.insert(COUNT_PROPERTY.to_owned(), n.into());
+            (geo::Point::new(lon, lat).into(), tagged(i, properties))
+        });
+        read.chain(counted)
+    });
+    write_collection(dir, url, name, read_at, Some(&boxes), features)
+}
+
+fn write_collection(
+    dir: &Path,
+    url: &str,
+    name: &str,
+    read_at: std::time::SystemTime,
+    views: Option<&[[f64; 4]]>,
+    features: impl Iterator<
+        Item = (
+            geo::Geometry<f64>,
+            serde_json::Map<String, serde_json::Value>,
+        ),
+    >,
+) -> Result<PathBuf, String> {
     let url = super::redact(url);
     let path = path_for(dir, &url);
     let mut out = Vec::new();
-    let header = serde_json::json!({
+    let mut header = serde_json::json!({
         "url": url,
         "read_at": timestamp(read_at),
     });
+    if let Some(views) = views {
+        header["views"] = serde_json::json!(views);
+    }
     let fail = |e: std::io::Error| {
         format!(
             "{}: the offline copy cannot be written: {e}",
@@ -73,14 +138,13 @@ pub fn write(
         serde_json::Value::from(name)
     )
     .map_err(fail)?;
-    for (i, feature) in store.iter().enumerate() {
+    for (i, (geometry, properties)) in features.enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        let geometry = geojson::Geometry::from(&feature.lonlat());
         let feature = geojson::Feature {
-            geometry: Some(geometry),
-            properties: Some(feature.properties_json()),
+            geometry: Some(geojson::Geometry::from(&geometry)),
+            properties: Some(properties),
             ..geojson::Feature::default()
         };
         serde_json::to_writer(&mut out, &feature).map_err(json)?;
@@ -88,6 +152,19 @@ pub fn write(
     out.extend_from_slice(b"]}\n");
     crate::io::save::write_atomically(&path, &out).map_err(fail)?;
     Ok(path)
+}
+
+/// The boxes of the snapshots a view copy at `path` holds, in order; `None` for a copy of a
+/// table read whole.
+pub fn views(path: &Path) -> Option<Vec<[f64; 4]>> {
+    use std::io::Read;
+    // The header comes first, before the features.
+    let mut head = vec![0; 1 << 20];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    let start = head.find("\"views\":")? + "\"views\":".len();
+    let end = start + head[start..].find("]]")? + 2;
+    serde_json::from_str(&head[start..end]).ok()
 }
 
 /// When the copy at `path` was read from its database (`read_at`, as written), if it says.
