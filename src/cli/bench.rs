@@ -238,6 +238,63 @@ pub fn scripted_view(full: &WorldBounds, size: egui::Vec2, i: usize, n: usize) -
 /// The time between frames on a 60 Hz display.
 const FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_micros(16_667);
 
+/// Frames drawn as the window draws them, without a GPU: the scene built, painted into egui
+/// shapes and tessellated, each timed in CPU milliseconds.
+pub(crate) struct FrameTimer {
+    ctx: egui::Context,
+    viewport: Rect,
+    pub backdrop: crate::draw::backdrop::Backdrop,
+}
+
+impl FrameTimer {
+    pub fn new(size: egui::Vec2) -> Self {
+        let ctx = egui::Context::default();
+        crate::scene::fonts::install(&ctx);
+        let timer = FrameTimer {
+            ctx,
+            viewport: Rect::from_min_size(pos2(0.0, 0.0), size),
+            backdrop: crate::draw::backdrop::Backdrop::default(),
+        };
+        // Two frames to build the font atlas and settle egui's caches.
+        for _ in 0..2 {
+            timer
+                .ctx
+                .run_ui(timer.input(), |_| {})
+                .drop_without_applying_deltas();
+        }
+        timer
+    }
+
+    fn input(&self) -> egui::RawInput {
+        egui::RawInput {
+            screen_rect: Some(self.viewport),
+            ..Default::default()
+        }
+    }
+
+    /// Draws `view` of `atlas` once; returns the CPU time it took.
+    pub fn frame(&mut self, atlas: &Atlas, view: &MapView, faces: &Faces) -> std::time::Duration {
+        let started = Instant::now();
+        // As the window draws: a band with many meshes to build is built in the background.
+        let options = SceneOptions {
+            background_meshes: true,
+            ..SceneOptions::default()
+        };
+        let (viewport, input) = (self.viewport, self.input());
+        let backdrop = &mut self.backdrop;
+        let mut output = self.ctx.run_ui(input, |ui| {
+            let mut scene = crate::scene::build(atlas, view, viewport, &options, faces);
+            scene.line_images = backdrop.images(ui.ctx(), &scene.dense, view, viewport);
+            crate::draw::paint::paint_scene(ui.painter(), &scene);
+        });
+        // No GPU here to upload glyph textures to.
+        output.textures_delta.clear();
+        let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        started.elapsed()
+    }
+}
+
 /// CPU milliseconds of each frame of the scripted session, as the window spends them, and
 /// of each image of dense lines drawn on the window's drawing thread meanwhile.
 fn time_frames(
@@ -247,37 +304,11 @@ fn time_frames(
     size: egui::Vec2,
     frames: usize,
 ) -> (Vec<f64>, Vec<f64>) {
-    let ctx = egui::Context::default();
-    crate::scene::fonts::install(&ctx);
-    let viewport = Rect::from_min_size(pos2(0.0, 0.0), size);
-    // As the window draws: a band with many meshes to build is built in the background.
-    let options = SceneOptions {
-        background_meshes: true,
-        ..SceneOptions::default()
-    };
-    let input = || egui::RawInput {
-        screen_rect: Some(viewport),
-        ..Default::default()
-    };
-    // Two frames to build the font atlas and settle egui's caches.
-    for _ in 0..2 {
-        ctx.run_ui(input(), |_| {}).drop_without_applying_deltas();
-    }
-    let mut backdrop = crate::draw::backdrop::Backdrop::default();
+    let mut timer = FrameTimer::new(size);
     let times = (0..frames)
         .map(|i| {
             let view = scripted_view(full, size, i, frames);
-            let started = Instant::now();
-            let mut output = ctx.run_ui(input(), |ui| {
-                let mut scene = crate::scene::build(atlas, &view, viewport, &options, faces);
-                scene.line_images = backdrop.images(ui.ctx(), &scene.dense, &view, viewport);
-                crate::draw::paint::paint_scene(ui.painter(), &scene);
-            });
-            // No GPU here to upload glyph textures to.
-            output.textures_delta.clear();
-            let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-            std::hint::black_box(primitives);
-            let spent = started.elapsed();
+            let spent = timer.frame(atlas, &view, faces);
             // Paced as a 60 Hz display paces the window, so that the drawing thread of dense
             // lines runs beside the frames as it does there.
             std::thread::sleep(FRAME_INTERVAL.saturating_sub(spent));
@@ -285,10 +316,11 @@ fn time_frames(
         })
         .collect();
     // The image for the last view, which the window would show once the user stops.
+    let backdrop = &mut timer.backdrop;
     while !backdrop.is_up_to_date()
-        && backdrop.wait_for_image(&ctx, std::time::Duration::from_secs(60))
+        && backdrop.wait_for_image(&timer.ctx, std::time::Duration::from_secs(60))
     {}
-    (times, backdrop.draw_millis)
+    (times, timer.backdrop.draw_millis)
 }
 
 /// Builds the scene and rasterizes it to PNG bytes, as `render` does; returns milliseconds.
