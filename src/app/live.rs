@@ -50,24 +50,22 @@ impl AppState {
         let mut removed = Vec::new();
         let mut reload = Vec::new();
         let mut warnings = Vec::new();
-        let layers = &mut self.doc.atlas.layers;
+        let atlas = &mut self.doc.atlas;
         // A layer being read again (after changes were missed, or Reload) keeps following.
-        let files = &mut self.files;
-        let opening: Vec<bool> = files
+        let gone: Vec<String> = self
+            .files
             .following
             .iter()
-            .map(|f| files.is_opening(&f.url))
+            .filter(|f| atlas.layer_from(&f.url).is_none() && !self.files.is_opening(&f.url))
+            .map(|f| f.url.clone())
             .collect();
-        let mut reading = opening.into_iter();
-        files.following.retain(|f| {
-            reading.next().unwrap_or(false) || layers.iter().any(|l| l.origin == f.url)
-        });
+        self.files.following.retain(|f| !gone.contains(&f.url));
         for follower in &mut self.files.following {
             let changes = follower.poll();
             if changes.is_empty() {
                 continue;
             }
-            let Some(layer) = layers.iter_mut().find(|l| l.origin == follower.url) else {
+            let Some(layer) = atlas.layer_from_mut(&follower.url) else {
                 continue;
             };
             for change in changes {

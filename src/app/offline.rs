@@ -111,11 +111,17 @@ impl AppState {
         let url = layer.origin.clone();
         let name = layer.title.clone();
         let now = std::time::SystemTime::now();
+        self.write_copy(move || copy::write(&dir, &url, &name, &store, now));
+    }
+
+    /// Runs `write` (the writing of a copy) on a thread of its own; its outcome is picked up
+    /// with the files being read.
+    fn write_copy(&mut self, write: impl FnOnce() -> Result<PathBuf, String> + Send + 'static) {
         let (tx, rx) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("offline copy".to_owned())
             .spawn(move || {
-                let _ = tx.send(copy::write(&dir, &url, &name, &store, now));
+                let _ = tx.send(write());
             });
         if spawned.is_ok() {
             self.files.copies_writing.push(rx);
@@ -130,14 +136,9 @@ impl AppState {
         else {
             return;
         };
+        let mut writes = Vec::new();
         for follower in &self.files.view_following {
-            let Some(layer) = self
-                .doc
-                .atlas
-                .layers
-                .iter()
-                .find(|l| l.origin == follower.url)
-            else {
+            let Some(layer) = self.doc.atlas.layer_from(&follower.url) else {
                 continue;
             };
             let snapshot = ViewSnapshot {
@@ -158,15 +159,10 @@ impl AppState {
             let (snapshots, dir) = (snapshots.clone(), dir.clone());
             let (url, name) = (follower.url.clone(), layer.title.clone());
             let now = std::time::SystemTime::now();
-            let (tx, rx) = std::sync::mpsc::channel();
-            let spawned = std::thread::Builder::new()
-                .name("offline copy".to_owned())
-                .spawn(move || {
-                    let _ = tx.send(copy::write_views(&dir, &url, &name, &snapshots, now));
-                });
-            if spawned.is_ok() {
-                self.files.copies_writing.push(rx);
-            }
+            writes.push(move || copy::write_views(&dir, &url, &name, &snapshots, now));
+        }
+        for write in writes {
+            self.write_copy(write);
         }
     }
 
@@ -185,6 +181,10 @@ impl AppState {
     /// Puts in place, in each layer shown from a view copy, the snapshot nearest the map's
     /// view; returns true when one changed.
     pub fn apply_offline_views(&mut self) -> bool {
+        // Called every frame: nothing to work out while no layer is shown from a view copy.
+        if self.files.offline_views.is_empty() {
+            return false;
+        }
         let Some(r) = self.view_request() else {
             return false;
         };
@@ -193,13 +193,7 @@ impl AppState {
             let Some(nearest) = views.nearest([r.west, r.south, r.east, r.north]) else {
                 continue;
             };
-            let Some(layer) = self
-                .doc
-                .atlas
-                .layers
-                .iter_mut()
-                .find(|l| l.origin == views.url)
-            else {
+            let Some(layer) = self.doc.atlas.layer_from_mut(&views.url) else {
                 continue;
             };
             if views.shown == Some(nearest) {

@@ -50,13 +50,7 @@ impl AppState {
         let mut busy = false;
         for follower in &mut self.files.view_following {
             // Each layer's rows are read through its own filter.
-            let Some(layer) = self
-                .doc
-                .atlas
-                .layers
-                .iter()
-                .find(|l| l.origin == follower.url)
-            else {
+            let Some(layer) = self.doc.atlas.layer_from(&follower.url) else {
                 continue;
             };
             let request = ViewRequest {
@@ -66,12 +60,7 @@ impl AppState {
             follower.ask(request.clone(), ASK_EVERY);
             // The selected feature, read whole: a view holds it simplified to the screen, and
             // its details (its area, say) are worked out from the table's own geometry.
-            if let Some(key) = self
-                .selection
-                .selected
-                .filter(|r| r.layer == layer.key)
-                .and_then(|r| layer.feature(r.feature)?.text("id"))
-            {
+            if let Some(key) = selected_key(&self.selection, layer) {
                 follower.ask_full(&key, || {});
             }
             busy |= follower.waiting
@@ -85,12 +74,12 @@ impl AppState {
     /// selected feature still in view stays selected. Returns true when a layer changed.
     pub fn apply_views(&mut self) -> bool {
         let mut changed = false;
-        let layers = &mut self.doc.atlas.layers;
+        let atlas = &mut self.doc.atlas;
         self.files
             .view_following
-            .retain(|f| layers.iter().any(|l| l.origin == f.url));
+            .retain(|f| atlas.layer_from(&f.url).is_some());
         for follower in &mut self.files.view_following {
-            let Some(layer) = layers.iter_mut().find(|l| l.origin == follower.url) else {
+            let Some(layer) = atlas.layer_from_mut(&follower.url) else {
                 continue;
             };
             if let Some(choices) = follower.poll_choices() {
@@ -110,12 +99,7 @@ impl AppState {
                 );
             });
             changed |= replaced.is_some();
-            let selected = self
-                .selection
-                .selected
-                .filter(|r| r.layer == layer.key)
-                .and_then(|r| layer.feature(r.feature)?.text("id"));
-            let Some(key) = selected else {
+            let Some(key) = selected_key(&self.selection, layer) else {
                 continue;
             };
             let arrived = follower.poll_full().is_some();
@@ -129,6 +113,15 @@ impl AppState {
         }
         changed
     }
+}
+
+/// The key of the selected feature, when it is one of `layer`'s.
+fn selected_key(
+    selection: &crate::app::selection::Selection,
+    layer: &crate::model::layer::Layer,
+) -> Option<String> {
+    let r = selection.selected.filter(|r| r.layer == layer.key)?;
+    layer.feature(r.feature)?.text("id")
 }
 
 /// Puts a view's answer in place of `layer`'s features; a selected feature still in view

@@ -110,6 +110,15 @@ impl Atlas {
         self.layers.iter_mut().find(|l| l.key == key)
     }
 
+    /// The layer read from `origin` (a path or database URL).
+    pub fn layer_from(&self, origin: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.origin == origin)
+    }
+
+    pub fn layer_from_mut(&mut self, origin: &str) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|l| l.origin == origin)
+    }
+
     /// The box around the features `refs` refers to (those still there), if any.
     pub fn bounds_of(&self, refs: &[FeatureRef]) -> Option<WorldBounds> {
         refs.iter()

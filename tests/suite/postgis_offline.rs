@@ -106,6 +106,15 @@ fn offline_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The app opened afresh on the deck saved in `dir` (`deck.json`), its copies kept there.
+fn reopen_deck(dir: &std::path::Path) -> AppState {
+    let mut state = app(dir);
+    state.open_project(&dir.join("deck.json"), true);
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+    state
+}
+
 fn app(copies: &std::path::Path) -> AppState {
     let mut state = embedded_state();
     state.files.offline_dir = Some(copies.to_path_buf());
@@ -149,10 +158,7 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
 
     // The network goes away; the deck is opened again and presented.
     relay.close();
-    let mut state = app(&dir);
-    state.open_project(&dir.join("deck.json"), true);
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    let state = reopen_deck(&dir);
     let layer = state
         .doc
         .atlas
@@ -345,10 +351,7 @@ fn slides_of_a_big_table_read_by_view_present_offline_from_what_each_slide_showe
 
     // The network goes away; the deck is opened again, and each slide shows what it showed.
     relay.close();
-    let mut state = app(&dir);
-    state.open_project(&dir.join("deck.json"), true);
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    let mut state = reopen_deck(&dir);
     state.map.viewport = Some(viewport);
     let of_table = |state: &AppState| {
         let l = state.doc.atlas.layers.iter().find(|l| l.origin == origin);
