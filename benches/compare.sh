@@ -14,13 +14,7 @@ rounds=${ROUNDS:-3}
 ours=${OURS:-target/release/karabakh-atlas}
 args=(--max-file-mb 4000 --size 1920x1080 --picks 10000 --frames 60 --json)
 
-tag() { # tool round: prefix each JSON line with the tool and round
-    python3 -c 'import json,sys
-for line in sys.stdin:
-    line = line.strip()
-    if line.startswith("{"):
-        d = json.loads(line); d["tool"] = sys.argv[1]; d["round"] = int(sys.argv[2]); print(json.dumps(d))' "$1" "$2"
-}
+. "$(dirname "$0")/compare_common.sh"
 
 for round in $(seq 1 "$rounds"); do
     for file in "$@"; do
@@ -29,10 +23,6 @@ for round in $(seq 1 "$rounds"); do
         if [ -n "${BEFORE:-}" ] && [ "$(stat -c %s "$file")" -lt 536870912 ]; then
             "$BEFORE" bench "$file" "${args[@]}" | tag before "$round" >>"$out" || echo "before failed on $file" >&2
         fi
-        if [ -z "${SKIP_QGIS:-}" ]; then
-            QT_QPA_PLATFORM=offscreen /usr/bin/python3 benches/qgis_bench.py "$file" \
-                --size 1920x1080 --picks "${QGIS_PICKS:-10000}" 2>/dev/null | tag qgis "$round" >>"$out" ||
-                true # QGIS 3.22 often crashes in exitQgis() after printing its result
-        fi
+        qgis_round "$round" benches/qgis_bench.py "$file" --size 1920x1080 --picks "${QGIS_PICKS:-10000}"
     done
 done

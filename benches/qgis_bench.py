@@ -12,28 +12,22 @@ pick_median_us and pick_p99_us (spatial index candidates within the pixel tolera
 exact geometry test, as Identify does), and peak_rss_mb. Pick points come from a fixed seed.
 """
 
-import argparse
-import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
 
 from qgis.core import (
-    QgsApplication,
     QgsFeatureRequest,
     QgsGeometry,
-    QgsMapRendererSequentialJob,
-    QgsMapSettings,
     QgsPointXY,
     QgsRectangle,
     QgsSpatialIndex,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
+
+from qgis_common import arguments, finish, map_settings, percentile, render_job, start_qgis
 
 
 def ms(start):
@@ -41,30 +35,16 @@ def ms(start):
 
 
 def render(layer, extent, width, height, path):
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(layer.crs())
-    settings.setOutputSize(QSize(width, height))
-    settings.setBackgroundColor(QColor(222, 233, 240))
+    settings = map_settings(layer, layer.crs(), width, height)
     settings.setExtent(extent)
     start = time.perf_counter()
-    job = QgsMapRendererSequentialJob(settings)
-    job.start()
-    job.waitForFinished()
-    job.renderedImage().save(path, "PNG")
+    render_job(settings).renderedImage().save(path, "PNG")
     return ms(start), settings.mapUnitsPerPixel()
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("file")
-    parser.add_argument("--size", default="1920x1080")
-    parser.add_argument("--picks", type=int, default=10000)
-    args = parser.parse_args()
-    width, height = (int(v) for v in args.size.lower().split("x"))
-
-    qgs = QgsApplication([], False)
-    qgs.initQgis()
+    args, width, height = arguments("file", "picks", 10000)
+    qgs = start_qgis()
 
     start = time.perf_counter()
     layer = QgsVectorLayer(args.file, "bench", "ogr")
@@ -107,27 +87,21 @@ def main():
         times.append((time.perf_counter() - start) * 1e6)
     times.sort()
 
-    def pct(q):
-        return times[min(len(times) - 1, round((len(times) - 1) * q))] if times else float("nan")
-
-    print(
-        json.dumps(
-            {
-                "file": args.file,
-                "features": len(features),
-                "vertices": vertices,
-                "load_ms": round(load_ms, 1),
-                "index_ms": round(index_ms, 1),
-                "render_full_ms": round(render_full_ms, 1),
-                "render_zoom_ms": round(render_zoom_ms, 1),
-                "picks": args.picks,
-                "pick_median_us": round(pct(0.5), 1),
-                "pick_p99_us": round(pct(0.99), 1),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
+    finish(
+        qgs,
+        {
+            "file": args.file,
+            "features": len(features),
+            "vertices": vertices,
+            "load_ms": round(load_ms, 1),
+            "index_ms": round(index_ms, 1),
+            "render_full_ms": round(render_full_ms, 1),
+            "render_zoom_ms": round(render_zoom_ms, 1),
+            "picks": args.picks,
+            "pick_median_us": round(percentile(times, 0.5), 1),
+            "pick_p99_us": round(percentile(times, 0.99), 1),
+        },
     )
-    qgs.exitQgis()
 
 
 if __name__ == "__main__":

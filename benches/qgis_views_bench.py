@@ -16,27 +16,21 @@ full_view_query_ms (the first, full view), viewport_query_p50_ms and _p95_ms ove
 viewport_query_close_p95_ms over those at 1:100,000 or closer, and peak_rss_mb.
 """
 
-import argparse
-import json
 import math
-import resource
 import sys
 import time
 import urllib.parse
 
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsDataSourceUri,
-    QgsMapRendererSequentialJob,
-    QgsMapSettings,
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
+
+from qgis_common import arguments, finish, map_settings, percentile, render_job, start_qgis
 
 R = 6378137.0
 
@@ -82,32 +76,19 @@ def scripted(full, width, height, i, n):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url")
-    parser.add_argument("--size", default="1920x1080")
-    parser.add_argument("--frames", type=int, default=60)
-    args = parser.parse_args()
-    width, height = (int(v) for v in args.size.lower().split("x"))
-
-    qgs = QgsApplication([], False)
-    qgs.initQgis()
+    args, width, height = arguments("url", "frames", 60)
+    qgs = start_qgis()
     layer = layer_from_url(args.url)
     crs = QgsCoordinateReferenceSystem("EPSG:3857")
     extent = QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance()).transformBoundingBox(layer.extent())
     full = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
 
     def view_ms(cx, cy, mpp):
-        settings = QgsMapSettings()
-        settings.setLayers([layer])
-        settings.setDestinationCrs(crs)
-        settings.setOutputSize(QSize(width, height))
-        settings.setBackgroundColor(QColor(222, 233, 240))
+        settings = map_settings(layer, crs, width, height)
         w, h = width * mpp / 2, height * mpp / 2
         settings.setExtent(QgsRectangle(cx - w, cy - h, cx + w, cy + h))
         start = time.perf_counter()
-        job = QgsMapRendererSequentialJob(settings)
-        job.start()
-        job.waitForFinished()
+        render_job(settings)
         return (time.perf_counter() - start) * 1000.0
 
     def scale(cy, mpp):
@@ -132,23 +113,17 @@ def main():
     times.sort()
     close.sort()
 
-    def pct(values, q):
-        return values[min(len(values) - 1, round((len(values) - 1) * q))] if values else float("nan")
-
-    print(
-        json.dumps(
-            {
-                "file": urllib.parse.urlunparse(urllib.parse.urlparse(args.url)._replace(netloc=urllib.parse.urlparse(args.url).hostname or "")),
-                "viewport_queries": len(times),
-                "full_view_query_ms": round(full_view_ms, 1),
-                "viewport_query_p50_ms": round(pct(times, 0.5), 1),
-                "viewport_query_p95_ms": round(pct(times, 0.95), 1),
-                "viewport_query_close_p95_ms": round(pct(close, 0.95), 1),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
+    finish(
+        qgs,
+        {
+            "file": urllib.parse.urlunparse(urllib.parse.urlparse(args.url)._replace(netloc=urllib.parse.urlparse(args.url).hostname or "")),
+            "viewport_queries": len(times),
+            "full_view_query_ms": round(full_view_ms, 1),
+            "viewport_query_p50_ms": round(percentile(times, 0.5), 1),
+            "viewport_query_p95_ms": round(percentile(times, 0.95), 1),
+            "viewport_query_close_p95_ms": round(percentile(close, 0.95), 1),
+        },
     )
-    qgs.exitQgis()
 
 
 if __name__ == "__main__":
