@@ -11,9 +11,7 @@ use std::sync::OnceLock;
 
 pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     painter.rect_filled(scene.viewport, 0.0, scene.background);
-    for area in &scene.areas {
-        paint_area(painter, area);
-    }
+    paint_areas(painter, &scene.areas);
     for &(texture, rect) in &scene.line_images {
         let uv = egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
         painter.image(texture, rect, uv, Color32::WHITE);
@@ -22,9 +20,7 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
         painter.add(Shape::line(line.points.clone(), line.stroke));
     }
     paint_symbols(painter, &scene.symbols);
-    for area in &scene.highlights {
-        paint_area(painter, area);
-    }
+    paint_areas(painter, &scene.highlights);
     paint_symbols(painter, &scene.highlight_symbols);
     for badge in &scene.badges {
         if badge.has_disc() {
@@ -112,29 +108,38 @@ pub fn paint_scene(painter: &Painter, scene: &Scene<'_>) {
     }
 }
 
-fn paint_area(painter: &Painter, area: &AreaItem<'_>) {
-    if area.fill.a() > 0 && !area.indices.is_empty() {
-        let mesh = Mesh {
-            vertices: area
-                .vertices
-                .iter()
-                .map(|&pos| Vertex {
-                    pos,
-                    uv: WHITE_UV,
-                    color: area.fill,
-                })
-                .collect(),
-            indices: area.indices.to_vec(),
-            ..Mesh::default()
-        };
+/// Paints `areas`: their fills as one mesh, then their outlines, as the PNG does. One mesh
+/// instead of one per area saves thousands of allocations a frame (Natural Earth's full view
+/// fills 4,600 areas).
+fn paint_areas(painter: &Painter, areas: &[AreaItem<'_>]) {
+    let filled = || {
+        areas
+            .iter()
+            .filter(|a| a.fill.a() > 0 && !a.indices.is_empty())
+    };
+    let mut mesh = Mesh::default();
+    mesh.reserve_vertices(filled().map(|a| a.vertices.len()).sum());
+    mesh.reserve_triangles(filled().map(|a| a.indices.len() / 3).sum());
+    for area in filled() {
+        let first = mesh.vertices.len() as u32;
+        mesh.vertices.extend(area.vertices.iter().map(|&pos| Vertex {
+            pos,
+            uv: WHITE_UV,
+            color: area.fill,
+        }));
+        mesh.indices.extend(area.indices.iter().map(|&i| first + i));
+    }
+    if !mesh.is_empty() {
         painter.add(Shape::mesh(mesh));
     }
-    if area.stroke.width > 0.0 && area.stroke.color.a() > 0 {
-        for ring in area.rings {
-            painter.add(PathShape::closed_line(
-                area.vertices[ring.clone()].to_vec(),
-                PathStroke::new(area.stroke.width, area.stroke.color),
-            ));
+    for area in areas {
+        if area.stroke.width > 0.0 && area.stroke.color.a() > 0 {
+            for ring in area.rings {
+                painter.add(PathShape::closed_line(
+                    area.vertices[ring.clone()].to_vec(),
+                    PathStroke::new(area.stroke.width, area.stroke.color),
+                ));
+            }
         }
     }
 }
