@@ -122,11 +122,12 @@ fn paint_areas(painter: &Painter, areas: &[AreaItem<'_>]) {
     mesh.reserve_triangles(filled().map(|a| a.indices.len() / 3).sum());
     for area in filled() {
         let first = mesh.vertices.len() as u32;
-        mesh.vertices.extend(area.vertices.iter().map(|&pos| Vertex {
-            pos,
-            uv: WHITE_UV,
-            color: area.fill,
-        }));
+        mesh.vertices
+            .extend(area.vertices.iter().map(|&pos| Vertex {
+                pos,
+                uv: WHITE_UV,
+                color: area.fill,
+            }));
         mesh.indices.extend(area.indices.iter().map(|&i| first + i));
     }
     if !mesh.is_empty() {
