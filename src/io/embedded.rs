@@ -12,15 +12,6 @@ pub struct EmbeddedFile {
     pub text: &'static str,
 }
 
-macro_rules! embedded {
-    ($name:literal) => {
-        EmbeddedFile {
-            file_name: $name,
-            text: include_str!(concat!("../../geodata/", $name)),
-        }
-    };
-}
-
 /// One layer shipped with the app.
 pub struct ShippedLayer {
     /// Its name in sessions, projects, slides and filters.
@@ -32,91 +23,72 @@ pub struct ShippedLayer {
     pub traits: fn() -> LayerTraits,
 }
 
-fn plain() -> LayerTraits {
-    LayerTraits::default()
+/// One row of `SHIPPED`: the layer `id` is read from `geodata/{id}.geojson`; without `traits`,
+/// the default ones.
+macro_rules! shipped {
+    (id: $id:literal, title: $title:literal, role: $role:ident, style: $style:expr $(,)?) => {
+        shipped! {
+            id: $id, title: $title, role: $role,
+            style: $style,
+            traits: LayerTraits::default,
+        }
+    };
+    (
+        id: $id:literal, title: $title:literal, role: $role:ident,
+        style: $style:expr,
+        traits: $traits:expr $(,)?
+    ) => {
+        ShippedLayer {
+            id: $id,
+            title: $title,
+            role: LayerRole::$role,
+            file: EmbeddedFile {
+                file_name: concat!($id, ".geojson"),
+                text: include_str!(concat!("../../geodata/", $id, ".geojson")),
+            },
+            style: $style,
+            traits: $traits,
+        }
+    };
+}
+
+/// An opaque colour of these red, green and blue.
+const fn rgb(r: u8, g: u8, b: u8) -> Color32 {
+    Color32::from_rgb(r, g, b)
 }
 
 /// Every shipped layer, in drawing order, bottom first. Adding a layer is adding a row.
 pub const SHIPPED: [ShippedLayer; 10] = [
-    ShippedLayer {
-        id: "context",
-        title: "Context",
-        role: LayerRole::Context,
-        file: embedded!("context.geojson"),
-        style: || {
-            LayerStyle::area(
-                Color32::from_rgb(236, 236, 232),
-                Color32::from_rgb(185, 185, 180),
-                0.6,
-            )
-            .with_labels()
-        },
-        traits: plain,
+    shipped! {
+        id: "context", title: "Context", role: Context,
+        style: || LayerStyle::area(rgb(236, 236, 232), rgb(185, 185, 180), 0.6).with_labels(),
     },
-    ShippedLayer {
-        id: "districts",
-        title: "Liberated districts",
-        role: LayerRole::Districts,
-        file: embedded!("districts.geojson"),
+    shipped! {
+        id: "districts", title: "Liberated districts", role: Districts,
+        style: || LayerStyle::area(rgb(253, 236, 200), rgb(150, 90, 40), 1.3).with_labels(),
+        traits: || LayerTraits { search_bonus: 5, ..LayerTraits::default() },
+    },
+    // Natural Earth 10m rivers and lakes: landmarks beneath every thematic layer. Above the
+    // grey land, whose fills would hide them; in the Context role, so that they are not
+    // counted per district nor listed as a thematic layer.
+    shipped! {
+        id: "water", title: "Rivers and lakes", role: Context,
+        style: || LayerStyle::area(rgb(190, 220, 240), rgb(70, 140, 200), 1.4).with_labels(),
+    },
+    shipped! {
+        id: "demined_areas", title: "Demined areas", role: Overlay,
         style: || {
-            LayerStyle::area(
-                Color32::from_rgb(253, 236, 200),
-                Color32::from_rgb(150, 90, 40),
-                1.3,
-            )
-            .with_labels()
-        },
-        traits: || LayerTraits {
-            search_bonus: 5,
-            ..LayerTraits::default()
+            let fill = Color32::from_rgba_unmultiplied(0, 158, 115, 110);
+            LayerStyle::area(fill, rgb(0, 120, 85), 1.2).with_symbol(Symbol::Circle)
         },
     },
-    ShippedLayer {
-        // Natural Earth 10m rivers and lakes: landmarks beneath every thematic layer. Above
-        // the grey land, whose fills would hide them; in the Context role, so that they are
-        // not counted per district nor listed as a thematic layer.
-        id: "water",
-        title: "Rivers and lakes",
-        role: LayerRole::Context,
-        file: embedded!("water.geojson"),
+    shipped! {
+        id: "industrial_zones", title: "Industrial zones", role: Overlay,
         style: || {
-            LayerStyle::area(
-                Color32::from_rgb(190, 220, 240),
-                Color32::from_rgb(70, 140, 200),
-                1.4,
-            )
-            .with_labels()
-        },
-        traits: plain,
-    },
-    ShippedLayer {
-        id: "demined_areas",
-        title: "Demined areas",
-        role: LayerRole::Overlay,
-        file: embedded!("demined_areas.geojson"),
-        style: || {
-            LayerStyle::area(
-                Color32::from_rgba_unmultiplied(0, 158, 115, 110),
-                Color32::from_rgb(0, 120, 85),
-                1.2,
-            )
-            .with_symbol(Symbol::Circle)
-        },
-        traits: plain,
-    },
-    ShippedLayer {
-        id: "industrial_zones",
-        title: "Industrial zones",
-        role: LayerRole::Overlay,
-        file: embedded!("industrial_zones.geojson"),
-        style: || {
-            LayerStyle::area(
-                Color32::from_rgba_unmultiplied(204, 121, 167, 150),
-                Color32::from_rgb(140, 50, 110),
-                1.2,
-            )
-            .with_symbol(Symbol::Square)
-            .with_labels()
+            let fill = Color32::from_rgba_unmultiplied(204, 121, 167, 150);
+            LayerStyle::area(fill, rgb(140, 50, 110), 1.2)
+                .with_symbol(Symbol::Square)
+                .with_labels()
         },
         traits: || LayerTraits {
             count_column: Some("Industrial zones"),
@@ -126,44 +98,23 @@ pub const SHIPPED: [ShippedLayer; 10] = [
             ..LayerTraits::default()
         },
     },
-    ShippedLayer {
-        // Straight segments between the towns of sourced stations: the track is not published.
-        id: "railway",
-        title: "Railway (under construction)",
-        role: LayerRole::Overlay,
-        file: embedded!("railway.geojson"),
-        style: || {
-            LayerStyle::area(Color32::TRANSPARENT, Color32::from_rgb(90, 40, 40), 2.2).with_labels()
-        },
-        traits: plain,
+    // Straight segments between the towns of sourced stations: the track is not published.
+    shipped! {
+        id: "railway", title: "Railway (under construction)", role: Overlay,
+        style: || LayerStyle::area(Color32::TRANSPARENT, rgb(90, 40, 40), 2.2).with_labels(),
     },
-    ShippedLayer {
-        id: "events",
-        title: "Events",
-        role: LayerRole::Overlay,
-        file: embedded!("events.geojson"),
-        style: || LayerStyle::points(Symbol::Star, Color32::from_rgb(240, 228, 66), 11.0),
-        traits: plain,
+    shipped! {
+        id: "events", title: "Events", role: Overlay,
+        style: || LayerStyle::points(Symbol::Star, rgb(240, 228, 66), 11.0),
     },
-    ShippedLayer {
-        id: "facilities",
-        title: "Services and facilities",
-        role: LayerRole::Overlay,
-        file: embedded!("facilities.geojson"),
-        style: || LayerStyle::points(Symbol::Diamond, Color32::from_rgb(86, 180, 233), 9.0),
-        traits: || LayerTraits {
-            count_column: Some("Facilities"),
-            ..LayerTraits::default()
-        },
+    shipped! {
+        id: "facilities", title: "Services and facilities", role: Overlay,
+        style: || LayerStyle::points(Symbol::Diamond, rgb(86, 180, 233), 9.0),
+        traits: || LayerTraits { count_column: Some("Facilities"), ..LayerTraits::default() },
     },
-    ShippedLayer {
-        id: "settlements",
-        title: "Settlements",
-        role: LayerRole::Overlay,
-        file: embedded!("settlements.geojson"),
-        style: || {
-            LayerStyle::points(Symbol::Circle, Color32::from_rgb(60, 60, 60), 8.0).with_labels()
-        },
+    shipped! {
+        id: "settlements", title: "Settlements", role: Overlay,
+        style: || LayerStyle::points(Symbol::Circle, rgb(60, 60, 60), 8.0).with_labels(),
         traits: || LayerTraits {
             places: true,
             count_column: Some("Settlements"),
@@ -171,14 +122,9 @@ pub const SHIPPED: [ShippedLayer; 10] = [
             ..LayerTraits::default()
         },
     },
-    ShippedLayer {
-        id: "airports",
-        title: "Airports",
-        role: LayerRole::Overlay,
-        file: embedded!("airports.geojson"),
-        style: || {
-            LayerStyle::points(Symbol::Triangle, Color32::from_rgb(0, 90, 181), 13.0).with_labels()
-        },
+    shipped! {
+        id: "airports", title: "Airports", role: Overlay,
+        style: || LayerStyle::points(Symbol::Triangle, rgb(0, 90, 181), 13.0).with_labels(),
         traits: || LayerTraits {
             count_column: Some("Airports"),
             label_weight: 5e5,

@@ -9,7 +9,7 @@ use crate::model::store::StoreBuilder;
 use crate::model::store::attributes::Cell;
 /// A GeoJSON geometry type is the store's.
 pub(super) use crate::model::store::geometry::GeomKind as Kind;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// What parsing one feature gave.
@@ -132,14 +132,6 @@ struct FeatureSeed<'a, 'r> {
     reader: &'a mut FeatureReader<'r>,
 }
 
-impl<'de> DeserializeSeed<'de> for FeatureSeed<'_, '_> {
-    type Value = Parsed;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Parsed, D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for FeatureSeed<'_, '_> {
     type Value = Parsed;
 
@@ -204,25 +196,13 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, '_> {
         Ok(not_object())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Parsed, E> {
-        Ok(not_object())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Parsed, E> {
-        Ok(not_object())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Parsed, E> {
-        Ok(not_object())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Parsed, E> {
-        Ok(not_object())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Parsed, E> {
-        Ok(not_object())
-    }
+    scalars_answer!(not_object());
     fn visit_unit<E>(self) -> Result<Parsed, E> {
         Ok(not_object())
     }
 }
+
+seed_visits_any!(FeatureSeed<'_, '_>);
 
 fn not_object() -> Parsed {
     Parsed {
@@ -240,14 +220,6 @@ fn not_object() -> Parsed {
 struct PropertiesSeed<'a> {
     builder: &'a mut StoreBuilder,
     cells: &'a mut Vec<(usize, Cell)>,
-}
-
-impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
-    type Value = Option<&'static str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for PropertiesSeed<'_> {
@@ -274,22 +246,14 @@ impl<'de> Visitor<'de> for PropertiesSeed<'_> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Some("an array"))
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Some("a boolean"))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Some("a string"))
-    }
+    scalars_answer!(
+        boolean: Some("a boolean"),
+        number: Some("a number"),
+        string: Some("a string")
+    );
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
 }
+
+seed_visits_any!(PropertiesSeed<'_>);

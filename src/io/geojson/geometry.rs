@@ -2,7 +2,7 @@
 //! tree.
 
 use super::feature::{GeometryRead, Kind, Token};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// What a geometry member held.
@@ -17,14 +17,6 @@ pub(super) enum GeometryValue {
 pub(super) struct GeometrySeed<'a> {
     pub(super) tokens: &'a mut Vec<Token>,
     pub(super) depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for GeometrySeed<'_> {
-    type Value = GeometryValue;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<GeometryValue, D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for GeometrySeed<'_> {
@@ -110,32 +102,12 @@ impl<'de> Visitor<'de> for GeometrySeed<'_> {
             "the geometry is not an object".to_owned(),
         ))
     }
-    fn visit_bool<E>(self, _: bool) -> Result<GeometryValue, E> {
-        Ok(GeometryValue::Bad(
-            "the geometry is not an object".to_owned(),
-        ))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<GeometryValue, E> {
-        Ok(GeometryValue::Bad(
-            "the geometry is not an object".to_owned(),
-        ))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<GeometryValue, E> {
-        Ok(GeometryValue::Bad(
-            "the geometry is not an object".to_owned(),
-        ))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<GeometryValue, E> {
-        Ok(GeometryValue::Bad(
-            "the geometry is not an object".to_owned(),
-        ))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<GeometryValue, E> {
-        Ok(GeometryValue::Bad(
-            "the geometry is not an object".to_owned(),
-        ))
-    }
+    scalars_answer!(GeometryValue::Bad(
+        "the geometry is not an object".to_owned()
+    ));
 }
+
+seed_visits_any!(GeometrySeed<'_>);
 
 /// A collection's `geometries`: each member's type and tokens (nested collections flattened).
 struct MembersSeed<'a> {
@@ -144,14 +116,6 @@ struct MembersSeed<'a> {
 }
 
 type Members = Result<Vec<(Kind, std::ops::Range<usize>)>, String>;
-
-impl<'de> DeserializeSeed<'de> for MembersSeed<'_> {
-    type Value = Members;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Members, D::Error> {
-        de.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for MembersSeed<'_> {
     type Value = Members;
@@ -190,35 +154,15 @@ impl<'de> Visitor<'de> for MembersSeed<'_> {
     fn visit_unit<E>(self) -> Result<Members, E> {
         Ok(Err("\"geometries\" is not an array".to_owned()))
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Members, E> {
-        Ok(Err("\"geometries\" is not an array".to_owned()))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Members, E> {
-        Ok(Err("\"geometries\" is not an array".to_owned()))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Members, E> {
-        Ok(Err("\"geometries\" is not an array".to_owned()))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Members, E> {
-        Ok(Err("\"geometries\" is not an array".to_owned()))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Members, E> {
-        Ok(Err("\"geometries\" is not an array".to_owned()))
-    }
+    scalars_answer!(Err("\"geometries\" is not an array".to_owned()));
 }
+
+seed_visits_any!(MembersSeed<'_>);
 
 /// Coordinates: nested arrays of numbers, as tokens. Anything else in them makes the geometry
 /// invalid (the value is still read to its end).
 struct CoordinatesSeed<'a> {
     tokens: &'a mut Vec<Token>,
-}
-
-impl<'de> DeserializeSeed<'de> for CoordinatesSeed<'_> {
-    type Value = Result<(), String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for CoordinatesSeed<'_> {
@@ -277,3 +221,5 @@ impl<'de> Visitor<'de> for CoordinatesSeed<'_> {
         Ok(Err("the coordinates hold an object".to_owned()))
     }
 }
+
+seed_visits_any!(CoordinatesSeed<'_>);

@@ -10,6 +10,38 @@
 //! feature set or cost the most (geometry validity, repeated ids) can wait until the map is
 //! drawn: [`read`] leaves them to [`deferred_checks`]; [`load_path`] and [`load_str`] make them.
 
+/// Makes `$seed`, its own serde visitor, a seed that reads any value with itself.
+macro_rules! seed_visits_any {
+    ($seed:ty) => {
+        impl<'de> serde::de::DeserializeSeed<'de> for $seed {
+            type Value = <Self as serde::de::Visitor<'de>>::Value;
+
+            fn deserialize<D: serde::de::Deserializer<'de>>(
+                self,
+                de: D,
+            ) -> Result<Self::Value, D::Error> {
+                de.deserialize_any(self)
+            }
+        }
+    };
+}
+
+/// A visitor's methods for a scalar (a boolean, a number, a string), each answering with its
+/// expression: one for all, or one for each kind.
+#[rustfmt::skip]
+macro_rules! scalars_answer {
+    ($answer:expr) => {
+        scalars_answer!(boolean: $answer, number: $answer, string: $answer);
+    };
+    (boolean: $boolean:expr, number: $number:expr, string: $string:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> { Ok($boolean) }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> { Ok($number) }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> { Ok($number) }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> { Ok($number) }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> { Ok($string) }
+    };
+}
+
 mod blocks;
 mod feature;
 mod geometry;
@@ -36,43 +68,19 @@ pub enum Stopped {
 pub fn load_path(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
     super::check_path(path, max_bytes)?;
     let file = path.display().to_string();
-    let never = AtomicBool::new(false);
-    let read = read_streamed(
-        &file,
-        Source::File(path),
-        false,
-        &Progress::default(),
-        &never,
-    );
-    with_checks(&file, read, false)
+    load_checked(&file, Source::File(path), false)
 }
 
 /// Reads GeoJSON text, every check made; `file` names it in messages. A text that starts with
 /// the RS byte, or whose first line is a whole feature with more after it, is read as a text
 /// sequence.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
-    let never = AtomicBool::new(false);
-    let read = read_streamed(
-        file,
-        Source::Bytes(text.as_bytes()),
-        false,
-        &Progress::default(),
-        &never,
-    );
-    with_checks(file, read, false)
+    load_checked(file, Source::Bytes(text.as_bytes()), false)
 }
 
 /// Reads a GeoJSON text sequence, every check made.
 pub fn load_seq_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
-    let never = AtomicBool::new(false);
-    let read = read_streamed(
-        file,
-        Source::Bytes(text.as_bytes()),
-        true,
-        &Progress::default(),
-        &never,
-    );
-    with_checks(file, read, true)
+    load_checked(file, Source::Bytes(text.as_bytes()), true)
 }
 
 /// Reads a GeoJSON file (`sequence`: a text sequence) with progress and Cancel, leaving the
@@ -87,11 +95,10 @@ pub fn read(
     read_streamed(&file, Source::File(path), sequence, progress, cancel)
 }
 
-fn with_checks(
-    file: &str,
-    read: Result<Loaded, Stopped>,
-    sequence: bool,
-) -> Result<Loaded, LoadError> {
+/// Reads `source` (`sequence`: a text sequence) with no progress shown, every check made.
+fn load_checked(file: &str, source: Source<'_>, sequence: bool) -> Result<Loaded, LoadError> {
+    let never = AtomicBool::new(false);
+    let read = read_streamed(file, source, sequence, &Progress::default(), &never);
     let mut loaded = match read {
         Ok(loaded) => loaded,
         Err(Stopped::Refused(e)) => return Err(e),

@@ -45,6 +45,16 @@ impl<'a> Source<'a> {
             Source::File(p) => Box::new(std::fs::File::open(p)?),
         })
     }
+
+    /// The text in blocks, past the byte-order mark that may lead it.
+    fn blocks<'b>(&self, progress: &'b Progress, cancel: &'b AtomicBool) -> Result<Blocks<'b>, Stop>
+    where
+        'a: 'b,
+    {
+        let mut blocks = Blocks::new(self.open().map_err(Stop::Io)?, progress, cancel);
+        blocks.skip_byte_order_mark()?;
+        Ok(blocks)
+    }
 }
 
 /// Why the stream stopped before the end.
@@ -227,9 +237,7 @@ pub(super) fn read_collection(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Streamed, Stop> {
-    let reader = source.open().map_err(Stop::Io)?;
-    let mut blocks = Blocks::new(reader, progress, cancel);
-    blocks.skip_byte_order_mark()?;
+    let mut blocks = source.blocks(progress, cancel)?;
     if blocks.skip_ws()? != Some(b'{') {
         return Err(Stop::Unusual);
     }
@@ -320,9 +328,7 @@ pub(super) fn read_sequence(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Streamed, Stop> {
-    let reader = source.open().map_err(Stop::Io)?;
-    let mut blocks = Blocks::new(reader, progress, cancel);
-    blocks.skip_byte_order_mark()?;
+    let mut blocks = source.blocks(progress, cancel)?;
     let rs = blocks.skip_ws()? == Some(0x1e);
     let mut line = 1 + blocks.lines_so_far();
     let collected = run_workers(None, true, source.size(), |send| {

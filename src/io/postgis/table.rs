@@ -60,43 +60,27 @@ fn relation(client: &mut postgres::Client, source: &Source) -> Result<u32, Strin
     }
 }
 
-fn columns(
-    client: &mut postgres::Client,
-    source: &Source,
-    oid: u32,
-) -> Result<Vec<Column>, String> {
-    let rows = client
-        .query(
-            "SELECT a.attname::text, t.typname::text FROM pg_attribute a \
-             JOIN pg_type t ON t.oid = a.atttypid \
-             WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-            &[&oid],
-        )
-        .map_err(|e| connect::describe(source, &e, true))?;
-    Ok(rows
-        .iter()
-        .map(|r| Column {
-            name: r.get(0),
-            kind: column_kind(r.get::<_, &str>(1)),
-        })
-        .collect())
-}
+/// The table's columns in order, with their type names.
+const COLUMNS: &str = "SELECT a.attname::text, t.typname::text FROM pg_attribute a \
+     JOIN pg_type t ON t.oid = a.atttypid \
+     WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
-fn primary_key(
+/// The table's primary key columns, in the key's order.
+const PRIMARY_KEY: &str = "SELECT a.attname::text FROM pg_index i \
+     JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true \
+     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+     WHERE i.indrelid = $1 AND i.indisprimary ORDER BY k.n";
+
+/// The rows of the catalog query `sql` about the table `oid` (bound as `$1`).
+fn catalog(
     client: &mut postgres::Client,
     source: &Source,
     oid: u32,
-) -> Result<Vec<String>, String> {
-    let rows = client
-        .query(
-            "SELECT a.attname::text FROM pg_index i \
-             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true \
-             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
-             WHERE i.indrelid = $1 AND i.indisprimary ORDER BY k.n",
-            &[&oid],
-        )
-        .map_err(|e| connect::describe(source, &e, true))?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    sql: &str,
+) -> Result<Vec<postgres::Row>, String> {
+    client
+        .query(sql, &[&oid])
+        .map_err(|e| connect::describe(source, &e, true))
 }
 
 /// The geometry column: the one named, or the table's only geometry or geography column.
@@ -176,9 +160,18 @@ impl Table {
     /// Looks the table up in the catalog.
     pub fn describe(client: &mut postgres::Client, source: &Source) -> Result<Self, String> {
         let oid = relation(client, source)?;
-        let columns = columns(client, source, oid)?;
+        let columns: Vec<Column> = catalog(client, source, oid, COLUMNS)?
+            .iter()
+            .map(|r| Column {
+                name: r.get(0),
+                kind: column_kind(r.get::<_, &str>(1)),
+            })
+            .collect();
         let geometry = geometry_column(source, &columns)?;
-        let key = primary_key(client, source, oid)?;
+        let key: Vec<String> = catalog(client, source, oid, PRIMARY_KEY)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let has_id_column = columns.iter().any(|c| c.name == "id");
         let key_columns = if key.is_empty() && has_id_column {
             vec!["id".to_owned()]
