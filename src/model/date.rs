@@ -279,11 +279,14 @@ mod tests {
 
     #[test]
     fn days_since_the_epoch_become_the_right_date() {
-        let day = |d| Date::from_unix_days(d).to_string();
-        assert_eq!(day(0), "1970-01-01");
-        assert_eq!(day(20_781), "2026-11-24");
-        assert_eq!(day(19_782), "2024-02-29");
-        assert_eq!(day(19_783), "2024-03-01");
+        for (days, date) in [
+            (0, "1970-01-01"),
+            (20_781, "2026-11-24"),
+            (19_782, "2024-02-29"),
+            (19_783, "2024-03-01"),
+        ] {
+            assert_eq!(Date::from_unix_days(days).to_string(), date);
+        }
     }
 
     #[test]

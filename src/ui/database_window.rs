@@ -103,12 +103,13 @@ impl DatabaseWindow {
 
 pub fn database_window_ui(ctx: &egui::Context, state: &mut AppState, window: &mut DatabaseWindow) {
     window.poll();
-    let mut open = window.open;
-    egui::Window::new("Connect to database")
-        .open(&mut open)
-        .default_width(560.0)
-        .show(ctx, |ui| database_ui(ui, state, window));
-    window.open = open;
+    crate::ui::windows::closable_window(
+        ctx,
+        ("Connect to database", 560.0),
+        window,
+        |window| &mut window.open,
+        |ui, window| database_ui(ui, state, window),
+    );
 }
 
 fn database_ui(ui: &mut egui::Ui, state: &mut AppState, window: &mut DatabaseWindow) {

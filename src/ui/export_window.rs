@@ -88,12 +88,13 @@ impl ExportWindow {
 }
 
 pub fn export_window_ui(ctx: &egui::Context, state: &mut AppState, window: &mut ExportWindow) {
-    let mut open = window.open;
-    egui::Window::new("Export map")
-        .open(&mut open)
-        .default_width(380.0)
-        .show(ctx, |ui| export_ui(ui, state, &mut window.options));
-    window.open = open;
+    crate::ui::windows::closable_window(
+        ctx,
+        ("Export map", 380.0),
+        window,
+        |window| &mut window.open,
+        |ui, window| export_ui(ui, state, &mut window.options),
+    );
 }
 
 fn export_ui(ui: &mut egui::Ui, state: &mut AppState, export: &mut ExportOptions) {

@@ -58,13 +58,31 @@ pub fn windows_ui(ctx: &egui::Context, state: &mut AppState, panels: &mut Panels
         state.send(command);
     }
 
-    let about = &mut panels.about;
-    let mut open = about.open;
-    egui::Window::new("About the data")
+    closable_window(
+        ctx,
+        ("About the data", 560.0),
+        &mut panels.about,
+        |about| &mut about.open,
+        |ui, about| about_ui(ui, state, about),
+    );
+}
+
+/// Shows `window` in a floating window (a title, and a width in points at first) while its
+/// flag `open_flag` is set, the flag cleared by the window's close button. The flag is copied
+/// out while the contents borrow `window`.
+pub fn closable_window<W>(
+    ctx: &egui::Context,
+    (title, width): (&str, f32),
+    window: &mut W,
+    open_flag: fn(&mut W) -> &mut bool,
+    contents: impl FnOnce(&mut egui::Ui, &mut W),
+) {
+    let mut open = *open_flag(window);
+    egui::Window::new(title)
         .open(&mut open)
-        .default_width(560.0)
-        .show(ctx, |ui| about_ui(ui, state, about));
-    about.open = open;
+        .default_width(width)
+        .show(ctx, |ui| contents(ui, window));
+    *open_flag(window) = open;
 }
 
 fn about_ui(ui: &mut egui::Ui, state: &AppState, about: &mut About) {
