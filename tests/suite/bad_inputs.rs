@@ -411,8 +411,7 @@ fn a_project_from_a_future_version_names_its_version() {
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_refused_with_its_name() {
-    let dir = std::env::temp_dir().join(format!("karabakh-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::temp_folder("karabakh-bad");
     // A symbolic link that points at itself cannot be read, even by root.
     let looped = dir.join("looped.geojson");
     let _ = std::fs::remove_file(&looped);
@@ -427,8 +426,7 @@ fn an_unreadable_file_is_refused_with_its_name() {
 
 #[test]
 fn a_huge_file_is_refused_before_it_is_read() {
-    let dir = std::env::temp_dir().join(format!("karabakh-huge-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::temp_folder("karabakh-huge");
     let big = dir.join("big.geojson");
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(3 * 1024 * 1024 * 1024).unwrap(); // 3 GB, sparse: no disk used

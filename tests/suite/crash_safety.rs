@@ -7,6 +7,7 @@ use karabakh_atlas::app::project::{self, Project, Slide};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::Rng;
+use support::window::embedded_state;
 
 const CHILD_ENV: &str = "KARABAKH_ATLAS_KILL_TEST_FILE";
 
@@ -106,16 +107,10 @@ fn a_project_opens_after_being_killed_at_random_moments_while_saving() {
 
 #[test]
 fn a_corrupt_session_is_restored_from_its_backup_and_says_so() {
-    use karabakh_atlas::app::AppState;
     use karabakh_atlas::app::session::load_session;
-    use karabakh_atlas::scene::fonts::Faces;
-    let dir = std::env::temp_dir().join(format!("karabakh-session-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::temp_folder("karabakh-session");
     let path = dir.join("session.json");
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     state.session_path = Some(path.clone());
     state.doc.language = karabakh_atlas::model::feature::Language::English;
     state.save_session();

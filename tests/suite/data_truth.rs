@@ -2,7 +2,7 @@
 //! name them, shapes no source publishes, demining by year, the railway and the rivers.
 
 use crate::support;
-use crate::support::window::{Frames, click_at, embedded_state, window};
+use crate::support::window::{Frames, atlas_of, click_at, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::model::atlas::{Atlas, FeatureRef};
@@ -253,14 +253,11 @@ fn shapes_no_source_publishes_are_points_with_their_documented_area() {
 #[test]
 fn a_users_valid_one_point_file_passes_with_the_atlas_properties_only_as_notes() {
     use karabakh_atlas::cli::validate::{Severity, validate_paths, validate_paths_for_atlas};
-    let dir = std::env::temp_dir().join(format!("atlas-user-file-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("my-point.geojson");
-    std::fs::write(
-        &path,
+    let path = support::write_temp(
+        "atlas-user-file",
+        "my-point.geojson",
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"My site"},"geometry":{"type":"Point","coordinates":[46.75,39.76]}}]}"#,
-    )
-    .unwrap();
+    );
     let report = validate_paths(&[path.as_path()], 1 << 30);
     assert_eq!(report.errors(), 0, "{:?}", report.findings);
     let notes: Vec<&str> = report
@@ -314,22 +311,8 @@ fn the_shipped_data_has_no_approximate_polygon_and_every_population_has_its_year
 #[test]
 fn features_stacked_on_xankendi_fan_out_and_each_can_be_clicked() {
     let mut harness = harness();
-    let town = harness
-        .state()
-        .state
-        .doc
-        .atlas
-        .find_by_id("settlement-146970")
-        .unwrap();
-    let anchor = harness
-        .state()
-        .state
-        .doc
-        .atlas
-        .feature(town)
-        .unwrap()
-        .1
-        .anchor();
+    let town = atlas_of(&harness).find_by_id("settlement-146970").unwrap();
+    let anchor = atlas_of(&harness).feature(town).unwrap().1.anchor();
     // The deepest useful zoom: still one position, so zooming further cannot split it.
     harness.state_mut().state.map.camera.view = karabakh_atlas::model::view::MapView {
         center: anchor,

@@ -2,7 +2,7 @@
 //! clipboard, the `render` command's SVG, and slides to a folder of PNGs.
 
 use super::files::{harness_with, temp_dir};
-use crate::support::window::embedded_state;
+use crate::support::window::{answer_file_dialog, click_each, embedded_state};
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::draw::export::ExportOptions;
@@ -135,35 +135,23 @@ fn the_map_copies_to_the_clipboard_as_an_image_of_the_export_size() {
     assert!(distinct.len() > 50);
 }
 
+/// The notice the app shows last.
+fn notice<'h>(harness: &'h egui_kittest::Harness<'_, karabakh_atlas::ui::AtlasApp>) -> &'h str {
+    harness.state().state.notice.as_deref().unwrap()
+}
+
 #[test]
 fn the_export_window_saves_through_the_dialog() {
     let dir = temp_dir("export-ui");
     let mut harness = harness_with(embedded_state());
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Export map…").click();
-    harness.run();
-    harness.get_by_label("Save as PNG or SVG…").click();
-    harness.run();
-    {
-        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
-        dialog.enter(dir.clone());
-        dialog.file_name = "district-map.svg".to_owned();
-    }
-    harness.run();
-    harness.get_by_label("Save").click();
-    harness.run();
+    click_each(
+        &mut harness,
+        &["File", "Export map…", "Save as PNG or SVG…"],
+    );
+    answer_file_dialog(&mut harness, &dir, "district-map.svg", "Save");
     let svg = std::fs::read_to_string(dir.join("district-map.svg")).unwrap();
     assert!(svg.starts_with("<?xml"));
-    assert!(
-        harness
-            .state()
-            .state
-            .notice
-            .as_deref()
-            .unwrap()
-            .starts_with("Exported")
-    );
+    assert!(notice(&harness).starts_with("Exported"));
 }
 
 #[test]
@@ -198,24 +186,9 @@ fn slides_export_into_a_folder_chosen_in_the_dialog() {
     let mut harness = harness_with(state);
     harness.get_by_label("Export PNGs…").click();
     harness.run();
-    {
-        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
-        dialog.enter(dir.clone());
-        dialog.file_name = "deck".to_owned();
-    }
-    harness.run();
-    harness.get_by_label("Save").click();
-    harness.run();
+    answer_file_dialog(&mut harness, &dir, "deck", "Save");
     let slides = harness.state().state.deck.project.slides.len();
     let written = std::fs::read_dir(dir.join("deck")).unwrap().count();
     assert_eq!(written, slides);
-    assert!(
-        harness
-            .state()
-            .state
-            .notice
-            .as_deref()
-            .unwrap()
-            .starts_with(&format!("Wrote {slides} PNGs"))
-    );
+    assert!(notice(&harness).starts_with(&format!("Wrote {slides} PNGs")));
 }

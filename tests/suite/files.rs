@@ -3,7 +3,10 @@
 //! a project file, and map exports to PNG, SVG and the clipboard.
 
 use crate::support;
-use crate::support::window::{Frames, embedded_state, window};
+use crate::support::window::{
+    Frames, answer_file_dialog, click_each, click_nth, embedded_state, load_pending, open_and_load,
+    window,
+};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -12,13 +15,7 @@ use karabakh_atlas::ui::AtlasApp;
 use std::path::{Path, PathBuf};
 
 pub(crate) fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "karabakh-atlas-files-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::fresh_dir("karabakh-atlas-files", name)
 }
 
 /// A small GeoJSON file of `n` points around Ağdam, named `name` in `dir`.
@@ -108,14 +105,7 @@ fn the_dialog_says_when_a_file_does_not_exist_and_stays_open() {
     let mut harness = harness_with(embedded_state());
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     harness.run();
-    {
-        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
-        dialog.enter(dir.clone());
-        dialog.file_name = "gone.geojson".to_owned();
-    }
-    harness.run();
-    harness.get_by_label("Open").click();
-    harness.run();
+    answer_file_dialog(&mut harness, &dir, "gone.geojson", "Open");
     let dialog = harness.state().panels.file_dialog.as_ref().unwrap();
     let error = dialog.error.as_deref().unwrap();
     assert!(
@@ -201,22 +191,11 @@ fn a_cancelled_load_adds_nothing() {
 fn colouring_a_layer_by_an_attribute_gives_each_value_a_colour_and_a_legend_row() {
     let dir = temp_dir("colour-by");
     let mut state = embedded_state();
-    state
-        .files
-        .pending
-        .push(points_file(&dir, "sites.geojson", 9));
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, points_file(&dir, "sites.geojson", 9));
     let mut harness = harness_with(state);
     // The panel lists the top layer first: the opened file.
-    harness
-        .get_all_by_label("colour by")
-        .next()
-        .unwrap()
-        .click();
-    harness.run();
-    harness.get_by_label("kind").click();
-    harness.run();
+    click_nth(&mut harness, "colour by", 0);
+    click_each(&mut harness, &["kind"]);
 
     let state = &harness.state().state;
     let layer = state.doc.atlas.layers.last().unwrap();
@@ -242,9 +221,7 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
     let dir = temp_dir("session");
     let path = points_file(&dir, "sites.geojson", 5);
     let mut state = embedded_state();
-    state.files.pending.push(path.clone());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, path.clone());
     let index = state.doc.atlas.layers.len() - 1;
     state.doc.atlas.layers[index].opacity = 0.4;
     let id = state.doc.atlas.layers[index].id.clone();
@@ -261,8 +238,7 @@ fn the_session_brings_back_opened_files_filters_and_recent_files() {
 
     let mut restored = embedded_state();
     restored.restore(&serde_json::from_str(&json).unwrap());
-    restored.open_pending_files(&|| {});
-    restored.wait_for_loading();
+    load_pending(&mut restored);
     let layer = restored.doc.atlas.layers.last().unwrap();
     assert_eq!(layer.role, LayerRole::User);
     assert_eq!(layer.id, id);
@@ -282,9 +258,7 @@ fn a_project_file_saves_and_opens_a_whole_setup() {
     let dir = temp_dir("project");
     let data = points_file(&dir, "sites.geojson", 7);
     let mut state = embedded_state();
-    state.files.pending.push(data);
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, data);
     let settlements = state.doc.atlas.layer_by_id("settlements").unwrap();
     state.doc.atlas.layers[settlements].visible = false;
     let facilities = state.doc.atlas.layer_by_id("facilities").unwrap();
@@ -431,16 +405,10 @@ fn a_csv_with_unknown_column_names_asks_for_them_and_then_opens() {
         .expect("asked for columns");
     assert_eq!(choice.headers, ["site", "gps_n", "gps_e", "surveyed"]);
 
-    harness.get_by_label("latitude").click();
-    harness.run();
-    harness.get_by_label("gps_n").click();
-    harness.run();
-    harness.get_by_label("longitude").click();
-    harness.run();
-    harness.get_by_label("gps_e").click();
-    harness.run();
-    harness.get_by_label("Open").click();
-    harness.run();
+    click_each(
+        &mut harness,
+        &["latitude", "gps_n", "longitude", "gps_e", "Open"],
+    );
     finish_loading(&mut harness);
     let state = &harness.state().state;
     assert!(state.files.csv_columns.is_none());

@@ -2,6 +2,7 @@
 //! both carried into slides.
 
 use super::ui::harness;
+use crate::support::window::{atlas_of, click_each, click_nth};
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::model::layer::LayerRole;
 use karabakh_atlas::scene;
@@ -10,13 +11,7 @@ use karabakh_atlas::scene;
 fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
     use karabakh_atlas::query::pick::pick;
     let mut harness = harness();
-    let facilities = harness
-        .state()
-        .state
-        .doc
-        .atlas
-        .layer_by_id("facilities")
-        .unwrap();
+    let facilities = atlas_of(&harness).layer_by_id("facilities").unwrap();
     let filters = harness.get_all_by_label("Filter").count();
     assert!(
         filters >= 7,
@@ -24,25 +19,15 @@ fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
     );
     // The layers are listed top first, each but the grey context with a Filter header: the
     // facilities' header is the one at their place in that list.
-    let place = harness
-        .state()
-        .state
-        .doc
-        .atlas
+    let place = atlas_of(&harness)
         .layers
         .iter()
         .rev()
         .filter(|l| l.role != LayerRole::Context)
         .position(|l| l.id == "facilities")
         .unwrap();
-    harness
-        .get_all_by_label("Filter")
-        .nth(place)
-        .unwrap()
-        .click();
-    harness.run();
-    harness.get_by_label("hotel").click();
-    harness.run();
+    click_nth(&mut harness, "Filter", place);
+    click_each(&mut harness, &["hotel"]);
     let state = &harness.state().state;
     let f = &state.doc.filter.layers["facilities"];
     assert!(f.hidden_kinds.contains("hotel"), "{f:?}");
@@ -85,10 +70,8 @@ fn a_layer_filter_hides_a_kind_says_so_and_goes_into_slides() {
 fn a_numeric_range_filter_on_population_hides_the_smaller_settlements() {
     let mut harness = harness();
     // Settlements are the second layer from the top.
-    harness.get_all_by_label("Filter").nth(1).unwrap().click();
-    harness.run();
-    harness.get_by_label("range shown").click();
-    harness.run();
+    click_nth(&mut harness, "Filter", 1);
+    click_each(&mut harness, &["range shown"]);
     // The list opens below the panel's fold, so choose through accessibility, as a screen
     // reader would.
     harness.get_by_label("population").click_accesskit();

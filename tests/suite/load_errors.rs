@@ -88,8 +88,7 @@ fn nan_strings_and_huge_numbers_are_not_read_as_coordinates() {
 
 #[test]
 fn an_empty_file_a_directory_and_a_missing_file_each_say_so() {
-    let dir = std::env::temp_dir().join(format!("karabakh-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::temp_folder("karabakh-load");
     let empty = dir.join("empty.geojson");
     std::fs::write(&empty, "").unwrap();
     assert!(
@@ -123,14 +122,11 @@ fn an_empty_file_a_directory_and_a_missing_file_each_say_so() {
 
 #[test]
 fn invalid_utf8_names_its_line() {
-    let dir = std::env::temp_dir().join(format!("karabakh-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("latin1.geojson");
-    std::fs::write(
-        &path,
+    let path = crate::support::write_temp(
+        "karabakh-utf8",
+        "latin1.geojson",
         b"{\"type\":\"FeatureCollection\",\n\"features\":[], \"name\":\"Xank\xe4ndi\"}",
-    )
-    .unwrap();
+    );
     let text = load_path(&path, 1 << 20).unwrap_err().to_string();
     assert!(text.contains("latin1.geojson: line 2"), "{text}");
     assert!(text.contains("UTF-8"), "{text}");

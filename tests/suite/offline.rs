@@ -76,13 +76,19 @@ fn no_network_client_is_linked() {
     }
 }
 
-#[test]
-fn only_the_postgis_reader_uses_the_database_client() {
+/// Every `.rs` file of the app's source (`src/`).
+fn source_files() -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     rust_files(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut files,
     );
+    files
+}
+
+#[test]
+fn only_the_postgis_reader_uses_the_database_client() {
+    let files = source_files();
     let postgis = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/io/postgis");
     let mut users = 0;
     for file in &files {
@@ -104,11 +110,7 @@ fn only_the_postgis_reader_uses_the_database_client() {
 
 #[test]
 fn the_code_opens_no_socket_and_links_open_only_on_click() {
-    let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
+    let files = source_files();
     assert!(files.len() > 20, "too few source files found: {files:?}");
     let mut hyperlinks = 0;
     for file in &files {

@@ -2,18 +2,12 @@
 //! read whichever separator they have, and the file dialog's places (the drives on Windows).
 
 use super::files::user_layers;
-use crate::support::window::embedded_state;
+use crate::support::window::{embedded_state, load_pending, open_and_load};
 use karabakh_atlas::app::setup::{relative_to, resolve_in};
 use std::path::{Path, PathBuf};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "karabakh-atlas-portable-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::support::fresh_dir("karabakh-atlas-portable", name)
 }
 
 /// A project folder with the test settlements in `data/towns/`, saved from the app.
@@ -23,9 +17,7 @@ fn saved_project(dir: &Path) -> (PathBuf, usize) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats/settlements.csv");
     std::fs::copy(&source, data.join("settlements.csv")).unwrap();
     let mut state = embedded_state();
-    state.files.pending.push(data.join("settlements.csv"));
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, data.join("settlements.csv"));
     let count = user_layers(&state)[0].1;
     assert!(count > 0);
     let project = dir.join("planning.json");
@@ -36,8 +28,7 @@ fn saved_project(dir: &Path) -> (PathBuf, usize) {
 fn opened(project: &Path) -> Vec<(String, usize)> {
     let mut other = embedded_state();
     other.open_project(project, true);
-    other.open_pending_files(&|| {});
-    other.wait_for_loading();
+    load_pending(&mut other);
     user_layers(&other)
 }
 

@@ -48,6 +48,24 @@ impl Db {
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// A schema of its own holding `$S.{table}`: named points in WGS 84 (an integer key `id`,
+    /// `name`, `geom`), one row per `(id, name, longitude, latitude)`.
+    pub fn with_points(test: &str, table: &str, rows: &[(i32, &str, f64, f64)]) -> Self {
+        let mut db = Db::new(test);
+        let values: Vec<String> = rows
+            .iter()
+            .map(|(id, name, lon, lat)| {
+                format!("({id}, '{name}', ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326))")
+            })
+            .collect();
+        db.exec(&format!(
+            "CREATE TABLE $S.{table} (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
+             INSERT INTO $S.{table} VALUES {};",
+            values.join(", ")
+        ));
+        db
+    }
+
     /// The URL of a table in this schema, with extra parameters.
     pub fn url(&self, table: &str, extra: &str) -> String {
         format!("{}?table={}.{table}{extra}", base_url(), self.schema)
@@ -282,26 +300,34 @@ fn tls_modes_follow_libpq() {
     );
 }
 
-#[test]
-fn the_command_line_takes_a_url_and_a_password_from_pgpass_and_never_prints_one() {
-    let mut db = Db::new("cli");
-    db.exec(
-        "CREATE TABLE $S.sites (id int PRIMARY KEY, name text, geom geometry(Point, 4326));
-         INSERT INTO $S.sites VALUES (1, 'Şuşa', 'SRID=4326;POINT(46.75 39.76)');",
-    );
-    let pgpass = std::env::temp_dir().join(format!("atlas-pgpass-{}", std::process::id()));
-    std::fs::write(&pgpass, "# test\nlocalhost:5432:atlas_test:atlas:atlas\n").unwrap();
-    let no_password = db.url("sites", "").replace("atlas:atlas@", "atlas@");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_karabakh-atlas"))
-        .args(["validate", &no_password])
-        .env("PGPASSFILE", &pgpass)
-        .env_remove("PGPASSWORD")
-        .output()
-        .unwrap();
+/// The app's command line validating `url`, to run.
+fn validate(url: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_karabakh-atlas"));
+    command.args(["validate", url]);
+    command
+}
+
+/// Runs `command`: whether it succeeded, and all it printed (its output, then its errors).
+fn run_printing(command: &mut std::process::Command) -> (bool, String) {
+    let out = command.output().unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_command_line_takes_a_url_and_a_password_from_pgpass_and_never_prints_one() {
+    let db = Db::with_points("cli", "sites", &[(1, "Şuşa", 46.75, 39.76)]);
+    let pgpass = std::env::temp_dir().join(format!("atlas-pgpass-{}", std::process::id()));
+    std::fs::write(&pgpass, "# test\nlocalhost:5432:atlas_test:atlas:atlas\n").unwrap();
+    let no_password = db.url("sites", "").replace("atlas:atlas@", "atlas@");
+    let (_, text) = run_printing(
+        validate(&no_password)
+            .env("PGPASSFILE", &pgpass)
+            .env_remove("PGPASSWORD"),
     );
     let _ = std::fs::remove_file(&pgpass);
     assert!(text.contains("1 files, 1 features"), "{text}");
@@ -310,16 +336,8 @@ fn the_command_line_takes_a_url_and_a_password_from_pgpass_and_never_prints_one(
     let with_secret = db
         .url("missing_table", "")
         .replace("atlas:atlas@", &format!("atlas:{secret}@"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_karabakh-atlas"))
-        .args(["validate", &with_secret])
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success());
+    let (succeeded, text) = run_printing(&mut validate(&with_secret));
+    assert!(!succeeded);
     assert!(
         text.contains("missing_table") || text.contains("password"),
         "{text}"

@@ -3,7 +3,7 @@
 //! keeps its selection.
 
 use crate::postgis::Db;
-use crate::support::window::embedded_state;
+use crate::support::window::{embedded_state, open_and_load};
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::io::postgis::live::{LiveState, TRIGGER};
@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 /// The app with the table `url` names open as a layer.
 fn app_with(url: &str) -> (AppState, LayerKey) {
     let mut state = embedded_state();
-    state.files.pending.push(url.into());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, url);
     let key = state
         .doc
         .atlas
@@ -86,13 +84,14 @@ fn trigger_count(db: &mut Db, table: &str) -> i64 {
 
 #[test]
 fn another_clients_inserts_updates_and_deletes_show_within_a_second_and_the_selection_stays() {
-    let mut db = Db::new("live");
-    db.exec(
-        "CREATE TABLE $S.sites (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
-         INSERT INTO $S.sites VALUES
-           (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326)),
-           (2, 'Shusha', ST_SetSRID(ST_MakePoint(46.75, 39.76), 4326)),
-           (3, 'Fuzuli airport', ST_SetSRID(ST_MakePoint(47.19, 39.60), 4326));",
+    let mut db = Db::with_points(
+        "live",
+        "sites",
+        &[
+            (1, "Aghdam industrial park", 46.99, 39.99),
+            (2, "Shusha", 46.75, 39.76),
+            (3, "Fuzuli airport", 47.19, 39.60),
+        ],
     );
     let (mut state, key) = app_with(&db.url("sites", ""));
     assert_eq!(layer(&state, key).len(), 3);
@@ -235,11 +234,7 @@ fn step_until(
 fn in_the_window_live_asks_before_installing_the_trigger_then_shows_changes() {
     use crate::support::window::{Frames, window};
 
-    let mut db = Db::new("live_window");
-    db.exec(
-        "CREATE TABLE $S.camps (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
-         INSERT INTO $S.camps VALUES (1, 'Jabrayil', ST_SetSRID(ST_MakePoint(47.03, 39.40), 4326));",
-    );
+    let mut db = Db::with_points("live_window", "camps", &[(1, "Jabrayil", 47.03, 39.40)]);
     let (state, key) = app_with(&db.url("camps", ""));
     let mut harness = window(state, egui::vec2(1400.0, 900.0), Frames::Settle);
     harness.get_by_label("Live").click();

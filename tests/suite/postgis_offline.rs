@@ -5,7 +5,7 @@
 //! would (stopping the shared server would stop the other database tests too).
 
 use crate::postgis::Db;
-use crate::support::window::{Frames, embedded_state, window};
+use crate::support::window::{Frames, embedded_state, load_pending, open_and_load, window};
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::{AppState, Command};
 use karabakh_atlas::io::postgis::{Source, without_password};
@@ -100,18 +100,14 @@ impl Relay {
 }
 
 fn offline_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("karabakh-offline-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::support::fresh_dir("karabakh-offline", name)
 }
 
 /// The app opened afresh on the deck saved in `dir` (`deck.json`), its copies kept there.
 fn reopen_deck(dir: &std::path::Path) -> AppState {
     let mut state = app(dir);
     state.open_project(&dir.join("deck.json"), true);
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    load_pending(&mut state);
     state
 }
 
@@ -123,12 +119,13 @@ fn app(copies: &std::path::Path) -> AppState {
 
 #[test]
 fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is_unreachable() {
-    let mut db = Db::new("offline");
-    db.exec(
-        "CREATE TABLE $S.sites (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
-         INSERT INTO $S.sites VALUES
-           (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326)),
-           (2, 'Fuzuli airport', ST_SetSRID(ST_MakePoint(47.19, 39.60), 4326));",
+    let db = Db::with_points(
+        "offline",
+        "sites",
+        &[
+            (1, "Aghdam industrial park", 46.99, 39.99),
+            (2, "Fuzuli airport", 47.19, 39.60),
+        ],
     );
     let (relay, url) = Relay::to_table(&db, "sites", "");
     let url = without_password(std::path::Path::new(&url));
@@ -136,9 +133,7 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
 
     // While the database is reachable: the layer is read, a copy is kept, a slide is made.
     let mut state = app(&dir);
-    state.files.pending.push(url.clone());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, url.clone());
     let layer = state.doc.atlas.layers.last().unwrap();
     assert_eq!(layer.origin, url.display().to_string());
     assert_eq!(layer.len(), 2);
@@ -199,9 +194,7 @@ fn slides_with_a_database_layer_present_from_its_dated_copy_when_the_database_is
     assert!(harness.state().state.show.presentation.is_some());
     harness.get_by_label_contains("Offline copy of sites, read");
     // The slide shows the copy's feature: clicking it opens its card.
-    let fuzuli = harness.state().state.doc.atlas.find_by_id("2").unwrap();
-    let pos = crate::ui::screen_pos_of(&harness, fuzuli);
-    crate::support::window::click_at(&mut harness, pos);
+    let fuzuli = crate::ui::click_feature(&mut harness, "2");
     assert_eq!(harness.state().state.show.card, Some(fuzuli));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -249,17 +242,14 @@ fn a_big_table_read_by_view_connects_again_after_its_connection_is_cut() {
 #[test]
 fn a_live_layer_whose_connection_is_cut_says_so_connects_again_and_catches_up() {
     use karabakh_atlas::io::postgis::live::LiveState;
-    let mut db = Db::new("offline_live");
-    db.exec(
-        "CREATE TABLE $S.sites (id integer PRIMARY KEY, name text, geom geometry(Point, 4326));
-         INSERT INTO $S.sites VALUES
-           (1, 'Aghdam industrial park', ST_SetSRID(ST_MakePoint(46.99, 39.99), 4326));",
+    let mut db = Db::with_points(
+        "offline_live",
+        "sites",
+        &[(1, "Aghdam industrial park", 46.99, 39.99)],
     );
     let (relay, url) = Relay::to_table(&db, "sites", "");
     let mut state = embedded_state();
-    state.files.pending.push(url.clone().into());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, url.clone());
     let key = state.doc.atlas.layers.last().unwrap().key;
     // By its URL: reading the table again makes the layer anew.
     let origin = state.doc.atlas.layer(key).unwrap().origin.clone();
@@ -324,9 +314,7 @@ fn slides_of_a_big_table_read_by_view_present_offline_from_what_each_slide_showe
     let viewport = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 800.0));
 
     let mut state = app(&dir);
-    state.files.pending.push(url.clone());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, url.clone());
     let key = state.doc.atlas.layers.last().unwrap().key;
     state.map.viewport = Some(viewport);
     // Slide 1: the whole table, counted on the server. Slide 2: near Shusha, rows read.

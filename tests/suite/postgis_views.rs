@@ -3,7 +3,7 @@
 //! zoomed out (every row counted), read row by row when zoomed in, and the newest view wins.
 
 use crate::postgis::Db;
-use crate::support::window::embedded_state;
+use crate::support::window::{embedded_state, open_and_load};
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::model::atlas::FeatureRef;
 use karabakh_atlas::model::layer::{Layer, LayerKey};
@@ -28,9 +28,7 @@ pub fn big_table(db: &mut Db) {
 
 pub fn open(url: &str) -> (AppState, LayerKey) {
     let mut state = embedded_state();
-    state.files.pending.push(url.into());
-    state.open_pending_files(&|| {});
-    state.wait_for_loading();
+    open_and_load(&mut state, url);
     let key = state.doc.atlas.layers.last().unwrap().key;
     state.map.viewport = Some(egui::Rect::from_min_size(
         egui::Pos2::ZERO,
@@ -70,6 +68,18 @@ pub fn layer(state: &AppState, key: LayerKey) -> &Layer {
     state.doc.atlas.layer(key).unwrap()
 }
 
+/// Every square `l` counted sits within the longitudes `lon` and the latitudes `lat`.
+fn assert_squares_within(
+    l: &Layer,
+    lon: std::ops::RangeInclusive<f64>,
+    lat: std::ops::RangeInclusive<f64>,
+) {
+    for (at, _) in &l.counted {
+        let [x, y] = karabakh_atlas::model::projection::lonlat_from_world(*at);
+        assert!(lon.contains(&x) && lat.contains(&y), "{x}, {y}");
+    }
+}
+
 /// The rows in `request`'s box, counted by the server the slow, sure way.
 pub fn count_in(db: &mut Db, request: &karabakh_atlas::io::postgis::view::ViewRequest) -> i64 {
     let sql = format!(
@@ -98,13 +108,7 @@ fn a_big_table_is_counted_on_the_server_zoomed_out_and_read_row_by_row_zoomed_in
     assert!(l.counted.len() > 20, "{} squares", l.counted.len());
     assert_eq!(l.len(), 0);
     // Each square sits at its rows' mean: inside the grid the rows are on.
-    for (at, _) in &l.counted {
-        let [lon, lat] = karabakh_atlas::model::projection::lonlat_from_world(*at);
-        assert!(
-            (46.0..=47.5).contains(&lon) && (39.0..=40.3).contains(&lat),
-            "{lon}, {lat}"
-        );
-    }
+    assert_squares_within(l, 46.0..=47.5, 39.0..=40.3);
 
     // Zoomed further out, the whole table read in one scan (no box test): the same count.
     look_at(&mut state, 44.5, 38.0, 49.0, 41.3);
@@ -187,13 +191,7 @@ fn a_projected_table_of_areas_is_counted_and_read_in_its_own_coordinates() {
     let l = layer(&state, key);
     let counted: usize = l.counted.iter().map(|c| c.1).sum();
     assert_eq!(counted, 24_000, "every area counted");
-    for (at, _) in &l.counted {
-        let [lon, lat] = karabakh_atlas::model::projection::lonlat_from_world(*at);
-        assert!(
-            (46.0..=47.5).contains(&lon) && (39.0..=40.32).contains(&lat),
-            "{lon}, {lat}"
-        );
-    }
+    assert_squares_within(l, 46.0..=47.5, 39.0..=40.32);
 
     look_at(&mut state, 46.70, 39.72, 46.80, 39.80);
     settle(&mut state);

@@ -3,12 +3,10 @@
 
 use crate::support::window::{Frames, embedded_state, window};
 use egui_kittest::Harness;
-use karabakh_atlas::app::AppState;
 use karabakh_atlas::app::present::{PresentAction, PresentKey, Presentation};
 use karabakh_atlas::app::project::{self, Project, ProjectError};
 use karabakh_atlas::model::view::{MapView, Tour};
 use karabakh_atlas::query::pick::pick;
-use karabakh_atlas::scene::fonts::Faces;
 use karabakh_atlas::ui::AtlasApp;
 
 /// A window stepped at 60 frames a second, like a display.
@@ -119,10 +117,7 @@ fn a_transition_passes_through_intermediate_views_rather_than_jumping() {
 
 #[test]
 fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     let may_2024 = karabakh_atlas::model::date::Month::new(2024, 5)
         .unwrap()
         .index();
@@ -161,10 +156,7 @@ fn the_timeline_at_a_date_shows_exactly_what_is_dated_on_or_before_it() {
 
 #[test]
 fn what_appears_on_the_timeline_glows_for_a_moment() {
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     let from = karabakh_atlas::model::date::Month::new(2021, 9)
         .unwrap()
         .index();
@@ -185,10 +177,7 @@ fn what_appears_on_the_timeline_glows_for_a_moment() {
 
 #[test]
 fn slides_survive_a_save_and_reopen() {
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     state.open_shipped_deck();
     state.deck.project.slides[1].notes = "Ünvan: Füzuli — ə, ğ, ş".to_owned();
     let path = temp_dir("save").join("deck.json");

@@ -7,8 +7,7 @@
 //! After an intended change of the picture: `UPDATE_SNAPSHOTS=1 cargo test snapshot_of`, then
 //! look at every changed PNG before committing it.
 
-use super::ui::{feature_ref, screen_pos_of};
-use crate::support::window::click_at;
+use super::ui::click_feature;
 use egui_kittest::{Harness, SnapshotOptions, try_image_snapshot_options};
 use karabakh_atlas::scene::fonts::{self};
 use karabakh_atlas::ui::AtlasApp;
@@ -48,9 +47,7 @@ fn snapshot_of_the_home_map() {
 #[test]
 fn snapshot_of_a_detail_card() {
     let mut harness = home_map();
-    let airport = feature_ref(&harness, "airport-fuzuli");
-    let at = screen_pos_of(&harness, airport);
-    click_at(&mut harness, at);
+    let airport = click_feature(&mut harness, "airport-fuzuli");
     assert_eq!(harness.state().state.selection.selected, Some(airport));
     harness.snapshot_options("detail_card", &strict());
 }

@@ -7,10 +7,10 @@
 #![allow(unsafe_code)] // the counting allocator below, in this test only
 
 use crate::support;
+use crate::support::window::{atlas_of, embedded_state};
 
 use egui_kittest::Harness;
-use karabakh_atlas::app::AppState;
-use karabakh_atlas::scene::fonts::{self, Faces};
+use karabakh_atlas::scene::fonts;
 use karabakh_atlas::ui::AtlasApp;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -124,10 +124,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
     let big = dir.join("points.geojson");
     std::fs::write(&big, generated_points(20_000, &mut rng)).unwrap();
 
-    let mut state = AppState::new(
-        karabakh_atlas::io::embedded::atlas(),
-        Faces::load().unwrap(),
-    );
+    let mut state = embedded_state();
     state.files.pending.push(big);
     state.open_shipped_deck();
     let app = AtlasApp::new(state);
@@ -151,11 +148,7 @@ fn ten_thousand_random_interactions_neither_panic_nor_run_away_in_memory() {
         "Aghali",
         "zzz",
     ];
-    let visible: Vec<bool> = harness
-        .state()
-        .state
-        .doc
-        .atlas
+    let visible: Vec<bool> = atlas_of(&harness)
         .layers
         .iter()
         .map(|l| l.visible)

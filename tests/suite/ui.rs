@@ -1,7 +1,7 @@
 //! The window's panels, driven as a user would: click the map, read the detail panel,
 //! turn layers off, switch the label language.
 
-use crate::support::window::{Frames, click_at, embedded_state, window};
+use crate::support::window::{Frames, atlas_of, click_at, click_each, embedded_state, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
@@ -18,11 +18,7 @@ pub(crate) fn harness() -> Harness<'static, AtlasApp> {
 }
 
 pub(crate) fn feature_ref(harness: &Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
-    harness
-        .state()
-        .state
-        .doc
-        .atlas
+    atlas_of(harness)
         .find_by_id(id)
         .unwrap_or_else(|| panic!("no feature {id}"))
 }
@@ -35,12 +31,18 @@ pub(crate) fn screen_pos_of(harness: &Harness<'_, AtlasApp>, r: FeatureRef) -> e
     state.map.camera.view.screen_from_world(rect, anchor)
 }
 
+/// Clicks the feature `id` at its label anchor on screen; the feature clicked.
+pub(crate) fn click_feature(harness: &mut Harness<'_, AtlasApp>, id: &str) -> FeatureRef {
+    let r = feature_ref(harness, id);
+    let pos = screen_pos_of(harness, r);
+    click_at(harness, pos);
+    r
+}
+
 #[test]
 fn clicking_a_district_shows_its_name_and_source_in_the_detail_panel() {
     let mut harness = harness();
-    let kalbajar = feature_ref(&harness, "district-kalbajar");
-    let pos = screen_pos_of(&harness, kalbajar);
-    click_at(&mut harness, pos);
+    let kalbajar = click_feature(&mut harness, "district-kalbajar");
 
     assert_eq!(harness.state().state.selection.selected, Some(kalbajar));
     assert!(harness.get_all_by_label("Kəlbəcər").count() >= 1);
@@ -60,19 +62,14 @@ fn clicking_a_district_shows_its_name_and_source_in_the_detail_panel() {
 #[test]
 fn clicking_an_airport_shows_its_facts() {
     let mut harness = harness();
-    let fuzuli = feature_ref(&harness, "airport-fuzuli");
-    let pos = screen_pos_of(&harness, fuzuli);
-    click_at(&mut harness, pos);
-    let state = &harness.state().state;
+    let fuzuli = click_feature(&mut harness, "airport-fuzuli");
+    let selection = &harness.state().state.selection;
     assert!(
-        state.selection.picked.contains(&fuzuli),
+        selection.picked.contains(&fuzuli),
         "picked {:?}",
-        state.selection.picked
+        selection.picked
     );
-    assert_eq!(
-        state.selection.selected,
-        state.selection.picked.first().copied()
-    );
+    assert_eq!(selection.selected, selection.picked.first().copied());
 }
 
 #[test]
@@ -159,9 +156,7 @@ fn home_and_keys_move_the_map() {
 fn several_features_under_the_click_are_listed_topmost_first() {
     let mut harness = harness();
     // Khankendi's point carries the town and the facilities placed at it.
-    let town = feature_ref(&harness, "settlement-146970");
-    let pos = screen_pos_of(&harness, town);
-    click_at(&mut harness, pos);
+    let town = click_feature(&mut harness, "settlement-146970");
     let state = &harness.state().state;
     assert!(
         state.selection.picked.len() > 3,
@@ -200,10 +195,7 @@ fn several_features_under_the_click_are_listed_topmost_first() {
 #[test]
 fn about_the_data_lists_the_licences_and_every_source() {
     let mut harness = harness();
-    harness.get_by_label("Help").click();
-    harness.run();
-    harness.get_by_label("About the data").click();
-    harness.run();
+    click_each(&mut harness, &["Help", "About the data"]);
     harness.get_by_label_contains("GeoNames (CC BY 4.0)");
     harness.get_by_label_contains("Natural Earth 10m admin-1 (public domain)");
     let n = harness.state().state.doc.atlas.sources().len();
@@ -350,10 +342,7 @@ fn moving_the_date_slider_hides_what_came_later() {
 #[test]
 fn the_district_table_sorts_by_a_clicked_column() {
     let mut harness = harness();
-    harness.get_by_label("View").click();
-    harness.run();
-    harness.get_by_label("Compare districts").click();
-    harness.run();
+    click_each(&mut harness, &["View", "Compare districts"]);
     assert!(harness.state().panels.district_table.open);
     // First click sorts ascending, the second descending. (kittest's pointer click does not
     // reach buttons in a horizontal scroll area; the real window was checked under Xvfb.)

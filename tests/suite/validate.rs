@@ -6,11 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn write(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("karabakh-validate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+    crate::support::write_temp("karabakh-validate", name, text)
 }
 
 const GOOD_PROPS: &str = r#""id":"t-1","name_az":"Sınaq","name_en":"Test","kind":"test","district":"Fuzuli",

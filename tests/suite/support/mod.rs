@@ -74,3 +74,26 @@ pub fn write_collection(path: &std::path::Path, features: &[String]) {
     )
     .unwrap();
 }
+
+/// An empty folder `{prefix}-{process id}-{name}` in the system's temp folder, emptied first
+/// if a former run left it.
+pub fn fresh_dir(prefix: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The folder `{name}-{process id}` in the system's temp folder, made if missing.
+pub fn temp_folder(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `contents` to `file` in the [`temp_folder`] `folder`; the file's path.
+pub fn write_temp(folder: &str, file: &str, contents: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let path = temp_folder(folder).join(file);
+    std::fs::write(&path, contents).unwrap();
+    path
+}

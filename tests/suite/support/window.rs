@@ -2,6 +2,7 @@
 //! and a click as a user makes it.
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use karabakh_atlas::app::AppState;
 use karabakh_atlas::scene::fonts::{self, Faces};
 use karabakh_atlas::ui::AtlasApp;
@@ -50,5 +51,54 @@ pub fn click_at(harness: &mut Harness<'_, AtlasApp>, pos: egui::Pos2) {
             modifiers: egui::Modifiers::NONE,
         });
     }
+    harness.run();
+}
+
+/// In the open file dialog: goes to `dir`, types `file_name` and presses `button` ("Save",
+/// "Open"), a frame run after each step.
+pub fn answer_file_dialog(
+    harness: &mut Harness<'_, AtlasApp>,
+    dir: &std::path::Path,
+    file_name: &str,
+    button: &str,
+) {
+    {
+        let dialog = harness.state_mut().panels.file_dialog.as_mut().unwrap();
+        dialog.enter(dir.to_path_buf());
+        dialog.file_name = file_name.to_owned();
+    }
+    harness.run();
+    harness.get_by_label(button).click();
+    harness.run();
+}
+
+/// Clicks the widgets labelled `labels` in turn, a frame run after each.
+pub fn click_each(harness: &mut Harness<'_, AtlasApp>, labels: &[&str]) {
+    for label in labels {
+        harness.get_by_label(label).click();
+        harness.run();
+    }
+}
+
+/// Opens the files (and database URLs) `state` has pending, and waits until they are loaded.
+pub fn load_pending(state: &mut AppState) {
+    state.open_pending_files(&|| {});
+    state.wait_for_loading();
+}
+
+/// Opens `path` (a file, or a database URL) in `state`, and waits until it is loaded.
+pub fn open_and_load(state: &mut AppState, path: impl Into<std::path::PathBuf>) {
+    state.files.pending.push(path.into());
+    load_pending(state);
+}
+
+/// The atlas the app in `harness` shows.
+pub fn atlas_of<'h>(harness: &'h Harness<'_, AtlasApp>) -> &'h karabakh_atlas::model::atlas::Atlas {
+    &harness.state().state.doc.atlas
+}
+
+/// Clicks the `nth` widget labelled `label` (0 the first), then runs a frame.
+pub fn click_nth(harness: &mut Harness<'_, AtlasApp>, label: &str, nth: usize) {
+    harness.get_all_by_label(label).nth(nth).unwrap().click();
     harness.run();
 }
