@@ -171,6 +171,7 @@ fn point_entry(p: World, id: FeatureId) -> Entry {
             anchor: p,
             anchor_on_feature: true,
             spread: 0.0,
+            area: 0.0,
             areal: false,
         },
     }

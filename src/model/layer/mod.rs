@@ -367,19 +367,25 @@ fn round_up(x: f64) -> f32 {
 
 /// What picking needs of a feature (in world metres) anchored at `anchor`.
 pub(crate) fn pick_hint(world: &geo::Geometry<f64>, anchor: World) -> PickHint {
-    use geo::{CoordsIter, Intersects};
+    use geo::{Area, CoordsIter, Intersects};
     let spread_squared = world
         .coords_iter()
         .map(|c| (c.x - anchor[0]).powi(2) + (c.y - anchor[1]).powi(2))
         .fold(0.0, f64::max);
+    let areal = matches!(
+        world,
+        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)
+    );
     PickHint {
         anchor,
         anchor_on_feature: world.intersects(&geo::Point::new(anchor[0], anchor[1])),
         spread: round_up(spread_squared.sqrt()),
-        areal: matches!(
-            world,
-            geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) | geo::Geometry::Rect(_)
-        ),
+        area: if areal {
+            world.unsigned_area() as f32
+        } else {
+            0.0
+        },
+        areal,
     }
 }
 

@@ -43,6 +43,9 @@ pub struct PickHint {
     /// The farthest any vertex lies from the anchor, rounded up: the feature lies within this
     /// radius of it. (Single precision: 8 bytes less in every feature's entry of the R-tree.)
     pub spread: f32,
+    /// An area's size in square world metres (exterior less holes), to put smaller areas over
+    /// larger ones when picking without reading their vertices; 0 for points and lines.
+    pub area: f32,
     /// Whether the feature is an area (polygon or multipolygon).
     pub areal: bool,
 }
@@ -208,6 +211,7 @@ fn derive(g: GeomRef<'_>) -> Derived {
                 anchor: *p,
                 anchor_on_feature: true,
                 spread: 0.0,
+                area: 0.0,
                 areal: false,
             },
         };
