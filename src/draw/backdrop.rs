@@ -1,5 +1,5 @@
 //! The window's images of dense layers (lines and outlines, and areas too small to see):
-//! drawn on a thread of their own, and the last image moved and scaled with the camera until the
+//! drawn on the background threads, and the last image moved and scaled with the camera until the
 //! one for the current view is ready, as QGIS's map canvas does. A frame only places a texture,
 //! whatever the number of lines.
 
@@ -99,7 +99,10 @@ fn work(slot: &(Mutex<Slot>, Condvar), send: &Sender<Drawn>, ctx: &egui::Context
         };
         for Request { lines, shot } in requests {
             let started = std::time::Instant::now();
-            let image = lines.draw(shot.pixels_per_point, drawing_threads());
+            // On the background threads, which the meshes of new zoom bands share.
+            let image = crate::model::background::run(|| {
+                lines.draw(shot.pixels_per_point, drawing_threads())
+            });
             let drawn = Drawn {
                 layer_id: lines.layer_id,
                 shot,
@@ -248,7 +251,7 @@ impl Backdrop {
 
 /// The threads an image is drawn on: all cores but one, which the window keeps for its frames.
 fn drawing_threads() -> usize {
-    crate::scene::dense::all_cores().saturating_sub(1).max(1)
+    crate::model::background::threads().min(crate::scene::dense::all_cores())
 }
 
 /// Where an image drawn for `shot` goes on screen in `view`: the world it covered, placed.

@@ -3,6 +3,7 @@
 //! other folder of the crate.
 
 pub mod atlas;
+pub mod background;
 pub mod date;
 pub mod feature;
 pub mod filter;

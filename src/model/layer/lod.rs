@@ -15,7 +15,7 @@
 //!
 //! In the window a band with many meshes still to build is built in the background: until it
 //! is ready, the layer is drawn whole at the last band it was drawn at, so a zoom does not wait
-//! for a band's triangulation. Background builds leave one core to the window's frames.
+//! for a band's triangulation (see `model::background`).
 
 use crate::model::layer::tessellate::{FillMesh, add_polygon};
 use crate::model::projection::World;
@@ -252,45 +252,18 @@ pub fn is_built(store: &FeatureStore, id: FeatureId, detail: Detail) -> bool {
         .is_some_and(|map| map.get(&id.0).is_some())
 }
 
-/// One build at a time per layer, on the background pool; the next frame asks again.
+/// One build at a time per layer, on the background threads; the next frame asks again.
 fn build_in_background(store: &Arc<FeatureStore>, missing: Vec<FeatureId>, detail: Detail) {
     if store.meshes.busy.swap(true, Ordering::AcqRel) {
         return;
     }
     BUILDING.fetch_add(1, Ordering::AcqRel);
     let store = Arc::clone(store);
-    let job = move || {
+    crate::model::background::spawn(move || {
         build_now(&store, missing, detail);
         store.meshes.busy.store(false, Ordering::Release);
         BUILDING.fetch_sub(1, Ordering::AcqRel);
-    };
-    match background_pool() {
-        Some(pool) => pool.spawn(job),
-        None => rayon::spawn(job),
-    }
-}
-
-/// The threads background builds run on: all cores but one, at the lowest priority, so that
-/// the window's frames are never preempted by them. Measured on Natural Earth with two cores:
-/// while a pan's builds ran on both at the window's priority, its frames took 8–27 ms
-/// instead of 3 ms (the same work, preempted).
-fn background_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores.saturating_sub(1).max(1))
-            .thread_name(|i| format!("meshes-{i}"))
-            .start_handler(|_| {
-                // Without it the builds only compete with the frames; nothing is lost.
-                let _ = thread_priority::set_current_thread_priority(
-                    thread_priority::ThreadPriority::Min,
-                );
-            })
-            .build()
-            .ok()
-    })
-    .as_ref()
+    });
 }
 
 /// Those of `ids` whose mesh at `detail` is not built yet.
