@@ -17,14 +17,8 @@ use egui::{Color32, Pos2, Rect, Stroke, vec2};
 
 /// The hovered, selected, highlighted and flashing features of a layer drawn from its
 /// pyramid: their outlines, wherever they are in view.
-pub(super) fn add_marks<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    options: &SceneOptions,
-    view: &MapView,
-    viewport: Rect,
-) {
-    let visible = view.visible_bounds(viewport);
+pub(super) fn add_marks<'a>(scene: &mut Scene<'a>, layer: &'a Layer, options: &SceneOptions) {
+    let visible = scene.view.visible_bounds(scene.viewport);
     let marked = [(options.selected, SELECTED)]
         .into_iter()
         .filter_map(|(r, colour)| r.map(|r| (r, colour)))
@@ -35,7 +29,7 @@ pub(super) fn add_marks<'a>(
             && let Some(f) = layer.feature(r.feature)
             && f.bounds().intersects(&visible)
         {
-            add_highlight(scene, layer, f, colour, view, viewport);
+            add_highlight(scene, layer, f, colour);
         }
     }
 }
@@ -125,15 +119,13 @@ pub(super) fn add_clusters<'a>(
     layer: &'a Layer,
     placed: impl Iterator<Item = (Pos2, Cell)>,
     legend: Option<&ChoroplethLegend>,
-    view: &MapView,
-    viewport: Rect,
 ) {
     let half = layer.style.symbol_size / 2.0 + 1.0;
     for (center, cell) in placed {
         if cell.count == 1 {
             if let Some(f) = layer.feature(cell.first) {
                 let fill = feature_fill(layer, f, legend);
-                add_feature(scene, layer, f, fill, view, viewport);
+                add_feature(scene, layer, f, fill);
             }
         } else {
             let badge = add_cluster(scene, layer, center, cell.count);

@@ -38,14 +38,12 @@ pub(super) fn add_feature<'a>(
     layer: &'a Layer,
     f: FeatureView<'a>,
     fill: Color32,
-    view: &MapView,
-    viewport: Rect,
 ) {
     if f.is_line() {
         dense.drawn.push((f.id, line_stroke(layer, Some(f)).color));
     } else if f.is_point() {
-        super::features::add_feature(scene, layer, f, fill, view, viewport);
-    } else if add_area(scene, layer, f, fill, Stroke::NONE, view, viewport) {
+        super::features::add_feature(scene, layer, f, fill);
+    } else if add_area(scene, layer, f, fill, Stroke::NONE) {
         dense.drawn.push((f.id, area_stroke(layer).color));
     }
 }

@@ -46,11 +46,10 @@ pub(super) fn add_feature<'a>(
     layer: &'a Layer,
     f: FeatureView<'a>,
     fill: Color32,
-    view: &MapView,
-    viewport: Rect,
 ) {
+    let (view, viewport) = (scene.view, scene.viewport);
     if f.is_areal() {
-        add_area(scene, layer, f, fill, area_stroke(layer), view, viewport);
+        add_area(scene, layer, f, fill, area_stroke(layer));
         return;
     }
     if f.is_point() {
@@ -85,7 +84,7 @@ pub(super) fn add_feature<'a>(
                 });
             }
         }
-        None => add_lines(scene, f, stroke, view, viewport),
+        None => add_lines(scene, f, stroke),
     }
     // A line whose course is not published (a railway drawn between its stations' towns)
     // is dashed, so that it does not read as a surveyed track.
@@ -153,10 +152,9 @@ pub(super) fn add_area<'a>(
     f: FeatureView<'a>,
     fill: Color32,
     stroke: Stroke,
-    view: &MapView,
-    viewport: Rect,
 ) -> bool {
-    if is_tiny(f, view) {
+    let (view, viewport) = (scene.view, scene.viewport);
+    if is_tiny(f, &view) {
         // Too small to see: mark it with the layer's symbol as well.
         scene.symbols.push(SymbolItem {
             center: view.screen_from_world(viewport, f.anchor()),
@@ -185,13 +183,8 @@ pub(super) fn add_area<'a>(
 }
 
 /// Adds each line of a feature's full geometry as a line of `stroke`.
-fn add_lines(
-    scene: &mut Scene,
-    f: FeatureView<'_>,
-    stroke: Stroke,
-    view: &MapView,
-    viewport: Rect,
-) {
+fn add_lines(scene: &mut Scene, f: FeatureView<'_>, stroke: Stroke) {
+    let (view, viewport) = (scene.view, scene.viewport);
     for line in f.geometry().lines() {
         scene.lines.push(LineItem {
             points: project_for_drawing(line)
@@ -251,9 +244,8 @@ pub(super) fn add_highlight<'a>(
     layer: &'a Layer,
     f: FeatureView<'a>,
     colour: Color32,
-    view: &MapView,
-    viewport: Rect,
 ) {
+    let (view, viewport) = (scene.view, scene.viewport);
     if f.is_areal() {
         if let Some(mesh) = lod::mesh(f, Detail::Full) {
             scene.highlights.push(AreaItem {
@@ -280,7 +272,7 @@ pub(super) fn add_highlight<'a>(
             });
         }
     } else {
-        add_lines(scene, f, Stroke::new(4.0, colour), view, viewport);
+        add_lines(scene, f, Stroke::new(4.0, colour));
     }
 }
 

@@ -87,15 +87,9 @@ impl Default for SceneOptions<'_> {
 
 /// Outlines feature `r` over everything in the hover colour. The window adds it once the
 /// scene is built, when it knows the pointer is on a feature and not on a cluster.
-pub fn add_hover<'a>(
-    scene: &mut Scene<'a>,
-    atlas: &'a Atlas,
-    r: FeatureRef,
-    view: &MapView,
-    viewport: Rect,
-) {
+pub fn add_hover<'a>(scene: &mut Scene<'a>, atlas: &'a Atlas, r: FeatureRef) {
     if let Some((layer, f)) = atlas.feature(r) {
-        add_highlight(scene, layer, f, HOVER, view, viewport);
+        add_highlight(scene, layer, f, HOVER);
     }
 }
 
@@ -168,6 +162,8 @@ pub struct LabelItem {
 
 /// Everything to paint, bottom first.
 pub struct Scene<'a> {
+    /// The view shown, in `viewport`.
+    pub view: MapView,
     pub viewport: Rect,
     pub background: Color32,
     pub areas: Vec<AreaItem<'a>>,
@@ -228,6 +224,7 @@ pub fn build<'a>(
 ) -> Scene<'a> {
     let visible = view.visible_bounds(viewport);
     let mut scene = Scene {
+        view: *view,
         viewport,
         background: MAP_BACKGROUND,
         areas: Vec::new(),
@@ -271,16 +268,8 @@ pub fn build<'a>(
             let placed = cells
                 .into_iter()
                 .map(|c| (view.screen_from_world(viewport, c.center()), c));
-            crowded::add_clusters(
-                &mut scene,
-                &mut occupied,
-                layer,
-                placed,
-                legend.as_ref(),
-                view,
-                viewport,
-            );
-            crowded::add_marks(&mut scene, layer, options, view, viewport);
+            crowded::add_clusters(&mut scene, &mut occupied, layer, placed, legend.as_ref());
+            crowded::add_marks(&mut scene, layer, options);
             continue;
         }
         // A crowded layer of areas: those wide enough drawn one by one, the rest as pixels.
@@ -291,13 +280,13 @@ pub fn build<'a>(
             for id in wide {
                 if let Some(f) = layer.feature(id) {
                     let fill = feature_fill(layer, f, legend.as_ref());
-                    add_feature(&mut scene, layer, f, fill, view, viewport);
+                    add_feature(&mut scene, layer, f, fill);
                 }
             }
             if !image.is_empty() {
                 scene.dense.push(image);
             }
-            crowded::add_marks(&mut scene, layer, options, view, viewport);
+            crowded::add_marks(&mut scene, layer, options);
             continue;
         }
         let mut in_view = layer.features_in_order(&visible);
@@ -360,10 +349,10 @@ pub fn build<'a>(
                 dense.footprints.push((id, colour));
             } else if let Some(dense) = &mut dense {
                 let fill = feature_fill(layer, f, legend.as_ref());
-                dense_layer::add_feature(&mut scene, dense, layer, f, fill, view, viewport);
+                dense_layer::add_feature(&mut scene, dense, layer, f, fill);
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
-                add_feature(&mut scene, layer, f, fill, view, viewport);
+                add_feature(&mut scene, layer, f, fill);
             }
             if clusters.is_none() && f.is_point() {
                 let c = view.screen_from_world(viewport, f.anchor());
@@ -389,13 +378,13 @@ pub fn build<'a>(
                 feature: id,
             };
             if options.selected == Some(r) {
-                add_highlight(&mut scene, layer, f, SELECTED, view, viewport);
+                add_highlight(&mut scene, layer, f, SELECTED);
             }
             if options.highlighted.contains(&r) {
-                add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT, view, viewport);
+                add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT);
             }
             if options.flashing.contains(&r) {
-                add_highlight(&mut scene, layer, f, FLASH, view, viewport);
+                add_highlight(&mut scene, layer, f, FLASH);
             }
         }
         if let Some(dense) = dense.and_then(|d| dense_layer::finish(d, layer)) {
@@ -406,15 +395,7 @@ pub fn build<'a>(
                 let [x, y] = c.center();
                 (pos2(x as f32, y as f32), c)
             });
-            crowded::add_clusters(
-                &mut scene,
-                &mut occupied,
-                layer,
-                placed,
-                legend.as_ref(),
-                view,
-                viewport,
-            );
+            crowded::add_clusters(&mut scene, &mut occupied, layer, placed, legend.as_ref());
         }
     }
     // Clusters' counts are in already; stacks of symbols at one spot get theirs now.

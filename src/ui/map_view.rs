@@ -69,7 +69,7 @@ pub fn map_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .filter(|_| !measuring)
         .map(|p| (p, cluster_under(&built.badges, p)));
     if let Some(r) = hovered {
-        scene::add_hover(&mut built, &state.doc.atlas, r, &view, viewport);
+        scene::add_hover(&mut built, &state.doc.atlas, r);
     }
     // A click on a spread symbol of the fanned-out stack chooses that feature.
     let fanned = clicked.and_then(|(p, _)| {
