@@ -230,6 +230,31 @@ pub fn prepare_for_view(
     build_in_background(store, missing, wanted);
 }
 
+/// Layers with fewer vertices than this get every band's meshes built in the background once
+/// they are loaded (a few megabytes at most), so that no zoom of a small layer waits for a
+/// band: on the embedded data, the frames that built a band's meshes set the frame p95.
+const ALL_BANDS_BELOW_VERTICES: usize = 200_000;
+
+/// Builds every band's meshes of a small layer in the background (see
+/// [`ALL_BANDS_BELOW_VERTICES`]); nothing for a larger one, whose bands are built as drawn.
+pub fn build_all_bands_in_background(store: &Arc<FeatureStore>) {
+    if store.vertex_count() >= ALL_BANDS_BELOW_VERTICES {
+        return;
+    }
+    let store = Arc::clone(store);
+    crate::model::background::spawn(move || {
+        let Some(first) = first_band(&store) else {
+            return;
+        };
+        let shaped: Vec<FeatureView<'_>> = store.iter().filter(|f| !f.is_point()).collect();
+        for band in first..BANDS {
+            for &f in &shaped {
+                mesh(f, Detail::Band(band));
+            }
+        }
+    });
+}
+
 /// Builds in the background the meshes of `ids` (those just beyond the view) at the detail a
 /// view `metres_per_point` across wants, so that a pan finds them ready instead of building
 /// them in its frame. Nothing when a build is running for the layer already.

@@ -182,6 +182,7 @@ impl Layer {
             point_pyramid,
             area_pyramid,
         } = indexed;
+        lod::build_all_bands_in_background(&store);
         Self {
             key: LayerKey::next(),
             id: id.to_owned(),
