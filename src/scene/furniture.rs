@@ -174,18 +174,15 @@ impl PresentationLayout {
     /// The largest part of `viewport` that no furniture covers: below the top pieces, or
     /// beside the legend, whichever is larger; always above the bottom pieces.
     pub fn clear(&self, viewport: Rect) -> Rect {
-        let bottom_pieces = [Some(self.attribution), self.card];
-        let bottom = bottom_pieces
-            .iter()
+        // The highest top of the bottom pieces, and the lowest bottom of the top pieces.
+        let bottom = [Some(self.attribution), self.card]
+            .into_iter()
             .flatten()
-            .map(|r| r.top())
-            .fold(viewport.bottom(), f32::min);
-        let top_pieces = [Some(self.legend), self.banner];
-        let below_top = top_pieces
-            .iter()
+            .fold(viewport.bottom(), |y, r| y.min(r.top()));
+        let below_top = [Some(self.legend), self.banner]
+            .into_iter()
             .flatten()
-            .map(|r| r.bottom())
-            .fold(viewport.top(), f32::max);
+            .fold(viewport.top(), |y, r| y.max(r.bottom()));
         let below = Rect::from_min_max(
             pos2(viewport.left(), below_top),
             pos2(viewport.right(), bottom),
