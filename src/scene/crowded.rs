@@ -4,7 +4,7 @@
 //! features drawn that way.
 
 use super::dense::{DenseImage, TinyAreas};
-use super::features::{add_feature, add_highlight, feature_fill, tiny_below};
+use super::features::{feature_fill, tiny_below};
 use super::{
     BadgeItem, ChoroplethLegend, FLASH, SLIDE_HIGHLIGHT, Scene, SceneOptions, SymbolItem, filtered,
 };
@@ -29,7 +29,7 @@ pub(super) fn add_marks<'a>(scene: &mut Scene<'a>, layer: &'a Layer, options: &S
             && let Some(f) = layer.feature(r.feature)
             && f.bounds().intersects(&visible)
         {
-            add_highlight(scene, layer, f, colour);
+            scene.add_highlight(layer, f, colour);
         }
     }
 }
@@ -125,7 +125,7 @@ pub(super) fn add_clusters<'a>(
         if cell.count == 1 {
             if let Some(f) = layer.feature(cell.first) {
                 let fill = feature_fill(layer, f, legend);
-                add_feature(scene, layer, f, fill);
+                scene.add_feature(layer, f, fill);
             }
         } else {
             let badge = add_cluster(scene, layer, center, cell.count);

@@ -42,7 +42,7 @@ pub(super) fn add_feature<'a>(
     if f.is_line() {
         dense.drawn.push((f.id, line_stroke(layer, Some(f)).color));
     } else if f.is_point() {
-        super::features::add_feature(scene, layer, f, fill);
+        scene.add_feature(layer, f, fill);
     } else if add_area(scene, layer, f, fill, Stroke::NONE) {
         dense.drawn.push((f.id, area_stroke(layer).color));
     }

@@ -5,6 +5,7 @@ use super::{AreaItem, ChoroplethLegend, LineItem, Scene, SymbolItem};
 use crate::model::feature::Language;
 use crate::model::layer::lod::{self, Detail};
 use crate::model::layer::{Layer, LayerRole};
+use crate::model::projection::World;
 use crate::model::store::FeatureView;
 use crate::model::store::geometry::project_for_drawing;
 use crate::model::style::{NO_DATA, Symbol};
@@ -40,63 +41,97 @@ pub(super) fn feature_fill(
     base.gamma_multiply(layer.opacity)
 }
 
-/// Adds a feature as the layer draws it: an area, its points' symbols, or its lines.
-pub(super) fn add_feature<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    f: FeatureView<'a>,
-    fill: Color32,
-) {
-    let (view, viewport) = (scene.view, scene.viewport);
-    if f.is_areal() {
-        add_area(scene, layer, f, fill, area_stroke(layer));
-        return;
+impl<'a> Scene<'a> {
+    /// World positions in this scene's screen points.
+    fn on_screen(&self, world: &[World]) -> Vec<Pos2> {
+        world
+            .iter()
+            .map(|w| self.view.screen_from_world(self.viewport, *w))
+            .collect()
     }
-    if f.is_point() {
-        let (symbol, _) = layer.style.symbol_for(f.kind());
-        let size = symbol_size(layer, f);
-        for p in f.geometry().world_points() {
-            scene.symbols.push(SymbolItem {
-                center: view.screen_from_world(viewport, p),
-                symbol,
-                size,
-                fill,
-                stroke: Stroke::new(
-                    1.0,
-                    Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
-                ),
-            });
+
+    /// Adds a feature as the layer draws it: an area, its points' symbols, or its lines.
+    pub(super) fn add_feature(&mut self, layer: &'a Layer, f: FeatureView<'a>, fill: Color32) {
+        let (view, viewport) = (self.view, self.viewport);
+        if f.is_areal() {
+            add_area(self, layer, f, fill, area_stroke(layer));
+            return;
         }
-        return;
-    }
-    let stroke = line_stroke(layer, Some(f));
-    let detail = lod::detail_for(&layer.store, view.metres_per_point);
-    let before = scene.lines.len();
-    match lod::mesh(f, detail) {
-        Some(level) => {
-            for part in &level.rings {
-                scene.lines.push(LineItem {
-                    points: level.vertices[part.clone()]
-                        .iter()
-                        .map(|w| view.screen_from_world(viewport, *w))
-                        .collect(),
-                    stroke,
+        if f.is_point() {
+            let (symbol, _) = layer.style.symbol_for(f.kind());
+            let size = symbol_size(layer, f);
+            for p in f.geometry().world_points() {
+                self.symbols.push(SymbolItem {
+                    center: view.screen_from_world(viewport, p),
+                    symbol,
+                    size,
+                    fill,
+                    stroke: Stroke::new(
+                        1.0,
+                        Color32::from_rgb(30, 30, 30).gamma_multiply(layer.opacity),
+                    ),
                 });
             }
+            return;
         }
-        None => add_lines(scene, f, stroke),
+        let stroke = line_stroke(layer, Some(f));
+        let detail = lod::detail_for(&layer.store, view.metres_per_point);
+        let before = self.lines.len();
+        match lod::mesh(f, detail) {
+            Some(level) => {
+                for part in &level.rings {
+                    self.lines.push(LineItem {
+                        points: level.vertices[part.clone()]
+                            .iter()
+                            .map(|w| view.screen_from_world(viewport, *w))
+                            .collect(),
+                        stroke,
+                    });
+                }
+            }
+            None => add_lines(self, f, stroke),
+        }
+        // A line whose course is not published (a railway drawn between its stations' towns)
+        // is dashed, so that it does not read as a surveyed track.
+        if f.str("position") == Some("approximate") {
+            let drawn: Vec<LineItem> = self.lines.drain(before..).collect();
+            for line in drawn {
+                for points in dashes(&line.points, DASH_ON, DASH_OFF) {
+                    self.lines.push(LineItem {
+                        points,
+                        stroke: line.stroke,
+                    });
+                }
+            }
+        }
     }
-    // A line whose course is not published (a railway drawn between its stations' towns)
-    // is dashed, so that it does not read as a surveyed track.
-    if f.str("position") == Some("approximate") {
-        let drawn: Vec<LineItem> = scene.lines.drain(before..).collect();
-        for line in drawn {
-            for points in dashes(&line.points, DASH_ON, DASH_OFF) {
-                scene.lines.push(LineItem {
-                    points,
-                    stroke: line.stroke,
+
+    /// Outlines `f` in `colour` over everything: an area's rings, a point's circle, a line.
+    pub(super) fn add_highlight(&mut self, layer: &'a Layer, f: FeatureView<'a>, colour: Color32) {
+        let (view, viewport) = (self.view, self.viewport);
+        if f.is_areal() {
+            if let Some(mesh) = lod::mesh(f, Detail::Full) {
+                self.highlights.push(AreaItem {
+                    vertices: self.on_screen(&mesh.vertices),
+                    indices: &[],
+                    rings: &mesh.rings,
+                    fill: Color32::TRANSPARENT,
+                    stroke: Stroke::new(3.0, colour),
                 });
             }
+        } else if f.is_point() {
+            let size = symbol_size(layer, f) + 8.0;
+            for p in f.geometry().world_points() {
+                self.highlight_symbols.push(SymbolItem {
+                    center: view.screen_from_world(viewport, p),
+                    symbol: Symbol::Circle,
+                    size,
+                    fill: Color32::TRANSPARENT,
+                    stroke: Stroke::new(3.0, colour),
+                });
+            }
+        } else {
+            add_lines(self, f, Stroke::new(4.0, colour));
         }
     }
 }
@@ -169,11 +204,7 @@ pub(super) fn add_area<'a>(
         return false;
     };
     scene.areas.push(AreaItem {
-        vertices: mesh
-            .vertices
-            .iter()
-            .map(|w| view.screen_from_world(viewport, *w))
-            .collect(),
+        vertices: scene.on_screen(&mesh.vertices),
         indices: &mesh.indices,
         rings: &mesh.rings,
         fill,
@@ -235,44 +266,6 @@ pub(super) fn symbol_size(layer: &Layer, f: FeatureView<'_>) -> f32 {
             (5.0 + (p.max(1.0).log10() as f32 - 2.5) * 2.5).clamp(5.0, 13.0)
         }
         _ => layer.style.symbol_size,
-    }
-}
-
-/// Outlines `f` in `colour` over everything: an area's rings, a point's circle, a line.
-pub(super) fn add_highlight<'a>(
-    scene: &mut Scene<'a>,
-    layer: &'a Layer,
-    f: FeatureView<'a>,
-    colour: Color32,
-) {
-    let (view, viewport) = (scene.view, scene.viewport);
-    if f.is_areal() {
-        if let Some(mesh) = lod::mesh(f, Detail::Full) {
-            scene.highlights.push(AreaItem {
-                vertices: mesh
-                    .vertices
-                    .iter()
-                    .map(|w| view.screen_from_world(viewport, *w))
-                    .collect(),
-                indices: &[],
-                rings: &mesh.rings,
-                fill: Color32::TRANSPARENT,
-                stroke: Stroke::new(3.0, colour),
-            });
-        }
-    } else if f.is_point() {
-        let size = symbol_size(layer, f) + 8.0;
-        for p in f.geometry().world_points() {
-            scene.highlight_symbols.push(SymbolItem {
-                center: view.screen_from_world(viewport, p),
-                symbol: Symbol::Circle,
-                size,
-                fill: Color32::TRANSPARENT,
-                stroke: Stroke::new(3.0, colour),
-            });
-        }
-    } else {
-        add_lines(scene, f, Stroke::new(4.0, colour));
     }
 }
 

@@ -12,7 +12,7 @@ use crate::scene::fonts::Faces;
 use crate::scene::labels::{PlacedLabel, place_labels};
 use dense::DenseImage;
 use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
-use features::{add_feature, add_highlight, feature_fill, label_candidate};
+use features::{feature_fill, label_candidate};
 use std::ops::Range;
 
 mod crowded;
@@ -89,7 +89,7 @@ impl Default for SceneOptions<'_> {
 /// scene is built, when it knows the pointer is on a feature and not on a cluster.
 pub fn add_hover<'a>(scene: &mut Scene<'a>, atlas: &'a Atlas, r: FeatureRef) {
     if let Some((layer, f)) = atlas.feature(r) {
-        add_highlight(scene, layer, f, HOVER);
+        scene.add_highlight(layer, f, HOVER);
     }
 }
 
@@ -280,7 +280,7 @@ pub fn build<'a>(
             for id in wide {
                 if let Some(f) = layer.feature(id) {
                     let fill = feature_fill(layer, f, legend.as_ref());
-                    add_feature(&mut scene, layer, f, fill);
+                    scene.add_feature(layer, f, fill);
                 }
             }
             if !image.is_empty() {
@@ -352,7 +352,7 @@ pub fn build<'a>(
                 dense_layer::add_feature(&mut scene, dense, layer, f, fill);
             } else {
                 let fill = feature_fill(layer, f, legend.as_ref());
-                add_feature(&mut scene, layer, f, fill);
+                scene.add_feature(layer, f, fill);
             }
             if clusters.is_none() && f.is_point() {
                 let c = view.screen_from_world(viewport, f.anchor());
@@ -378,13 +378,13 @@ pub fn build<'a>(
                 feature: id,
             };
             if options.selected == Some(r) {
-                add_highlight(&mut scene, layer, f, SELECTED);
+                scene.add_highlight(layer, f, SELECTED);
             }
             if options.highlighted.contains(&r) {
-                add_highlight(&mut scene, layer, f, SLIDE_HIGHLIGHT);
+                scene.add_highlight(layer, f, SLIDE_HIGHLIGHT);
             }
             if options.flashing.contains(&r) {
-                add_highlight(&mut scene, layer, f, FLASH);
+                scene.add_highlight(layer, f, FLASH);
             }
         }
         if let Some(dense) = dense.and_then(|d| dense_layer::finish(d, layer)) {
