@@ -461,3 +461,33 @@ fn an_area_outline_is_closed() {
         assert_eq!(p, Color32::BLACK, "side {k} at {middle:?}");
     }
 }
+
+#[test]
+fn a_small_layer_gets_every_band_built_in_the_background_once_made() {
+    use karabakh_atlas::model::layer::lod::{self, BANDS, Detail};
+    let ring = |x: f64| {
+        let outline = vec![
+            (x, 39.0),
+            (x + 0.3, 39.05),
+            (x + 0.25, 39.4),
+            (x + 0.02, 39.3),
+        ];
+        Geometry::Polygon(geo::Polygon::new(LineString::from(outline), vec![]))
+    };
+    let layer = support::layer_of(
+        "small",
+        (0..20).map(|i| ring(46.0 + 0.05 * i as f64)).collect(),
+    );
+    let first = lod::first_band(&layer.store).expect("areas have a first band");
+    let all_built = || {
+        layer.features().all(|f| {
+            (first..BANDS).all(|band| lod::is_built(&layer.store, f.id, Detail::Band(band)))
+        })
+    };
+    // Nothing draws the layer here: only the build started when it was made can fill them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !all_built() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(all_built(), "bands {first}..{BANDS} not all built");
+}

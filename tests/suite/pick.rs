@@ -205,3 +205,36 @@ fn a_label_anchor_lies_inside_shapes_whose_centroid_does_not() {
         );
     }
 }
+
+#[test]
+fn of_two_nested_areas_under_the_click_the_smaller_is_listed_first() {
+    use geo::{Geometry, Rect, coord};
+    let square = |half: f64| {
+        Geometry::Polygon(
+            Rect::new(
+                coord! { x: 46.5 - half, y: 39.5 - half },
+                coord! { x: 46.5 + half, y: 39.5 + half },
+            )
+            .to_polygon(),
+        )
+    };
+    // The smaller square first in the file, then the larger one: the order is by size, not
+    // by the later-over-earlier rule.
+    let layer = support::layer_of("nested", vec![square(0.1), square(0.4)]);
+    let at = karabakh_atlas::model::projection::world_from_lonlat([46.5, 39.5]);
+    let hits = pick(
+        std::slice::from_ref(&layer),
+        &FeatureFilter::default(),
+        at,
+        1.0,
+    );
+    let areas: Vec<f64> = hits
+        .iter()
+        .map(|h| layer.feature(h.feature).unwrap().bounds().width())
+        .collect();
+    assert_eq!(areas.len(), 2, "both squares hold the click");
+    assert!(
+        areas[0] < areas[1],
+        "the larger square came first: {areas:?}"
+    );
+}
