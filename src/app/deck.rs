@@ -10,22 +10,40 @@ use std::path::{Path, PathBuf};
 pub struct Deck {
     pub project: Project,
     pub path: Option<PathBuf>,
-    /// Slides changed since the last save.
-    pub dirty: bool,
-    /// When the project was last autosaved, in the UI clock's seconds.
-    pub last_autosave: Option<f64>,
     /// The slide the list shows as current, and the show starts from.
     pub current: usize,
+    unsaved: Unsaved,
+}
+
+/// Whether the slides changed since the last save, and when they were last autosaved (in the
+/// UI clock's seconds).
+#[derive(Default)]
+struct Unsaved {
+    changed: bool,
+    last_autosave: Option<f64>,
 }
 
 impl Deck {
+    /// Marks the slides as changed since the last save.
+    pub fn changed(&mut self) {
+        self.unsaved.changed = true;
+    }
+
+    /// Whether the slides changed since the last save.
+    pub fn is_dirty(&self) -> bool {
+        self.unsaved.changed
+    }
+
     /// Whether an autosave is due at UI time `now`: at most once a second while slides change.
     pub fn autosave_due(&mut self, now: f64) -> bool {
-        let due = self.dirty
-            && self.path.is_some()
-            && self.last_autosave.is_none_or(|last| now - last > 1.0);
+        let Unsaved {
+            changed,
+            last_autosave,
+        } = &mut self.unsaved;
+        let due =
+            *changed && self.path.is_some() && last_autosave.is_none_or(|last| now - last > 1.0);
         if due {
-            self.last_autosave = Some(now);
+            *last_autosave = Some(now);
         }
         due
     }
@@ -65,7 +83,7 @@ impl AppState {
         };
         self.deck.project.slides.insert(at, slide);
         self.deck.current = at;
-        self.deck.dirty = true;
+        self.deck.changed();
     }
 
     /// Replaces slide `i`'s map with the map as it is now, keeping its words and timeline.
@@ -79,7 +97,7 @@ impl AppState {
         fresh.timeline = old.timeline;
         self.deck.project.slides[i] = fresh;
         self.deck.current = i;
-        self.deck.dirty = true;
+        self.deck.changed();
     }
 
     /// Swaps slides `a` and `b`; the moved slide stays current.
@@ -88,7 +106,7 @@ impl AppState {
         if a < slides.len() && b < slides.len() {
             slides.swap(a, b);
             self.deck.current = b;
-            self.deck.dirty = true;
+            self.deck.changed();
         }
     }
 
@@ -97,7 +115,7 @@ impl AppState {
         if let Some(copy) = slides.get(i).cloned() {
             slides.insert(i + 1, copy);
             self.deck.current = i + 1;
-            self.deck.dirty = true;
+            self.deck.changed();
         }
     }
 
@@ -106,7 +124,7 @@ impl AppState {
         if i < slides.len() {
             slides.remove(i);
             self.deck.current = self.deck.current.min(slides.len().saturating_sub(1));
-            self.deck.dirty = true;
+            self.deck.changed();
         }
     }
 
@@ -146,7 +164,7 @@ impl AppState {
             return false;
         };
         // Clean either way: a failing disk is reported once, not at every autosave.
-        self.deck.dirty = false;
+        self.deck.unsaved.changed = false;
         let base = path.parent().unwrap_or(Path::new(""));
         self.deck.project.setup = Some(self.capture_setup(Some(base)));
         match project::save(&path, &self.deck.project) {
@@ -164,7 +182,7 @@ impl AppState {
             Ok(project) => {
                 self.deck.project = project;
                 self.deck.current = 0;
-                self.deck.dirty = true;
+                self.deck.changed();
             }
             Err(e) => self.report(e.to_string()),
         }

@@ -16,7 +16,7 @@ pub struct Document {
     /// Features a slide highlights.
     pub highlighted: Vec<FeatureRef>,
     /// Messages arrived that the user should see: the messages window opens for them.
-    pub unread_messages: bool,
+    unread_messages: bool,
 }
 
 impl Document {
@@ -35,6 +35,17 @@ impl Document {
     pub fn report(&mut self, message: String) {
         self.atlas.messages.push(message);
         self.unread_messages = true;
+    }
+
+    /// Asks for the messages to be shown: ones already in the atlas's list (a loaded file's
+    /// warnings, say).
+    pub fn show_messages(&mut self) {
+        self.unread_messages = true;
+    }
+
+    /// Whether messages arrived since last asked; asking marks them read.
+    pub fn take_unread_messages(&mut self) -> bool {
+        std::mem::take(&mut self.unread_messages)
     }
 
     /// Shows and fades layers by id; unknown ids are ignored, opacities kept within 0..1.

@@ -278,7 +278,9 @@ impl AppState {
                         .map(|a| crate::model::style::Categories::of(a, layer.features()));
                 }
                 // `add_to` put the warnings in the messages already; they only need showing.
-                self.doc.unread_messages |= !warnings.is_empty();
+                if !warnings.is_empty() {
+                    self.doc.show_messages();
+                }
             }
             Outcome::Failed(e) => {
                 self.report(e.to_string());

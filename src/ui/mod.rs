@@ -75,7 +75,7 @@ impl AtlasApp {
                 .show(ui, |ui| map_view::map_ui(ui, state));
             windows::windows_ui(ui.ctx(), state, panels);
         }
-        if std::mem::take(&mut self.state.doc.unread_messages) {
+        if self.state.doc.take_unread_messages() {
             self.panels.messages_open = true;
         }
         for command in std::mem::take(&mut self.state.commands) {
@@ -162,7 +162,7 @@ impl eframe::App for AtlasApp {
     /// Called by eframe on exit and every 30 seconds.
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         self.state.save_session();
-        if self.state.deck.dirty {
+        if self.state.deck.is_dirty() {
             self.state.save_project();
         }
     }

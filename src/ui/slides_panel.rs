@@ -77,7 +77,7 @@ fn slides_ui(ui: &mut egui::Ui, state: &mut AppState) {
                             .labelled_by(number.id);
 
                         if title.changed() {
-                            state.deck.dirty = true;
+                            state.deck.changed();
                         }
                         if ui.small_button("↑").on_hover_text("Move up").clicked() && i > 0 {
                             action = Some(Command::SwapSlides(i, i - 1));
@@ -104,7 +104,7 @@ fn slides_ui(ui: &mut egui::Ui, state: &mut AppState) {
                             .add(egui::TextEdit::multiline(&mut slide.notes).desired_rows(2))
                             .labelled_by(notes_label.id);
                         if c.changed() || n.changed() {
-                            state.deck.dirty = true;
+                            state.deck.changed();
                         }
                         if ui.button("Replace with the current map").clicked() {
                             action = Some(Command::RecaptureSlide(i));

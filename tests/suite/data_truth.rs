@@ -297,7 +297,7 @@ fn the_shipped_data_has_no_approximate_polygon_and_every_population_has_its_year
         report
             .findings
             .iter()
-            .any(|f| f.id.as_deref() == Some("settlement-147625")
+            .any(|f| f.place.id.as_deref() == Some("settlement-147625")
                 && f.message.contains("its source puts it in Lachin")),
         "{:?}",
         report
@@ -462,7 +462,7 @@ fn a_figure_older_than_five_years_shown_without_its_year_is_flagged() {
             .findings
             .iter()
             .filter(|f| f.message.contains("more than five years before"))
-            .map(|f| (f.id.clone(), f.message.clone(), f.severity))
+            .map(|f| (f.place.id.clone(), f.message.clone(), f.severity))
             .collect()
     };
     let strict = stale(&validate_paths_for_atlas(&[path.as_path()], 1 << 30));

@@ -214,7 +214,7 @@ fn a_new_slide_is_on_disk_within_a_second_with_no_save_so_a_crash_loses_nothing(
     for _ in 0..60 {
         h.step();
     }
-    assert!(!h.state().state.deck.dirty, "the edit was saved");
+    assert!(!h.state().state.deck.is_dirty(), "the edit was saved");
     drop(h); // as a crash would: no save on exit
     let (on_disk, recovered) = project::load(&path).unwrap();
     assert!(recovered.is_none());

@@ -56,13 +56,43 @@ pub enum Severity {
     Note,
 }
 
+/// Where a finding is: a file, and the feature when it is about one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub file: String,
+    pub feature_index: Option<usize>,
+    pub id: Option<String>,
+}
+
+impl Place {
+    /// The feature at `index` of `file` (when known), with its id (when it has one).
+    pub fn feature(file: &str, feature_index: Option<usize>, id: Option<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            feature_index,
+            id,
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(i) = self.feature_index {
+            write!(f, ": feature {i}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " ({id})")?;
+        }
+        Ok(())
+    }
+}
+
 /// One thing found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub severity: Severity,
-    pub file: String,
-    pub feature_index: Option<usize>,
-    pub id: Option<String>,
+    pub place: Place,
     pub message: String,
 }
 
@@ -73,14 +103,7 @@ impl std::fmt::Display for Finding {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        write!(f, "{level}: {}", self.file)?;
-        if let Some(i) = self.feature_index {
-            write!(f, ": feature {i}")?;
-        }
-        if let Some(id) = &self.id {
-            write!(f, " ({id})")?;
-        }
-        write!(f, ": {}", self.message)
+        write!(f, "{level}: {}: {}", self.place, self.message)
     }
 }
 
@@ -149,9 +172,7 @@ pub fn validate_embedded() -> Report {
     report_district_disagreements(&mut report, &atlas);
     report.findings.push(Finding {
         severity: Severity::Warning,
-        file: "districts.geojson".to_owned(),
-        feature_index: None,
-        id: None,
+        place: Place::feature("districts.geojson", None, None),
         message: format!(
             "known limit: Natural Earth's district boundaries are off by up to about 3 km, so positions are checked against them with a {:.0} km tolerance, and a town may fall in its neighbour's polygon (Laçın town lies in the Şuşa rayon polygon)",
             DISTRICT_TOLERANCE_M / 1000.0
@@ -185,9 +206,7 @@ fn report_district_disagreements(report: &mut Report, atlas: &crate::model::atla
             );
             report.findings.push(Finding {
                 severity: Severity::Warning,
-                file: layer.origin.clone(),
-                feature_index: None,
-                id: f.str("id").map(str::to_owned),
+                place: Place::feature(&layer.origin, None, f.str("id").map(str::to_owned)),
                 message: format!(
                     "its source puts it in {}, its position falls in {at}: counted in {}",
                     named.display_name(crate::model::feature::Language::English),
@@ -260,20 +279,18 @@ fn as_of<'a>(features: impl Iterator<Item = FeatureView<'a>>) -> Option<Date> {
         .max()
 }
 
-fn error(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+fn error(place: Place, message: String) -> Finding {
     Finding {
         severity: Severity::Error,
-        file: file.to_owned(),
-        feature_index: index,
-        id,
+        place,
         message,
     }
 }
 
-fn warning(file: &str, index: Option<usize>, id: Option<String>, message: String) -> Finding {
+fn warning(place: Place, message: String) -> Finding {
     Finding {
         severity: Severity::Warning,
-        ..error(file, index, id, message)
+        ..error(place, message)
     }
 }
 
@@ -288,9 +305,10 @@ fn check_loaded(
     let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
-            report
-                .findings
-                .push(error(file, None, None, strip_file(&e.to_string(), file)));
+            report.findings.push(error(
+                Place::feature(file, None, None),
+                strip_file(&e.to_string(), file),
+            ));
             return;
         }
     };
@@ -301,13 +319,15 @@ fn check_loaded(
         let found_again =
             w.message.contains("repeats the id") || w.message.contains("its geometry is invalid");
         if w.feature_index.is_none() || w.message.starts_with("skipped:") {
-            report
-                .findings
-                .push(error(file, w.feature_index, None, w.message.clone()));
+            report.findings.push(error(
+                Place::feature(file, w.feature_index, None),
+                w.message.clone(),
+            ));
         } else if !found_again {
-            report
-                .findings
-                .push(warning(file, w.feature_index, None, w.message.clone()));
+            report.findings.push(warning(
+                Place::feature(file, w.feature_index, None),
+                w.message.clone(),
+            ));
         }
         report.features += usize::from(w.message.starts_with("skipped:"));
     }
@@ -333,9 +353,7 @@ fn check_loaded(
             .findings
             .extend(found.into_iter().map(|(severity, message)| Finding {
                 severity,
-                file: file.to_owned(),
-                feature_index: Some(feature.file_index()),
-                id: id.clone(),
+                place: Place::feature(file, Some(feature.file_index()), id.clone()),
                 message,
             }));
     }

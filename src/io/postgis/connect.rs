@@ -90,6 +90,26 @@ struct NameUnchecked {
     chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
 }
 
+/// One of the verifier's two handshake signature checks (TLS 1.2 and 1.3 differ only in the
+/// function that checks): `check` with the provider's algorithms.
+macro_rules! signature_check {
+    ($method:ident, $check:path) => {
+        fn $method(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            $check(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+    };
+}
+
 impl ServerCertVerifier for NameUnchecked {
     fn verify_server_cert(
         &self,
@@ -110,32 +130,14 @@ impl ServerCertVerifier for NameUnchecked {
             other => other,
         }
     }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
+    signature_check!(
+        verify_tls12_signature,
+        rustls::crypto::verify_tls12_signature
+    );
+    signature_check!(
+        verify_tls13_signature,
+        rustls::crypto::verify_tls13_signature
+    );
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.provider
             .signature_verification_algorithms
