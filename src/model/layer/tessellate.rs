@@ -160,8 +160,8 @@ fn triangulate(flat: &[f64], rings: &[Range<usize>], base: usize) -> Vec<u32> {
 /// vertex. earcut's hole bridging can loop for ever when a hole and its exterior share a
 /// vertex; the triangles still index the original vertices, so nothing drawn moves.
 fn separate_repeats(points: &mut [[f64; 2]]) {
-    let mut seen: std::collections::HashMap<[u64; 2], u32> =
-        std::collections::HashMap::with_capacity(points.len());
+    let mut seen: foldhash::HashMap<[u64; 2], u32> =
+        foldhash::HashMap::with_capacity_and_hasher(points.len(), Default::default());
     for p in points.iter_mut() {
         // Positions are on the millimetre grid, so equal positions have equal bits (0.0 and
         // -0.0 aside, which `+ 0.0` makes one).

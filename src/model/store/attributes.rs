@@ -3,7 +3,7 @@
 //! A column of whole numbers keeps 8 bytes a feature, one of strings 4; a column that mixes
 //! kinds of value keeps 16.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// A string's place in its layer's table of strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
