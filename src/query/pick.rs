@@ -26,7 +26,7 @@ pub fn pick(
         }
         let test = filter.for_layer(layer);
         let store = &layer.store;
-        let mut layer_hits: Vec<FeatureId> = layer
+        let mut layer_hits: Vec<(FeatureId, PickHint)> = layer
             .index
             .entries_in(&probe)
             .filter(|e| {
@@ -36,11 +36,11 @@ pub fn pick(
                         .is_some_and(|f| exactly_under(f, &e.bounds, at, tolerance))
                 })
             })
-            .map(|e| e.id)
-            .filter(|&id| test.as_ref().is_none_or(|t| t.shows(id)))
+            .filter(|e| test.as_ref().is_none_or(|t| t.shows(e.id)))
+            .map(|e| (e.id, e.hint))
             .collect();
         order_topmost_first(layer, &mut layer_hits);
-        hits.extend(layer_hits.into_iter().map(|feature| FeatureRef {
+        hits.extend(layer_hits.into_iter().map(|(feature, _)| FeatureRef {
             layer: layer.key,
             feature,
         }));
@@ -60,14 +60,14 @@ pub fn pick_brute_force(
         if !layer.visible {
             continue;
         }
-        let mut layer_hits: Vec<FeatureId> = layer
+        let mut layer_hits: Vec<(FeatureId, PickHint)> = layer
             .features()
             .filter(|&f| filter.shows(layer, f.id))
             .filter(|&f| is_under(f, at, tolerance))
-            .map(|f| f.id)
+            .map(|f| (f.id, f.pick_hint()))
             .collect();
         order_topmost_first(layer, &mut layer_hits);
-        hits.extend(layer_hits.into_iter().map(|feature| FeatureRef {
+        hits.extend(layer_hits.into_iter().map(|(feature, _)| FeatureRef {
             layer: layer.key,
             feature,
         }));
@@ -76,25 +76,24 @@ pub fn pick_brute_force(
 }
 
 /// Within a layer: points over lines over areas, smaller areas over larger, later over earlier.
-fn order_topmost_first(layer: &Layer, hits: &mut [FeatureId]) {
-    // Each feature read once, not at every comparison; an area's size from its hint (summing
-    // its vertices here made picking the 100,000 polygons twice as slow: 23 hits a pick). A
-    // point's hint is worked out when asked (a million points keep none): not asked here.
-    let mut keyed: Vec<(u8, f32, FeatureId)> = hits
+fn order_topmost_first(layer: &Layer, hits: &mut [(FeatureId, PickHint)]) {
+    // Keyed once, not at every comparison. An area's rank and size come from the hint its
+    // index entry carries (summing its vertices here made picking the 100,000 polygons twice
+    // as slow: 23 hits a pick); only the rest are looked up, to tell points from lines.
+    let mut keyed: Vec<(u8, f32, FeatureId, PickHint)> = hits
         .iter()
-        .filter_map(|&id| {
-            let f = layer.feature(id)?;
-            let size = if f.is_areal() {
-                f.pick_hint().area
+        .map(|&(id, hint)| {
+            let rank = if hint.areal {
+                2
             } else {
-                0.0
+                layer.feature(id).map_or(2, rank)
             };
-            Some((rank(f), size, id))
+            (rank, hint.area, id, hint)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(b.2.cmp(&a.2)));
     for (hit, key) in hits.iter_mut().zip(keyed) {
-        *hit = key.2;
+        *hit = (key.2, key.3);
     }
 }
 
