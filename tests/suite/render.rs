@@ -170,3 +170,40 @@ fn a_file_over_the_configured_cap_is_refused_up_front() {
         );
     }
 }
+
+#[test]
+fn png_encoded_row_by_row_decodes_to_what_tiny_skias_encoder_gives() {
+    use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
+    let mut pixmap = Pixmap::new(61, 37).expect("a pixmap");
+    pixmap.fill(Color::from_rgba8(250, 245, 230, 255));
+    // Half-transparent, anti-aliased shapes: premultiplied pixels that demultiply with rounding.
+    let mut paint = Paint::default();
+    for (i, (r, g, b, a)) in [(200, 30, 40, 128), (20, 90, 220, 77), (0, 0, 0, 3)]
+        .into_iter()
+        .enumerate()
+    {
+        paint.set_color_rgba8(r, g, b, a);
+        let path = PathBuilder::from_circle(15.0 + 14.0 * i as f32, 18.0, 13.3).expect("a circle");
+        pixmap.fill_path(
+            &path,
+            &paint,
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
+    let mut see_through = Pixmap::new(9, 5).expect("a pixmap");
+    paint.set_color_rgba8(10, 200, 10, 40);
+    let rect = tiny_skia::Rect::from_xywh(1.5, 0.5, 5.0, 3.2).expect("a rect");
+    see_through.fill_rect(rect, &paint, Transform::identity(), None);
+    for pixmap in [pixmap, see_through] {
+        let ours = karabakh_atlas::draw::raster::encode_png(&pixmap).expect("encoded");
+        let theirs = pixmap.encode_png().expect("encoded by tiny-skia");
+        let decoded = Pixmap::decode_png(&ours).expect("ours decodes");
+        assert_eq!(
+            decoded.data(),
+            Pixmap::decode_png(&theirs).expect("decodes").data()
+        );
+        assert_eq!(decoded.data(), pixmap.data(), "the picture round-trips");
+    }
+}
