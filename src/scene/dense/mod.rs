@@ -177,6 +177,10 @@ impl DenseImage {
             morton(p.x * scale / 32.0, p.y * scale / 32.0)
         });
         let share = drawn.len().div_ceil(threads.max(1)).max(1);
+        if drawn.len() <= share {
+            // One share: drawn on this thread, not on one spawned to be waited for.
+            return self.ordered(self.draw_share(&drawn, w, h, scale));
+        }
         let mut canvases = std::thread::scope(|s| {
             let jobs: Vec<_> = drawn
                 .chunks(share)
@@ -191,6 +195,11 @@ impl DenseImage {
         for other in canvases {
             canvas.merge(other);
         }
+        self.ordered(canvas)
+    }
+
+    /// `canvas` with its colours stacked as the scene gave them.
+    fn ordered(&self, mut canvas: Canvas) -> Canvas {
         // Colours stacked in the order the scene gave them, whatever order they were drawn in.
         let mut order: Vec<Color32> = Vec::new();
         for &(_, colour) in self.footprints.iter().chain(&self.drawn) {
